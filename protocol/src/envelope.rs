@@ -1,0 +1,312 @@
+//! The frame around every message: requests carry an `id` and a `method`,
+//! replies carry the same `id` and either a `result` or an `error`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{ErrorBody, ErrorCode};
+use crate::hello::{HelloParams, HelloResult};
+use crate::token::{TokenListParams, TokenListResult};
+
+/// Chosen by the extension, echoed in the reply. Kept within JavaScript's
+/// safe-integer range so it survives a round trip through a JS number.
+pub type RequestId = u64;
+
+/// Largest id a JavaScript number holds exactly (2^53 − 1).
+pub const MAX_REQUEST_ID: RequestId = (1 << 53) - 1;
+
+/// Every request the host answers, with its typed parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", content = "params")]
+pub enum Request {
+    #[serde(rename = "hello")]
+    Hello(HelloParams),
+    #[serde(rename = "token.list")]
+    TokenList(TokenListParams),
+}
+
+impl Request {
+    /// Every method name, in the order `hello` reports them.
+    pub const METHODS: &'static [&'static str] = &["hello", "token.list"];
+
+    pub fn method(&self) -> &'static str {
+        match self {
+            Request::Hello(_) => "hello",
+            Request::TokenList(_) => "token.list",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestFrame {
+    pub id: RequestId,
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+/// A request that could not be decoded: the reply to send, and the id to send
+/// it under when the id itself could be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRequest {
+    pub id: Option<RequestId>,
+    pub error: ErrorBody,
+}
+
+/// Decodes one request in stages, so that each kind of bad input gets its own
+/// error code and, whenever the id is readable, a reply the extension can match.
+/// (A single `serde_json::from_str::<RequestFrame>` would fold all of them into
+/// one opaque message and lose the id.)
+pub fn decode_request(json: &str) -> Result<RequestFrame, RejectedRequest> {
+    let reject = |id, code, message: String| RejectedRequest {
+        id,
+        error: ErrorBody::new(code, message),
+    };
+    let value: Value = serde_json::from_str(json).map_err(|e| {
+        reject(
+            None,
+            ErrorCode::InvalidJson,
+            format!("request is not valid JSON: {e}"),
+        )
+    })?;
+    let Value::Object(mut object) = value else {
+        return Err(reject(
+            None,
+            ErrorCode::InvalidRequest,
+            "request must be a JSON object with `id` and `method`".into(),
+        ));
+    };
+    let id = match object.get("id") {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(id) if id <= MAX_REQUEST_ID => id,
+            _ => {
+                return Err(reject(
+                    None,
+                    ErrorCode::InvalidRequest,
+                    format!("`id` must be an integer from 0 to {MAX_REQUEST_ID}, got {n}"),
+                ))
+            }
+        },
+        Some(other) => {
+            return Err(reject(
+                None,
+                ErrorCode::InvalidRequest,
+                format!("`id` must be an integer, got {}", json_kind(other)),
+            ))
+        }
+        None => {
+            return Err(reject(
+                None,
+                ErrorCode::InvalidRequest,
+                "request has no `id`".into(),
+            ))
+        }
+    };
+    let method = match object.remove("method") {
+        Some(Value::String(m)) => m,
+        Some(other) => {
+            return Err(reject(
+                Some(id),
+                ErrorCode::InvalidRequest,
+                format!("`method` must be a string, got {}", json_kind(&other)),
+            ))
+        }
+        None => {
+            return Err(reject(
+                Some(id),
+                ErrorCode::InvalidRequest,
+                "request has no `method`".into(),
+            ))
+        }
+    };
+    if !Request::METHODS.contains(&method.as_str()) {
+        return Err(reject(
+            Some(id),
+            ErrorCode::UnknownMethod,
+            format!(
+                "unknown method `{method}`; this host knows {}",
+                Request::METHODS.join(", ")
+            ),
+        ));
+    }
+    let params = match object.remove("params") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(p @ Value::Object(_)) => p,
+        Some(other) => {
+            return Err(reject(
+                Some(id),
+                ErrorCode::InvalidParams,
+                format!(
+                    "`params` of `{method}` must be an object, got {}",
+                    json_kind(&other)
+                ),
+            ))
+        }
+    };
+    let tagged = serde_json::json!({ "method": method, "params": params });
+    let request = serde_json::from_value::<Request>(tagged).map_err(|e| {
+        reject(
+            Some(id),
+            ErrorCode::InvalidParams,
+            format!("bad `params` for `{method}`: {e}"),
+        )
+    })?;
+    Ok(RequestFrame { id, request })
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The successful payloads, one per method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ResultBody {
+    Hello(HelloResult),
+    TokenList(TokenListResult),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Result(ResultBody),
+    Error(ErrorBody),
+}
+
+/// A reply. `id` is `null` only when the request's id could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseFrame {
+    pub id: Option<RequestId>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+impl ResponseFrame {
+    pub fn result(id: RequestId, body: ResultBody) -> Self {
+        Self {
+            id: Some(id),
+            outcome: Outcome::Result(body),
+        }
+    }
+
+    pub fn error(id: Option<RequestId>, error: ErrorBody) -> Self {
+        Self {
+            id,
+            outcome: Outcome::Error(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(json: &str) -> (Option<RequestId>, ErrorCode) {
+        let r = decode_request(json).expect_err("request should be rejected");
+        (r.id, r.error.code)
+    }
+
+    #[test]
+    fn decodes_hello_with_and_without_params() {
+        let f = decode_request(r#"{"id":1,"method":"hello"}"#).expect("valid");
+        assert_eq!(
+            f,
+            RequestFrame {
+                id: 1,
+                request: Request::Hello(HelloParams::default())
+            }
+        );
+        let f = decode_request(r#"{"id":2,"method":"hello","params":{"client_version":"0.1.0"}}"#)
+            .expect("valid");
+        match f.request {
+            Request::Hello(p) => assert_eq!(p.client_version.as_deref(), Some("0.1.0")),
+            other => panic!("decoded as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_kind_of_bad_request_has_its_own_code() {
+        assert_eq!(code_of("{"), (None, ErrorCode::InvalidJson));
+        assert_eq!(code_of("[1,2]"), (None, ErrorCode::InvalidRequest));
+        assert_eq!(
+            code_of(r#"{"method":"hello"}"#),
+            (None, ErrorCode::InvalidRequest)
+        );
+        assert_eq!(
+            code_of(r#"{"id":"7","method":"hello"}"#),
+            (None, ErrorCode::InvalidRequest)
+        );
+        assert_eq!(
+            code_of(r#"{"id":-1,"method":"hello"}"#),
+            (None, ErrorCode::InvalidRequest)
+        );
+        assert_eq!(
+            code_of(r#"{"id":1.5,"method":"hello"}"#),
+            (None, ErrorCode::InvalidRequest)
+        );
+        assert_eq!(
+            code_of(r#"{"id":9007199254740992,"method":"hello"}"#),
+            (None, ErrorCode::InvalidRequest)
+        );
+        assert_eq!(code_of(r#"{"id":3}"#), (Some(3), ErrorCode::InvalidRequest));
+        assert_eq!(
+            code_of(r#"{"id":3,"method":7}"#),
+            (Some(3), ErrorCode::InvalidRequest)
+        );
+        assert_eq!(
+            code_of(r#"{"id":4,"method":"token.erase"}"#),
+            (Some(4), ErrorCode::UnknownMethod)
+        );
+        assert_eq!(
+            code_of(r#"{"id":5,"method":"hello","params":[1]}"#),
+            (Some(5), ErrorCode::InvalidParams)
+        );
+        assert_eq!(
+            code_of(r#"{"id":6,"method":"hello","params":{"protocol_version":"one"}}"#),
+            (Some(6), ErrorCode::InvalidParams)
+        );
+    }
+
+    #[test]
+    fn mistyped_field_message_names_the_field() {
+        let r = decode_request(r#"{"id":6,"method":"hello","params":{"protocol_version":"one"}}"#)
+            .expect_err("mistyped");
+        assert!(r.error.message.contains("hello"), "{}", r.error.message);
+        assert!(
+            r.error.message.contains("invalid type"),
+            "{}",
+            r.error.message
+        );
+    }
+
+    #[test]
+    fn replies_serialize_with_result_or_error_member() {
+        let err = ResponseFrame::error(Some(9), ErrorBody::new(ErrorCode::UnknownMethod, "nope"));
+        let json = serde_json::to_value(&err).expect("serializable");
+        assert_eq!(
+            json,
+            serde_json::json!({"id":9,"error":{"code":"unknown_method","message":"nope"}})
+        );
+        let back: ResponseFrame = serde_json::from_value(json).expect("round trip");
+        assert_eq!(back, err);
+    }
+
+    #[test]
+    fn request_frame_serializes_to_the_documented_shape() {
+        let f = RequestFrame {
+            id: 1,
+            request: Request::TokenList(TokenListParams::default()),
+        };
+        let json = serde_json::to_value(&f).expect("serializable");
+        assert_eq!(
+            json,
+            serde_json::json!({"id":1,"method":"token.list","params":{}})
+        );
+    }
+}

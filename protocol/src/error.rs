@@ -1,0 +1,60 @@
+//! Errors as data: a stable machine code plus a message a person can act on.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable error codes. The extension maps them to localized text; the
+/// `message` beside them is English detail for logs and bug reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame's length prefix is over the host's request limit.
+    RequestTooLarge,
+    /// The frame is not valid UTF-8.
+    InvalidUtf8,
+    /// The frame is not valid JSON.
+    InvalidJson,
+    /// Valid JSON, but not a request object with an integer `id` and a string `method`.
+    InvalidRequest,
+    /// The method is not one this host knows.
+    UnknownMethod,
+    /// `params` is missing a field or has one of the wrong type.
+    InvalidParams,
+    /// The reply would exceed the browser's 1 MiB limit.
+    ResponseTooLarge,
+    /// No token with the given id is present.
+    TokenNotFound,
+    /// The PC/SC service (pcscd) cannot be reached.
+    PcscUnavailable,
+    /// A card answered with an error or went away mid-operation.
+    CardError,
+    /// The embedded soft token's key file is missing, unreadable or corrupt.
+    SoftTokenError,
+    /// A bug in the host; the message says where.
+    Internal,
+}
+
+/// The `error` member of a failed reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = serde_json::to_value(self.code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        write!(f, "{code}: {}", self.message)
+    }
+}

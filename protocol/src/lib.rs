@@ -1,0 +1,19 @@
+//! The one definition of the messages exchanged between the Tessera extension
+//! and `tessera-host` over native messaging. `PROTOCOL.md` is the prose contract;
+//! every JSON example in it is parsed by this crate's tests, so the two cannot
+//! drift apart silently.
+//!
+//! Both sides use this crate: the host to decode requests and encode replies, the
+//! wasm core (in the extension) to build requests and check replies.
+
+pub mod constants;
+pub mod envelope;
+pub mod error;
+pub mod hello;
+pub mod token;
+
+pub use constants::*;
+pub use envelope::{
+    decode_request, Outcome, Request, RequestFrame, RequestId, ResponseFrame, ResultBody,
+};
+pub use error::{ErrorBody, ErrorCode};

@@ -1,0 +1,74 @@
+//! Keeps PROTOCOL.md honest: every request example must decode, every response
+//! example must parse as a `ResponseFrame`, and every error code and method must
+//! be documented.
+
+use tessera_protocol::{decode_request, ErrorCode, Outcome, Request, ResponseFrame};
+
+fn blocks(kind: &str) -> Vec<String> {
+    let doc = include_str!("../../PROTOCOL.md");
+    let fence = format!("```json {kind}");
+    let mut out = Vec::new();
+    let mut rest = doc;
+    while let Some(start) = rest.find(&fence) {
+        let body = &rest[start + fence.len()..];
+        let end = body
+            .find("```")
+            .expect("unterminated code block in PROTOCOL.md");
+        out.push(body[..end].trim().to_owned());
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+#[test]
+fn every_request_example_decodes() {
+    let requests = blocks("request");
+    assert!(requests.len() >= 2, "PROTOCOL.md lost its request examples");
+    for r in requests {
+        decode_request(&r).unwrap_or_else(|e| panic!("example {r} rejected: {:?}", e.error));
+    }
+}
+
+#[test]
+fn every_response_example_parses_and_all_error_codes_appear() {
+    let responses = blocks("response");
+    let mut codes = Vec::new();
+    for r in &responses {
+        let frame: ResponseFrame =
+            serde_json::from_str(r).unwrap_or_else(|e| panic!("example {r} does not parse: {e}"));
+        if let Outcome::Error(e) = frame.outcome {
+            codes.push(e.code);
+        }
+    }
+    let all = [
+        ErrorCode::RequestTooLarge,
+        ErrorCode::InvalidUtf8,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidRequest,
+        ErrorCode::UnknownMethod,
+        ErrorCode::InvalidParams,
+        ErrorCode::ResponseTooLarge,
+        ErrorCode::TokenNotFound,
+        ErrorCode::PcscUnavailable,
+        ErrorCode::CardError,
+        ErrorCode::SoftTokenError,
+        ErrorCode::Internal,
+    ];
+    for code in all {
+        assert!(
+            codes.contains(&code),
+            "PROTOCOL.md has no JSON example of error {code:?}"
+        );
+    }
+}
+
+#[test]
+fn every_method_is_documented() {
+    let doc = include_str!("../../PROTOCOL.md");
+    for m in Request::METHODS {
+        assert!(
+            doc.contains(&format!("### `{m}`")),
+            "PROTOCOL.md has no section for `{m}`"
+        );
+    }
+}

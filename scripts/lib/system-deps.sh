@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tessera's build, demo and tests need.
+# Idempotent: asks apt only for what `dpkg -s` says is missing.
+set -euo pipefail
+
+# Grouped by what needs them, so a newcomer can see why each is here.
+BUILD_PKGS=(pkg-config libpcsclite-dev libclang-dev clang)
+WASM_PKGS=(rustc-web cargo-web rust-web-src lld-22 binaryen)
+CARD_PKGS=(pcscd vsmartcard-vpcd pcsc-tools gnupg scdaemon)
+BROWSER_PKGS=(chromium firefox-esr xvfb)
+MISC_PKGS=(curl procps psmisc jq)
+
+missing=()
+for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "$@"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "tessera: installing Debian packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+# Keep package post-install scripts from starting system services (pcscd, dovecot…):
+# the project starts its own instances, bound to loopback, and stops them after.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod +x "$policy"
+  made_policy=1
+fi
+trap '[ "$made_policy" = 1 ] && $SUDO rm -f "$policy"' EXIT
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,15 @@
+//! Tessera's core, compiled to WebAssembly for the extension and natively for tests.
+//!
+//! The logic lives in plain Rust modules that build and test on the host; the
+//! `bindings` module is the only place that knows about wasm-bindgen, and it
+//! only converts values at the boundary.
+
+pub mod host_protocol;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+/// The core's version, shown in the popup as proof that the wasm build is wired in.
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
