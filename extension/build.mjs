@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Builds the extension for each browser:
+//   node build.mjs            → dist/chromium/ and dist/firefox/ (needs wasm-core/pkg)
+//   node build.mjs --tests    → build/tests/*.test.js for `node --test` (no wasm needed)
+// The wasm core comes from `scripts/lib/wasm.sh build` (wasm-core/pkg/), or from
+// the directory in TESSERA_CORE_PKG.
+
+import * as esbuild from "esbuild";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..");
+const pkg = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
+
+export const CHROMIUM_ID = "pchmfhepohaglbnciioapdbphpkoiplm";
+export const GECKO_ID = "tessera@tessera-project.org";
+// Public half of the key that fixes the Chromium extension ID above (see README).
+const CHROMIUM_KEY =
+  "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuHN7H9y/jGXODAW5LworOM9r4Da5VxA83eVFZs30DFkxXbmSI3rIjKColF9YBgXatsFYn/hSCQhedj7XRFybE9rHm3hBOa3nMFyS0w35+o4Vzikm4AHl8yifGW2I211YdvohG4pZEX8QqijAt+QLH8SF2HH8IvLfGnkkOi/Rq+wS95e1NYa26nbb4TBsYzc+XuTYUk0UfhKzBM3+3Ljb5NEKsUt9k16x57ZmZeoEkxIeUllBALaJq3+KddZtsAckpHoUxVRvIhW87JHSBcb6x7GFdVzFwhM7aJ1FCZqMNwHnpvOfKtM+chs4uCCt8lG0fux1QJJGRqDRabUZy4ZyqQIDAQAB";
+
+const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const ICON_SIZES = [16, 32, 48, 128];
+
+function manifest(browser) {
+  const icons = Object.fromEntries(ICON_SIZES.map((s) => [String(s), `icons/icon-${s}.png`]));
+  const common = {
+    manifest_version: 3,
+    name: "__MSG_extName__",
+    description: "__MSG_extDescription__",
+    version: pkg.version,
+    default_locale: "en",
+    permissions: ["nativeMessaging", "storage"],
+    icons,
+    action: { default_popup: "popup/popup.html", default_title: "__MSG_actionTitle__", default_icon: icons },
+    content_security_policy: { extension_pages: CSP },
+  };
+  if (browser === "chromium") {
+    return {
+      ...common,
+      key: CHROMIUM_KEY,
+      minimum_chrome_version: "120",
+      background: { service_worker: "background/service-worker.js" },
+    };
+  }
+  return {
+    ...common,
+    background: { scripts: ["background/service-worker.js"] },
+    browser_specific_settings: {
+      gecko: {
+        id: GECKO_ID,
+        // 142 is the first version that reads data_collection_permissions.
+        strict_min_version: "142.0",
+        data_collection_permissions: { required: ["none"] },
+      },
+    },
+  };
+}
+
+// --- icons: a 2×2 mosaic of tiles, drawn here so no binary is committed ---
+
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+function iconPng(size) {
+  const colors = [
+    [0x1d, 0x4e, 0x89],
+    [0x2a, 0x9d, 0x8f],
+    [0xe9, 0xc4, 0x6a],
+    [0xe7, 0x6f, 0x51],
+  ];
+  const gap = Math.max(1, Math.round(size / 16));
+  const half = size / 2;
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 4); // filter byte 0, then RGBA
+    for (let x = 0; x < size; x++) {
+      const inGap = Math.abs(x + 0.5 - half) < gap / 2 + 0.01 || Math.abs(y + 0.5 - half) < gap / 2 + 0.01;
+      const tile = (y < half ? 0 : 2) + (x < half ? 0 : 1);
+      const [r, g, b] = colors[tile];
+      row.set([r, g, b, inGap ? 0 : 255], 1 + x * 4);
+    }
+    rows.push(row);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+// --- builds ---
+
+function corePkgDir() {
+  return resolve(process.env.TESSERA_CORE_PKG ?? join(repo, "wasm-core", "pkg"));
+}
+
+async function buildBrowser(browser, coreDir) {
+  const out = join(here, "dist", browser);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await esbuild.build({
+    entryPoints: {
+      "background/service-worker": join(here, "src/background/service-worker.ts"),
+      "popup/popup": join(here, "src/popup/popup.ts"),
+    },
+    outdir: out,
+    bundle: true,
+    format: "iife", // classic scripts: a Chromium service worker and Firefox background scripts both load them
+    target: ["chrome120", "firefox128"],
+    alias: { "tessera-core": join(coreDir, "tessera_core.js") },
+    // The glue only uses import.meta.url to find the .wasm when no path is given; we always give one.
+    define: { "import.meta.url": '"about:invalid"' },
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  mkdirSync(join(out, "wasm"));
+  cpSync(join(coreDir, "tessera_core_bg.wasm"), join(out, "wasm", "tessera_core_bg.wasm"));
+  for (const f of ["popup.html", "popup.css"]) cpSync(join(here, "src/popup", f), join(out, "popup", f));
+  cpSync(join(here, "static"), out, { recursive: true });
+  mkdirSync(join(out, "icons"));
+  for (const s of ICON_SIZES) writeFileSync(join(out, "icons", `icon-${s}.png`), iconPng(s));
+  writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest(browser), null, 2) + "\n");
+  console.log(`built ${out}`);
+}
+
+async function buildTests() {
+  const out = join(here, "build", "tests");
+  rmSync(out, { recursive: true, force: true });
+  const tests = readdirSync(join(here, "test")).filter((f) => f.endsWith(".test.ts"));
+  await esbuild.build({
+    entryPoints: tests.map((f) => join(here, "test", f)),
+    outdir: out,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outExtension: { ".js": ".mjs" },
+    logLevel: "warning",
+  });
+  console.log(`built ${tests.length} test file(s) into ${out}`);
+}
+
+if (process.argv.includes("--tests")) {
+  await buildTests();
+} else {
+  const coreDir = corePkgDir();
+  if (!existsSync(join(coreDir, "tessera_core.js")) || !existsSync(join(coreDir, "tessera_core_bg.wasm"))) {
+    console.error(
+      `tessera: the wasm core is not built (no tessera_core.js / tessera_core_bg.wasm in ${coreDir}).\n` +
+        "Run `scripts/lib/wasm.sh build` from the repository root first.",
+    );
+    process.exit(1);
+  }
+  for (const browser of ["chromium", "firefox"]) await buildBrowser(browser, coreDir);
+}
