@@ -59,7 +59,7 @@ function renderToken(token: TokenInfo): HTMLLIElement {
   for (const slot of token.slots) {
     const key = SLOT_KEYS[slot.slot];
     const value = el("dd", { "data-testid": "slot", "data-slot": slot.slot });
-    value.append(el("span", { "data-testid": "slot-algorithm" }, slot.algorithm ?? "?"), " ");
+    if (slot.algorithm !== null) value.append(el("span", { "data-testid": "slot-algorithm" }, slot.algorithm), " ");
     value.append(
       slot.fingerprint === null
         ? el("span", { "data-testid": "slot-empty" }, t("slotEmpty"))
