@@ -62,6 +62,7 @@ done
 state=$(mktemp -d "${TMPDIR:-/tmp}/tessera-vcard.XXXXXX")
 pcscd_pid=
 card_pid=
+cmd_pid=
 export GNUPGHOME="$state/gnupg"
 
 teardown() {
@@ -86,10 +87,19 @@ teardown() {
   fi
   exit "$rc"
 }
+# On a signal: stop CMD first (as a background job it ignores SIGINT), then
+# tear down with the conventional 128+N exit code.
+on_signal() {
+  if [ -n "$cmd_pid" ]; then
+    kill -TERM "$cmd_pid" 2>/dev/null
+    wait "$cmd_pid" 2>/dev/null
+  fi
+  exit "$1"
+}
 trap teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
 
 # Polls `$@` every 50 ms until it succeeds; fails after WAIT_SECONDS.
 wait_for() {
@@ -275,8 +285,12 @@ export TESSERA_TEST_READER=$READER
 # Free the card for CMD: scdaemon keeps a PC/SC handle otherwise.
 gpgconf --kill all
 
-set +e
-"$@"
-cmd_rc=$?
-set -e
+# CMD runs as a background job so a signal to this script is handled at once
+# (bash defers traps while a foreground command runs); `<&0` keeps CMD's
+# stdin, which bash would otherwise point at /dev/null.
+"$@" <&0 &
+cmd_pid=$!
+cmd_rc=0
+wait "$cmd_pid" || cmd_rc=$?
+cmd_pid=
 exit "$cmd_rc"
