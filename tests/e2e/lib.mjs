@@ -134,10 +134,10 @@ function exePath(pid) {
 }
 
 /**
- * PIDs of tessera-host processes started by the browser whose command line
- * contains `marker` (its profile dir or throwaway HOME): the host binary is the
- * one from the manifest, and one of its ancestors is that browser. Only those
- * are ever killed.
+ * PIDs of tessera-host processes started by one browser: the binary is the one
+ * from the manifest, and `marker` (the profile dir or the throwaway HOME) is in
+ * its own arguments (Firefox passes the manifest path) or in an ancestor's
+ * (Chromium's --user-data-dir). Only those are ever killed.
  */
 export function hostPidsUnder(marker, hostBin = HOST_BIN) {
   const pids = [];
@@ -150,6 +150,11 @@ export function hostPidsUnder(marker, hostBin = HOST_BIN) {
     // argv[1] covers a host that is a script run through its interpreter.
     const isHost = exe === hostBin || argv[0] === hostBin || argv[1] === hostBin;
     if (!isHost) continue;
+    // Firefox passes the manifest path (under the throwaway HOME) to the host.
+    if (argv.some((arg) => arg.includes(marker))) {
+      pids.push(pid);
+      continue;
+    }
     for (let p = parentPid(pid), depth = 0; p > 1 && depth < 6; p = parentPid(p), depth++) {
       const a = cmdline(p);
       if (a !== null && a.some((arg) => arg.includes(marker))) {
