@@ -130,3 +130,19 @@ describe("Chromium without the host registered", () => {
     }
   });
 });
+
+describe("Chromium in French", () => {
+  test("C (fr): the not-installed message is in French", async () => {
+    requireBuilt({ host: false });
+    const browser = await launchChromium({ host: false, locale: "fr-FR" });
+    try {
+      const page = await openPopup(browser.context);
+      await page.waitForSelector(`${STATE}[data-state="not_installed"]`, { timeout: 15_000 });
+      assert.equal(await page.textContent('[data-testid="status-message"]'), englishMessage("messageNotInstalled", "fr"));
+      assert.equal(await page.textContent('[data-testid="refresh"]'), "Actualiser");
+      await screenshot(page, "chromium-popup-not-installed-fr");
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -74,13 +74,14 @@ export function installHost(browser, manifestDir) {
  * host is registered in <profile>/NativeMessagingHosts (Chromium reads it there
  * when --user-data-dir is given).
  */
-export async function launchChromium({ host }) {
+export async function launchChromium({ host, locale = "en-US" }) {
   const userDataDir = tempDir("chromium");
   if (host) installHost("chromium", join(userDataDir, "NativeMessagingHosts"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_BIN,
     headless: true,
-    locale: "en-US",
+    locale,
+    env: { ...process.env, LANGUAGE: locale.replace("-", "_") },
     args: [
       "--no-sandbox",
       "--disable-gpu",
@@ -201,8 +202,8 @@ export async function readTokens(page) {
 }
 
 /** English strings, to compare what the popup shows with the catalogue. */
-export function englishMessage(key) {
-  const messages = JSON.parse(readFileSync(join(EXT_DIR, "static/_locales/en/messages.json"), "utf8"));
+export function englishMessage(key, lang = "en") {
+  const messages = JSON.parse(readFileSync(join(EXT_DIR, `static/_locales/${lang}/messages.json`), "utf8"));
   return messages[key].message;
 }
 
