@@ -278,11 +278,7 @@ mod tests {
         let r = decode_request(r#"{"id":6,"method":"hello","params":{"protocol_version":"one"}}"#)
             .expect_err("mistyped");
         assert!(r.error.message.contains("hello"), "{}", r.error.message);
-        assert!(
-            r.error.message.contains("invalid type"),
-            "{}",
-            r.error.message
-        );
+        assert!(r.error.message.contains("invalid type"), "{}", r.error.message);
     }
 
     #[test]

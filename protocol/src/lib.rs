@@ -13,7 +13,5 @@ pub mod hello;
 pub mod token;
 
 pub use constants::*;
-pub use envelope::{
-    decode_request, Outcome, Request, RequestFrame, RequestId, ResponseFrame, ResultBody,
-};
+pub use envelope::{decode_request, Outcome, Request, RequestFrame, RequestId, ResponseFrame, ResultBody};
 pub use error::{ErrorBody, ErrorCode};

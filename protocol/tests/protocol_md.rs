@@ -11,9 +11,7 @@ fn blocks(kind: &str) -> Vec<String> {
     let mut rest = doc;
     while let Some(start) = rest.find(&fence) {
         let body = &rest[start + fence.len()..];
-        let end = body
-            .find("```")
-            .expect("unterminated code block in PROTOCOL.md");
+        let end = body.find("```").expect("unterminated code block in PROTOCOL.md");
         out.push(body[..end].trim().to_owned());
         rest = &body[end + 3..];
     }

@@ -1,0 +1,4 @@
+//! One module per protocol method.
+
+pub mod hello;
+pub mod token_list;

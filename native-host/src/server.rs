@@ -1,0 +1,119 @@
+//! The host's main loop: frames in, concurrent request handlers, frames out.
+//!
+//! Reading and writing use one OS thread each: native messaging's stdin and
+//! stdout are long-lived blocking pipes, and keeping them off tokio's pool keeps
+//! a slow browser from starving the handlers. Handlers run as tokio tasks, so a
+//! slow card operation never holds up a `hello`.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tessera_protocol::{decode_request, ResponseFrame};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use crate::dispatch::{self, HostContext};
+use crate::framing::{encode_reply, read_frame, skip_payload, Incoming};
+
+/// How long in-flight requests may still finish after the browser closed stdin.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the loop stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// stdin closed between frames.
+    Closed,
+    /// stdin ended inside a frame or failed.
+    Broken(String),
+}
+
+pub async fn serve<R, W>(ctx: Arc<HostContext>, input: R, output: W) -> Ended
+where
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let max_request = ctx.config.max_request_bytes;
+    let (in_tx, mut in_rx) = mpsc::channel::<Incoming>(64);
+    let reader = std::thread::spawn(move || {
+        let mut input = input;
+        loop {
+            let item = read_frame(&mut input, max_request);
+            let last = matches!(item, Incoming::Closed | Incoming::Broken(_));
+            let skip = match &item {
+                Incoming::Rejected { skip, .. } => *skip,
+                _ => 0,
+            };
+            if in_tx.blocking_send(item).is_err() || last {
+                break;
+            }
+            if skip > 0 {
+                if let Err(why) = skip_payload(&mut input, skip) {
+                    let _ = in_tx.blocking_send(Incoming::Broken(why));
+                    break;
+                }
+            }
+        }
+    });
+
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let writer = std::thread::spawn(move || {
+        let mut output = output;
+        while let Some(frame) = out_rx.blocking_recv() {
+            if output.write_all(&frame).and_then(|()| output.flush()).is_err() {
+                // The browser went away; the reader will see stdin close too.
+                break;
+            }
+        }
+    });
+
+    let mut tasks = JoinSet::new();
+    let ended = loop {
+        let Some(item) = in_rx.recv().await else {
+            break Ended::Closed;
+        };
+        match item {
+            Incoming::Message(text) => match decode_request(&text) {
+                Ok(frame) => {
+                    let ctx = Arc::clone(&ctx);
+                    let out = out_tx.clone();
+                    tasks.spawn(async move {
+                        let method = frame.request.method();
+                        let reply = dispatch::handle(&ctx, frame.id, frame.request).await;
+                        // A send error means the writer is gone: nobody to answer.
+                        let _ = out.send(encode_reply(&reply, Some(method)));
+                    });
+                }
+                Err(rejected) => {
+                    let _ = out_tx.send(encode_reply(
+                        &ResponseFrame::error(rejected.id, rejected.error),
+                        None,
+                    ));
+                }
+            },
+            Incoming::Rejected { error, .. } => {
+                let _ = out_tx.send(encode_reply(&ResponseFrame::error(None, error), None));
+            }
+            Incoming::Closed => break Ended::Closed,
+            Incoming::Broken(why) => break Ended::Broken(why),
+        }
+        // Reap finished handlers so the set does not grow with the session.
+        while tasks.try_join_next().is_some() {}
+    };
+
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        eprintln!(
+            "tessera-host: {} request(s) still running at shutdown were abandoned",
+            tasks.len()
+        );
+        tasks.abort_all();
+    }
+    drop(out_tx);
+    let _ = writer.join();
+    let _ = reader.join();
+    ended
+}

@@ -1,0 +1,264 @@
+//! The embedded soft token: an OpenPGP secret key in the user's data directory,
+//! its secret parts encrypted with a passphrase (OpenPGP S2K, iterated+salted).
+//! It lets Tessera work with no hardware; a card is always preferred.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use pgp::composed::Deserializable;
+use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SignedSecretKey, SubkeyParamsBuilder};
+use pgp::crypto::ecc_curve::ECCCurve;
+use pgp::types::KeyDetails;
+use tessera_protocol::token::{Backend, KeySlot, SlotKind, TokenInfo};
+use zeroize::Zeroizing;
+
+use super::algorithm_names::{hex_upper, of_key_params};
+use super::{Listing, TokenBackend, TokenError};
+
+pub struct SoftBackend {
+    path: PathBuf,
+}
+
+impl SoftBackend {
+    pub fn new(path: PathBuf) -> Self {
+        Self { path }
+    }
+}
+
+impl TokenBackend for SoftBackend {
+    fn kind(&self) -> Backend {
+        Backend::Soft
+    }
+
+    fn list(&self) -> Listing {
+        let mut listing = Listing::default();
+        match load(&self.path) {
+            Ok(Some(key)) => listing.tokens.push(describe(&key)),
+            Ok(None) => {}
+            Err(e) => listing.problems.push(e),
+        }
+        listing
+    }
+}
+
+/// Reads the key file; `Ok(None)` when there is none (no soft token set up).
+pub fn load(path: &Path) -> Result<Option<SignedSecretKey>, TokenError> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => Zeroizing::new(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(TokenError::SoftUnreadable {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            })
+        }
+    };
+    let corrupt = |reason: String| TokenError::SoftCorrupt {
+        path: path.to_owned(),
+        reason,
+    };
+    let (key, _headers) = SignedSecretKey::from_string(&text).map_err(|e| corrupt(e.to_string()))?;
+    key.verify_bindings()
+        .map_err(|e| corrupt(format!("bad self-signature: {e}")))?;
+    Ok(Some(key))
+}
+
+fn describe(key: &SignedSecretKey) -> TokenInfo {
+    let primary_fpr = hex_upper(key.fingerprint().as_bytes());
+    let mut slots = Vec::new();
+    let mut add = |slot, params, fpr: String| {
+        if !slots.iter().any(|s: &KeySlot| s.slot == slot) {
+            slots.push(KeySlot {
+                slot,
+                algorithm: Some(of_key_params(params)),
+                fingerprint: Some(fpr),
+            });
+        }
+    };
+    for sub in &key.secret_subkeys {
+        let Some(flags) = sub.signatures.last().map(|s| s.key_flags()) else {
+            continue;
+        };
+        let fpr = hex_upper(sub.key.fingerprint().as_bytes());
+        if flags.sign() {
+            add(SlotKind::Signature, sub.key.public_params(), fpr.clone());
+        }
+        if flags.encrypt_comms() || flags.encrypt_storage() {
+            add(SlotKind::Decryption, sub.key.public_params(), fpr.clone());
+        }
+        if flags.authentication() {
+            add(SlotKind::Authentication, sub.key.public_params(), fpr);
+        }
+    }
+    slots.sort_by_key(|s| s.slot as u8);
+    let cardholder = key
+        .details
+        .users
+        .first()
+        .map(|u| String::from_utf8_lossy(u.id.id()).into_owned());
+    TokenInfo {
+        id: format!("soft:{primary_fpr}"),
+        backend: Backend::Soft,
+        reader: None,
+        aid: None,
+        manufacturer: None,
+        serial: primary_fpr.chars().take(16).collect(),
+        cardholder,
+        slots,
+        pin_retries: None,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("a soft token already exists at {0}; remove it first if you really mean to replace it")]
+    Exists(PathBuf),
+    #[error("the passphrase must be at least 8 characters")]
+    WeakPassphrase,
+    #[error("cannot generate the key: {0}")]
+    Generate(String),
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Creates the soft token: a Curve25519 key (certify-only primary, with signing,
+/// encryption and authentication subkeys, as a card holds them), every secret
+/// part encrypted with `passphrase`. Written with mode 0600, atomically.
+pub fn init(path: &Path, user_id: &str, passphrase: &Zeroizing<String>) -> Result<TokenInfo, InitError> {
+    if path.exists() {
+        return Err(InitError::Exists(path.to_owned()));
+    }
+    if passphrase.chars().count() < 8 {
+        return Err(InitError::WeakPassphrase);
+    }
+    let gen = |e: &dyn std::fmt::Display| InitError::Generate(e.to_string());
+    let pw = || Some(passphrase.as_str().to_owned());
+    let subkey = |key_type, sign, encrypt, auth| {
+        SubkeyParamsBuilder::default()
+            .key_type(key_type)
+            .can_sign(sign)
+            .can_encrypt(encrypt)
+            .can_authenticate(auth)
+            .passphrase(pw())
+            .build()
+    };
+    let params = SecretKeyParamsBuilder::default()
+        .key_type(KeyType::Ed25519Legacy)
+        .can_certify(true)
+        .can_sign(false)
+        .can_encrypt(EncryptionCaps::None)
+        .primary_user_id(user_id.into())
+        .passphrase(pw())
+        .subkeys(vec![
+            subkey(KeyType::Ed25519Legacy, true, EncryptionCaps::None, false).map_err(|e| gen(&e))?,
+            subkey(
+                KeyType::ECDH(ECCCurve::Curve25519Legacy),
+                false,
+                EncryptionCaps::All,
+                false,
+            )
+            .map_err(|e| gen(&e))?,
+            subkey(KeyType::Ed25519Legacy, false, EncryptionCaps::None, true).map_err(|e| gen(&e))?,
+        ])
+        .build()
+        .map_err(|e| gen(&e))?;
+    let key = params.generate(rand::thread_rng()).map_err(|e| gen(&e))?;
+    let armored = Zeroizing::new(key.to_armored_string(None.into()).map_err(|e| gen(&e))?);
+    write_private_atomically(path, armored.as_bytes())?;
+    Ok(describe(&key))
+}
+
+/// Write-then-rename, so a crash leaves no half-written key file, and 0600
+/// from the first byte, so the key is never readable by others even briefly.
+fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<(), InitError> {
+    let werr = |source| InitError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(werr)?;
+    let tmp = dir.join(format!(".{}.tmp", std::process::id()));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = (|| {
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(werr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_then_list_shows_three_slots_and_protects_the_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("soft-token.asc");
+        let pw = Zeroizing::new("correct horse battery".to_owned());
+        let made = init(&path, "Demo User <demo@example.test>", &pw).expect("init");
+        let listed = SoftBackend::new(path.clone()).list();
+        assert!(listed.problems.is_empty(), "{:?}", listed.problems);
+        assert_eq!(listed.tokens, vec![made.clone()]);
+        assert_eq!(made.cardholder.as_deref(), Some("Demo User <demo@example.test>"));
+        let algos: Vec<_> = made
+            .slots
+            .iter()
+            .map(|s| (s.slot, s.algorithm.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            algos,
+            vec![
+                (SlotKind::Signature, "ed25519".to_owned()),
+                (SlotKind::Decryption, "cv25519".to_owned()),
+                (SlotKind::Authentication, "ed25519".to_owned()),
+            ]
+        );
+        // Encrypted at rest: the secret parts need the passphrase.
+        let key = load(&path).expect("load").expect("present");
+        assert!(key.unlock(&"wrong passphrase".into(), |_, _| Ok(())).is_err());
+        assert!(key.unlock(&pw.as_str().into(), |_, _| Ok(())).is_ok());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        assert!(matches!(init(&path, "x", &pw), Err(InitError::Exists(_))));
+    }
+
+    #[test]
+    fn missing_file_is_no_token_and_corrupt_file_is_a_problem() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("soft-token.asc");
+        let none = SoftBackend::new(path.clone()).list();
+        assert!(none.tokens.is_empty() && none.problems.is_empty());
+        fs::write(
+            &path,
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot a key\n-----END PGP PRIVATE KEY BLOCK-----\n",
+        )
+        .expect("write");
+        let bad = SoftBackend::new(path).list();
+        assert!(bad.tokens.is_empty());
+        assert_eq!(bad.problems.len(), 1);
+        assert!(matches!(bad.problems[0], TokenError::SoftCorrupt { .. }));
+    }
+
+    #[test]
+    fn weak_passphrase_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = init(&dir.path().join("k.asc"), "x", &Zeroizing::new("short".into())).expect_err("weak");
+        assert!(matches!(err, InitError::WeakPassphrase));
+    }
+}
