@@ -48,6 +48,7 @@ if [ "${TESSERA_VCARD_INSIDE:-}" != 1 ]; then
   TESSERA_VCARD_BIN=$("$here/vcard.sh")
   export TESSERA_VCARD_BIN TESSERA_VCARD_INSIDE=1
   command -v unshare >/dev/null || die "unshare (util-linux) is missing"
+  [ "$(id -u)" = 0 ] || die "needs root: it mounts a private /run/pcscd in a new mount namespace"
   exec unshare -m --propagation private --pid --fork --mount-proc \
     "$here/with-virtual-card.sh" "$@"
 fi
