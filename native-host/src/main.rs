@@ -47,6 +47,12 @@ enum Command {
     Uninstall(InstallArgs),
     /// Check browser registrations, pcscd, cards and the soft token.
     Doctor,
+    /// List the tokens the host can reach (what `token.list` answers the extension).
+    Tokens {
+        /// Print the protocol's JSON result instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage the embedded soft token (used when no card is present).
     SoftToken {
         #[command(subcommand)]
@@ -106,6 +112,7 @@ fn main() -> ExitCode {
         Command::Install(a) => cmd_install(&a),
         Command::Uninstall(a) => cmd_uninstall(&a),
         Command::Doctor => cmd_doctor(),
+        Command::Tokens { json } => cmd_tokens(json),
         Command::SoftToken {
             action: SoftTokenAction::Init { user_id },
         } => cmd_soft_init(&user_id),
@@ -131,10 +138,7 @@ fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let tokens = Tokens::new(vec![
-        Box::new(CardBackend::default()),
-        Box::new(SoftBackend::new(config.soft_token_path())),
-    ]);
+    let tokens = all_backends(&config);
     let ctx = Arc::new(HostContext { config, tokens });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -153,6 +157,53 @@ fn serve() -> ExitCode {
         eprintln!("tessera-host: input from the browser ended abnormally: {why}");
     }
     ExitCode::SUCCESS
+}
+
+fn all_backends(config: &Config) -> Tokens {
+    Tokens::new(vec![
+        Box::new(CardBackend::default()),
+        Box::new(SoftBackend::new(config.soft_token_path())),
+    ])
+}
+
+fn cmd_tokens(json: bool) -> Result<ExitCode, String> {
+    let config = load_config()?;
+    let (tokens, problems) = all_backends(&config).list_all();
+    if json {
+        let result = tessera_protocol::token::TokenListResult { tokens, problems };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if tokens.is_empty() {
+        println!("no token found");
+    }
+    for t in &tokens {
+        let backend = match t.backend {
+            tessera_protocol::token::Backend::Card => "card",
+            tessera_protocol::token::Backend::Soft => "soft",
+        };
+        println!(
+            "{backend} {}  {}  {}",
+            t.serial,
+            t.cardholder.as_deref().unwrap_or("-"),
+            t.reader.as_deref().unwrap_or("")
+        );
+        for slot in &t.slots {
+            println!(
+                "    {:<15} {:<9} {}",
+                format!("{:?}", slot.slot).to_lowercase(),
+                slot.algorithm.as_deref().unwrap_or("-"),
+                slot.fingerprint.as_deref().unwrap_or("(empty)")
+            );
+        }
+    }
+    for p in &problems {
+        eprintln!("tessera-host: {}", p.message);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn scope(a: &InstallArgs) -> native_messaging::Scope {

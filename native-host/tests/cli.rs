@@ -166,6 +166,16 @@ fn soft_token_init_then_token_list_shows_it() {
     assert_eq!(soft["slots"][1]["algorithm"], "cv25519");
     assert_eq!(soft["slots"][1]["slot"], "decryption");
 
+    // The same listing from the command line, for scripts.
+    let cli = host(home.path())
+        .args(["tokens", "--json"])
+        .output()
+        .expect("tokens");
+    assert!(cli.status.success());
+    let listed: Value = serde_json::from_slice(&cli.stdout).expect("tokens --json is JSON");
+    assert_eq!(listed["tokens"], reply["result"]["tokens"]);
+    assert_eq!(listed["problems"][0]["code"], "pcsc_unavailable");
+
     // A second init must not overwrite the key.
     let again = host(home.path())
         .args(["soft-token", "init", "--user-id", "Other"])
