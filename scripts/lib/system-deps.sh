@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD_PKGS=(pkg-config libpcsclite-dev libclang-dev clang)
 WASM_PKGS=(rustc-web cargo-web rust-web-src lld-22 binaryen)
 CARD_PKGS=(pcscd vsmartcard-vpcd pcsc-tools gnupg scdaemon)
-BROWSER_PKGS=(chromium chromium-l10n firefox-esr xvfb)
+BROWSER_PKGS=(chromium chromium-driver chromium-l10n firefox-esr xvfb)
 MISC_PKGS=(curl procps psmisc jq)
 
 missing=()

@@ -6,8 +6,10 @@
 
 pub mod host_protocol;
 
+// Public only so that tests/web.rs can call the exports through JS values; the
+// extension uses them through the generated `pkg/tessera_core.js`.
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;
 
 /// The core's version, shown in the popup as proof that the wasm build is wired in.
 pub fn version() -> &'static str {

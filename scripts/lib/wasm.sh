@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Builds and tests tessera-core (wasm-core/) as WebAssembly for the extension.
+#
+#   scripts/lib/wasm.sh [build] [--dev]   build wasm-core/pkg/tessera_core{.js,_bg.wasm,.d.ts}
+#   scripts/lib/wasm.sh test              run wasm-core/tests/web.rs in headless Chromium
+#
+# Toolchain: rustup's cargo when its toolchain has the wasm32-unknown-unknown
+# target; otherwise Debian's rustc-web with -Zbuild-std (see
+# /work/shared/notes/wasm-toolchain.md). Both build into $REPO/target/wasm only,
+# never into the host build's target dirs.
+#
+# Idempotent and incremental: cargo rebuilds only what changed, wasm-bindgen and
+# wasm-opt run only when their input is newer than pkg/, and wasm-bindgen-cli is
+# built once per version into ${XDG_CACHE_HOME:-~/.cache}/tessera.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CRATE_DIR=$REPO/wasm-core
+PKG_DIR=$CRATE_DIR/pkg
+TARGET=wasm32-unknown-unknown
+TARGET_DIR=$REPO/target/wasm
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/tessera
+
+say() { echo "wasm.sh: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+usage() {
+  sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# --- arguments ---------------------------------------------------------------
+cmd=build
+profile=wasm-release
+for arg in "$@"; do
+  case $arg in
+    build | test) cmd=$arg ;;
+    --dev) profile=dev ;;
+    -h | --help) usage ;;
+    *) say "unknown argument: $arg"; usage ;;
+  esac
+done
+
+# --- toolchain route ---------------------------------------------------------
+# Sets CARGO (a command array) and BUILD_STD (extra cargo flags).
+choose_toolchain() {
+  if command -v rustup >/dev/null 2>&1 \
+    && rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+    ROUTE=rustup
+    CARGO=(cargo)
+    BUILD_STD=()
+  else
+    ROUTE=debian
+    [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library ] \
+      || die "no $TARGET target in rustup and the Debian route is incomplete: run scripts/lib/system-deps.sh (rustc-web cargo-web rust-web-src lld-22)"
+    # rustc's default wasm linker is `rust-lld`, which no Debian package installs
+    # (lld-22 ships it as wasm-ld): point cargo at wasm-ld when rust-lld is absent.
+    local linker=()
+    if ! command -v rust-lld >/dev/null; then
+      [ -x /usr/lib/llvm-22/bin/wasm-ld ] || die "neither rust-lld nor /usr/lib/llvm-22/bin/wasm-ld: install lld-22"
+      linker=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld)
+    fi
+    # rustup's cargo/rustc come first on PATH: name Debian's explicitly.
+    CARGO=(env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 "${linker[@]}" /usr/bin/cargo)
+    BUILD_STD=(-Zbuild-std=std,panic_abort)
+  fi
+  say "toolchain route: $ROUTE ($("${CARGO[@]}" --version 2>/dev/null), rustc: $(
+    if [ "$ROUTE" = debian ]; then /usr/bin/rustc --version; else rustc --version; fi))"
+}
+
+# --- wasm-bindgen-cli, exactly the version in Cargo.lock ---------------------
+lock_version() { # $1 = package name
+  awk -v name="$1" '
+    $0 == "name = \"" name "\"" { found = 1; next }
+    found && /^version = / { gsub(/"/, "", $3); print $3; exit }
+  ' "$REPO/Cargo.lock"
+}
+
+# Sets WASM_BINDGEN to a wasm-bindgen binary of version $1 (built once, then cached).
+find_wasm_bindgen() {
+  local want=$1 root=$CACHE/wasm-bindgen-$1 candidate
+  for candidate in "$(command -v wasm-bindgen || true)" "$CACHE/bin/wasm-bindgen" "$root/bin/wasm-bindgen"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if [ "$("$candidate" --version 2>/dev/null | awk '{print $2}')" = "$want" ]; then
+      WASM_BINDGEN=$candidate
+      return
+    fi
+  done
+  say "wasm-bindgen $want not found: building wasm-bindgen-cli $want into $root (once; several minutes)"
+  # Without --locked: the registry mirror lacks a version pinned in the CLI's own lock file.
+  CARGO_TARGET_DIR=$CACHE/cargo-install-target \
+    cargo install wasm-bindgen-cli --version "$want" --root "$root"
+  WASM_BINDGEN=$root/bin/wasm-bindgen
+  [ "$("$WASM_BINDGEN" --version | awk '{print $2}')" = "$want" ] \
+    || die "$WASM_BINDGEN does not report version $want"
+}
+
+# --- steps -------------------------------------------------------------------
+size_report() { # $1 = .wasm file
+  local raw gz
+  raw=$(stat -c %s "$1")
+  gz=$(gzip -9 -c "$1" | wc -c)
+  say "$(basename "$1"): $raw bytes raw, $gz bytes gzip -9 ($(awk -v r="$raw" -v g="$gz" 'BEGIN { printf "%.1f KiB / %.1f KiB", r/1024, g/1024 }'))"
+}
+
+# Features the wasm32 target of rustc >= 1.87 (LLVM 20+) turns on by default and
+# wasm-bindgen keeps; wasm-opt must accept them in its input and may use them in its output.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+# Sets WASM_OPT. Debian 12's binaryen is version 108, which rewrites
+# wasm-bindgen's externref table as `anyref`: the result validates but fails at
+# instantiation ("WebAssembly.Table.set(): Argument 1 is invalid for table").
+# Below MIN_WASM_OPT, use binaryen from npm, installed once into the cache.
+MIN_WASM_OPT=120
+NPM_BINARYEN=132.0.0
+find_wasm_opt() {
+  local v
+  if command -v wasm-opt >/dev/null; then
+    v=$(wasm-opt --version | awk '{print $3}')
+    if [ "${v:-0}" -ge "$MIN_WASM_OPT" ] 2>/dev/null; then
+      WASM_OPT=$(command -v wasm-opt)
+      return
+    fi
+    say "wasm-opt $v on PATH is older than $MIN_WASM_OPT (breaks externref tables): using binaryen $NPM_BINARYEN from npm"
+  fi
+  local root=$CACHE/binaryen-$NPM_BINARYEN
+  WASM_OPT=$root/node_modules/.bin/wasm-opt
+  if [ ! -x "$WASM_OPT" ]; then
+    command -v npm >/dev/null || die "need wasm-opt >= $MIN_WASM_OPT, or npm to fetch binaryen $NPM_BINARYEN"
+    npm install --silent --no-audit --no-fund --prefix "$root" "binaryen@$NPM_BINARYEN"
+  fi
+}
+
+# Instantiates pkg/ in Node and calls one export: catches a .wasm that validates
+# but does not load (as with old wasm-opt) before the extension does.
+smoke_test() {
+  command -v node >/dev/null || { say "node not found: skipping the load check of pkg/"; return; }
+  node --input-type=module -e "
+    import { readFileSync } from 'node:fs';
+    const glue = await import('$PKG_DIR/tessera_core.js');
+    glue.initSync({ module: readFileSync('$PKG_DIR/tessera_core_bg.wasm') });
+    const req = glue.encodeRequest(7, 'token.list', '{}');
+    console.error('wasm.sh: pkg/ loads in node: coreVersion() = ' + glue.coreVersion() + ', encodeRequest(7, \'token.list\', \'{}\') = ' + req);
+  " || die "pkg/ does not load: see the error above"
+}
+
+build() {
+  local profile_dir=$profile
+  [ "$profile" = dev ] && profile_dir=debug
+  local input=$TARGET_DIR/$TARGET/$profile_dir/tessera_core.wasm
+  local output=$PKG_DIR/tessera_core_bg.wasm
+  local stamp=$PKG_DIR/.tessera-build
+
+  say "cargo build -p tessera-core --target $TARGET --profile $profile (target dir $TARGET_DIR)"
+  (cd "$REPO" && "${CARGO[@]}" build -p tessera-core --lib --target "$TARGET" \
+    --profile "$profile" --target-dir "$TARGET_DIR" "${BUILD_STD[@]}")
+  [ -f "$input" ] || die "cargo did not produce $input"
+
+  # pkg/ is current when it came from this very input, profile and wasm-bindgen version.
+  local want_stamp="profile=$profile wasm-bindgen=$WB_VERSION input=$input"
+  if [ -f "$output" ] && [ -f "$PKG_DIR/tessera_core.js" ] && [ "$output" -nt "$input" ] \
+    && [ "$(cat "$stamp" 2>/dev/null)" = "$want_stamp" ]; then
+    say "pkg/ is newer than the cargo output: skipping wasm-bindgen and wasm-opt"
+  else
+    find_wasm_bindgen "$WB_VERSION"
+    say "$WASM_BINDGEN --target web --out-dir $PKG_DIR"
+    rm -f "$stamp"
+    "$WASM_BINDGEN" --target web --out-dir "$PKG_DIR" "$input"
+    if [ "$profile" = wasm-release ]; then
+      find_wasm_opt
+      say "$WASM_OPT -Oz ($("$WASM_OPT" --version))"
+      "$WASM_OPT" -Oz "${WASM_OPT_FEATURES[@]}" "$output" -o "$output.opt"
+      mv "$output.opt" "$output"
+    fi
+    smoke_test
+    echo "$want_stamp" >"$stamp"
+  fi
+  size_report "$output"
+}
+
+run_tests() {
+  find_wasm_bindgen "$WB_VERSION"
+  local runner
+  runner=$(dirname "$WASM_BINDGEN")/wasm-bindgen-test-runner
+  [ -x "$runner" ] || die "$runner not found next to $WASM_BINDGEN"
+  local driver=${CHROMEDRIVER:-$(command -v chromedriver || true)}
+  [ -n "$driver" ] || die "chromedriver not found: run scripts/lib/system-deps.sh (chromium-driver)"
+  say "test runner: $runner, webdriver: $driver"
+  # Only chromedriver: a GECKODRIVER in the environment would take precedence in the runner.
+  unset GECKODRIVER GECKODRIVER_REMOTE CHROMEDRIVER_REMOTE SAFARIDRIVER MSEDGEDRIVER
+  (cd "$REPO" && env CHROMEDRIVER="$driver" \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$CRATE_DIR/webdriver.json" \
+    WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-30}" \
+    WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$runner" \
+    "${CARGO[@]}" test -p tessera-core --target "$TARGET" --target-dir "$TARGET_DIR" "${BUILD_STD[@]}")
+}
+
+WB_VERSION=$(lock_version wasm-bindgen)
+[ -n "$WB_VERSION" ] || die "no wasm-bindgen in $REPO/Cargo.lock"
+choose_toolchain
+case $cmd in
+  build) build ;;
+  test) run_tests ;;
+esac
