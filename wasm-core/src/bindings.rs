@@ -18,12 +18,9 @@ pub fn encode_request(id: f64, method: &str, params_json: &str) -> Result<String
         && id.fract() == 0.0
         && id <= tessera_protocol::envelope::MAX_REQUEST_ID as f64)
     {
-        return Err(JsError::new(
-            "request id must be a non-negative safe integer",
-        ));
+        return Err(JsError::new("request id must be a non-negative safe integer"));
     }
-    host_protocol::encode_request(id as u64, method, params_json)
-        .map_err(|e| JsError::new(&e.to_string()))
+    host_protocol::encode_request(id as u64, method, params_json).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Checks a reply from the host. Returns `{ id, result }` or `{ id, error: { code, message } }`.

@@ -14,11 +14,7 @@ pub enum ProtocolError {
 }
 
 /// Builds the JSON of a request, checking `params` against the method's type.
-pub fn encode_request(
-    id: RequestId,
-    method: &str,
-    params_json: &str,
-) -> Result<String, ProtocolError> {
+pub fn encode_request(id: RequestId, method: &str, params_json: &str) -> Result<String, ProtocolError> {
     let params: serde_json::Value =
         serde_json::from_str(params_json).map_err(|e| ProtocolError::BadRequest {
             code: ErrorCode::InvalidJson,
@@ -106,12 +102,9 @@ mod tests {
         .expect("valid reply");
         assert_eq!(ok.id, Some(1));
         assert_eq!(ok.outcome.expect("a result")["host"], "tessera-host");
-        let err = decode_reply(r#"{"id":null,"error":{"code":"invalid_json","message":"m"}}"#)
-            .expect("valid");
-        assert_eq!(
-            err.outcome.expect_err("an error").code,
-            ErrorCode::InvalidJson
-        );
+        let err =
+            decode_reply(r#"{"id":null,"error":{"code":"invalid_json","message":"m"}}"#).expect("valid");
+        assert_eq!(err.outcome.expect_err("an error").code, ErrorCode::InvalidJson);
         assert!(decode_reply(r#"{"id":1,"result":{"unexpected":true}}"#).is_err());
         assert!(decode_reply("not json").is_err());
     }
