@@ -2,6 +2,7 @@
 //! (which starts the host with no way to pass options) and a test share one path.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tessera_protocol::{DEFAULT_MAX_REQUEST_BYTES, HARD_MAX_REQUEST_BYTES};
 
@@ -11,12 +12,19 @@ pub struct Config {
     pub max_request_bytes: usize,
     /// Where the soft token's key file lives.
     pub data_dir: PathBuf,
+    /// How long a verified PIN stays in memory (`TESSERA_PIN_CACHE_SECONDS`; 0 = never).
+    pub pin_cache: Duration,
 }
+
+/// Default lifetime of a cached PIN.
+pub const DEFAULT_PIN_CACHE_SECONDS: u64 = 300;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("TESSERA_MAX_REQUEST_BYTES must be a whole number of bytes from 1024 to {HARD_MAX_REQUEST_BYTES}, got `{0}`")]
     BadMaxRequest(String),
+    #[error("TESSERA_PIN_CACHE_SECONDS must be a whole number of seconds from 0 (never cache) to 86400, got `{0}`")]
+    BadPinCache(String),
     #[error("cannot find a data directory: set TESSERA_DATA_DIR or HOME")]
     NoDataDir,
 }
@@ -34,9 +42,17 @@ impl Config {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
             _ => dirs::data_dir().ok_or(ConfigError::NoDataDir)?.join("tessera"),
         };
+        let pin_cache = match std::env::var("TESSERA_PIN_CACHE_SECONDS") {
+            Ok(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if n <= 86_400 => Duration::from_secs(n),
+                _ => return Err(ConfigError::BadPinCache(raw)),
+            },
+            Err(_) => Duration::from_secs(DEFAULT_PIN_CACHE_SECONDS),
+        };
         Ok(Self {
             max_request_bytes,
             data_dir,
+            pin_cache,
         })
     }
 

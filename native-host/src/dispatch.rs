@@ -16,6 +16,10 @@ pub async fn handle(ctx: &HostContext, id: RequestId, request: Request) -> Respo
     let outcome = match request {
         Request::Hello(params) => Ok(requests::hello::handle(ctx, &params)),
         Request::TokenList(_) => requests::token_list::handle(ctx).await,
+        Request::VerifyPin(params) => requests::token_verify_pin::handle(ctx, params).await,
+        Request::ForgetPin(params) => Ok(requests::token_forget_pin::handle(ctx, &params)),
+        Request::Sign(params) => requests::token_sign::handle(ctx, params).await,
+        Request::DecryptSessionKey(params) => requests::token_decrypt_session_key::handle(ctx, params).await,
     };
     match outcome {
         Ok(body) => ResponseFrame::result(id, body),

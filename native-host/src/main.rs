@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::dispatch::HostContext;
 use crate::install::Browser;
 use crate::token::card::CardBackend;
+use crate::token::pin_cache::PinCache;
 use crate::token::soft::SoftBackend;
 use crate::token::Tokens;
 
@@ -160,10 +161,13 @@ fn serve() -> ExitCode {
 }
 
 fn all_backends(config: &Config) -> Tokens {
-    Tokens::new(vec![
-        Box::new(CardBackend::default()),
-        Box::new(SoftBackend::new(config.soft_token_path())),
-    ])
+    Tokens::new(
+        vec![
+            Box::new(CardBackend::default()),
+            Box::new(SoftBackend::new(config.soft_token_path())),
+        ],
+        PinCache::new(config.pin_cache),
+    )
 }
 
 fn cmd_tokens(json: bool) -> Result<ExitCode, String> {

@@ -12,12 +12,16 @@ use std::time::Duration;
 use tessera_protocol::{decode_request, ResponseFrame};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use zeroize::Zeroize;
 
 use crate::dispatch::{self, HostContext};
 use crate::framing::{encode_reply, read_frame, skip_payload, Incoming};
 
 /// How long in-flight requests may still finish after the browser closed stdin.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often cached PINs are checked for expiry and for their card's presence.
+const PIN_WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Why the loop stopped.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,38 +63,47 @@ where
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = std::thread::spawn(move || {
         let mut output = output;
-        while let Some(frame) = out_rx.blocking_recv() {
-            if output.write_all(&frame).and_then(|()| output.flush()).is_err() {
+        while let Some(mut frame) = out_rx.blocking_recv() {
+            let written = output.write_all(&frame).and_then(|()| output.flush());
+            // A reply may carry a session key: wipe it once it is on its way.
+            frame.zeroize();
+            if written.is_err() {
                 // The browser went away; the reader will see stdin close too.
                 break;
             }
         }
     });
 
+    let watcher = tokio::spawn(watch_pins(Arc::clone(&ctx)));
     let mut tasks = JoinSet::new();
     let ended = loop {
         let Some(item) = in_rx.recv().await else {
             break Ended::Closed;
         };
         match item {
-            Incoming::Message(text) => match decode_request(&text) {
-                Ok(frame) => {
-                    let ctx = Arc::clone(&ctx);
-                    let out = out_tx.clone();
-                    tasks.spawn(async move {
-                        let method = frame.request.method();
-                        let reply = dispatch::handle(&ctx, frame.id, frame.request).await;
-                        // A send error means the writer is gone: nobody to answer.
-                        let _ = out.send(encode_reply(&reply, Some(method)));
-                    });
+            Incoming::Message(mut text) => {
+                let decoded = decode_request(&text);
+                // The frame may hold a PIN: wipe it now that it is decoded.
+                text.zeroize();
+                match decoded {
+                    Ok(frame) => {
+                        let ctx = Arc::clone(&ctx);
+                        let out = out_tx.clone();
+                        tasks.spawn(async move {
+                            let method = frame.request.method();
+                            let reply = dispatch::handle(&ctx, frame.id, frame.request).await;
+                            // A send error means the writer is gone: nobody to answer.
+                            let _ = out.send(encode_reply(&reply, Some(method)));
+                        });
+                    }
+                    Err(rejected) => {
+                        let _ = out_tx.send(encode_reply(
+                            &ResponseFrame::error(rejected.id, rejected.error),
+                            None,
+                        ));
+                    }
                 }
-                Err(rejected) => {
-                    let _ = out_tx.send(encode_reply(
-                        &ResponseFrame::error(rejected.id, rejected.error),
-                        None,
-                    ));
-                }
-            },
+            }
             Incoming::Rejected { error, .. } => {
                 let _ = out_tx.send(encode_reply(&ResponseFrame::error(None, error), None));
             }
@@ -112,8 +125,25 @@ where
         );
         tasks.abort_all();
     }
+    watcher.abort();
+    ctx.tokens.pins().clear();
     drop(out_tx);
     let _ = writer.join();
     let _ = reader.join();
     ended
+}
+
+/// Drops cached PINs that expired, and those of cards no longer in their reader.
+async fn watch_pins(ctx: Arc<HostContext>) {
+    let mut tick = tokio::time::interval(PIN_WATCH_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let tokens = ctx.tokens.clone();
+        if let Ok(gone) = tokio::task::spawn_blocking(move || tokens.sweep_pins()).await {
+            for token in gone {
+                eprintln!("tessera-host: {token} is no longer present; its cached PIN was dropped");
+            }
+        }
+    }
 }

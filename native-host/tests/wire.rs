@@ -100,7 +100,17 @@ fn hello_reports_versions_and_capabilities() {
     assert_eq!(r["host"], "tessera-host");
     assert_eq!(r["host_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(r["protocol_version"], 1);
-    assert_eq!(r["capabilities"], json!(["hello", "token.list"]));
+    assert_eq!(
+        r["capabilities"],
+        json!([
+            "hello",
+            "token.list",
+            "token.verify_pin",
+            "token.forget_pin",
+            "token.sign",
+            "token.decrypt_session_key"
+        ])
+    );
     assert_eq!(r["max_response_bytes"], 1024 * 1024);
 }
 

@@ -4,8 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::decrypt::{DecryptSessionKeyParams, DecryptSessionKeyResult};
 use crate::error::{ErrorBody, ErrorCode};
 use crate::hello::{HelloParams, HelloResult};
+use crate::pin::{ForgetPinParams, ForgetPinResult, VerifyPinParams, VerifyPinResult};
+use crate::sign::{SignParams, SignResult};
 use crate::token::{TokenListParams, TokenListResult};
 
 /// Chosen by the extension, echoed in the reply. Kept within JavaScript's
@@ -23,16 +26,39 @@ pub enum Request {
     Hello(HelloParams),
     #[serde(rename = "token.list")]
     TokenList(TokenListParams),
+    #[serde(rename = "token.verify_pin")]
+    VerifyPin(VerifyPinParams),
+    #[serde(rename = "token.forget_pin")]
+    ForgetPin(ForgetPinParams),
+    #[serde(rename = "token.sign")]
+    Sign(SignParams),
+    #[serde(rename = "token.decrypt_session_key")]
+    DecryptSessionKey(DecryptSessionKeyParams),
 }
 
 impl Request {
     /// Every method name, in the order `hello` reports them.
-    pub const METHODS: &'static [&'static str] = &["hello", "token.list"];
+    pub const METHODS: &'static [&'static str] = &[
+        "hello",
+        "token.list",
+        "token.verify_pin",
+        "token.forget_pin",
+        "token.sign",
+        "token.decrypt_session_key",
+    ];
+
+    /// Parameters that carry a secret, by method. They must be strings: a
+    /// mistyped one is refused before serde could quote it in an error message.
+    const SECRET_PARAMS: &'static [(&'static str, &'static str)] = &[("token.verify_pin", "pin")];
 
     pub fn method(&self) -> &'static str {
         match self {
             Request::Hello(_) => "hello",
             Request::TokenList(_) => "token.list",
+            Request::VerifyPin(_) => "token.verify_pin",
+            Request::ForgetPin(_) => "token.forget_pin",
+            Request::Sign(_) => "token.sign",
+            Request::DecryptSessionKey(_) => "token.decrypt_session_key",
         }
     }
 }
@@ -142,15 +168,47 @@ pub fn decode_request(json: &str) -> Result<RequestFrame, RejectedRequest> {
             ))
         }
     };
-    let tagged = serde_json::json!({ "method": method, "params": params });
-    let request = serde_json::from_value::<Request>(tagged).map_err(|e| {
+    for (m, field) in Request::SECRET_PARAMS {
+        if *m == method {
+            if let Some(v) = params.get(*field).filter(|v| !v.is_string()) {
+                let kind = json_kind(v);
+                let mut params = params;
+                scrub(&mut params);
+                return Err(reject(
+                    Some(id),
+                    ErrorCode::InvalidParams,
+                    format!("bad `params` for `{method}`: `{field}` must be a string, got {kind}"),
+                ));
+            }
+        }
+    }
+    let mut tagged = serde_json::json!({ "method": method, "params": params });
+    // Deserialize from a reference so the tree (which may hold a PIN) can be
+    // wiped afterwards instead of dropped as is.
+    let request = Request::deserialize(&tagged).map_err(|e| {
         reject(
             Some(id),
             ErrorCode::InvalidParams,
             format!("bad `params` for `{method}`: {e}"),
         )
-    })?;
-    Ok(RequestFrame { id, request })
+    });
+    scrub(&mut tagged);
+    scrub(&mut Value::Object(object));
+    Ok(RequestFrame {
+        id,
+        request: request?,
+    })
+}
+
+/// Overwrites every string in a JSON tree before it is freed.
+fn scrub(value: &mut Value) {
+    use zeroize::Zeroize;
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(scrub),
+        Value::Object(map) => map.values_mut().for_each(scrub),
+        _ => {}
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -170,6 +228,10 @@ fn json_kind(v: &Value) -> &'static str {
 pub enum ResultBody {
     Hello(HelloResult),
     TokenList(TokenListResult),
+    VerifyPin(VerifyPinResult),
+    ForgetPin(ForgetPinResult),
+    Sign(SignResult),
+    DecryptSessionKey(DecryptSessionKeyResult),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +333,28 @@ mod tests {
             code_of(r#"{"id":6,"method":"hello","params":{"protocol_version":"one"}}"#),
             (Some(6), ErrorCode::InvalidParams)
         );
+    }
+
+    #[test]
+    fn a_mistyped_pin_is_not_quoted_in_the_error() {
+        let r = decode_request(
+            r#"{"id":7,"method":"token.verify_pin","params":{"token":"card:X","pin":987654}}"#,
+        )
+        .expect_err("mistyped");
+        assert_eq!(r.error.code, ErrorCode::InvalidParams);
+        assert!(!r.error.message.contains("987654"), "{}", r.error.message);
+        let f = decode_request(
+            r#"{"id":8,"method":"token.verify_pin","params":{"token":"card:X","pin":"987654"}}"#,
+        )
+        .expect("valid");
+        assert!(!format!("{f:?}").contains("987654"));
+        match f.request {
+            Request::VerifyPin(p) => {
+                assert_eq!(p.pin.expose(), "987654");
+                assert_eq!(p.purpose, crate::pin::PinPurpose::Decrypt);
+            }
+            other => panic!("decoded as {other:?}"),
+        }
     }
 
     #[test]

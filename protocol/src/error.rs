@@ -29,6 +29,17 @@ pub enum ErrorCode {
     CardError,
     /// The embedded soft token's key file is missing, unreadable or corrupt.
     SoftTokenError,
+    /// The PIN (or soft-token passphrase) is wrong; `retries_left` says how
+    /// many tries the card still allows, when the token has a counter.
+    PinIncorrect,
+    /// The card's user PIN is blocked (no tries left).
+    PinBlocked,
+    /// The operation needs a PIN and none is cached: ask the user, then `token.verify_pin`.
+    PinRequired,
+    /// The encrypted session key is not addressed to this token's decryption key.
+    WrongKey,
+    /// The token's key or the packet uses an algorithm the host cannot handle.
+    UnsupportedAlgorithm,
     /// A bug in the host; the message says where.
     Internal,
 }
@@ -38,6 +49,9 @@ pub enum ErrorCode {
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// With `pin_incorrect` from a card: PIN tries left before it locks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries_left: Option<u8>,
 }
 
 impl ErrorBody {
@@ -45,7 +59,13 @@ impl ErrorBody {
         Self {
             code,
             message: message.into(),
+            retries_left: None,
         }
+    }
+
+    pub fn with_retries_left(mut self, retries_left: u8) -> Self {
+        self.retries_left = Some(retries_left);
+        self
     }
 }
 

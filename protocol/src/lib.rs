@@ -7,11 +7,16 @@
 //! wasm core (in the extension) to build requests and check replies.
 
 pub mod constants;
+pub mod decrypt;
 pub mod envelope;
 pub mod error;
 pub mod hello;
+pub mod pin;
+pub mod secret;
+pub mod sign;
 pub mod token;
 
 pub use constants::*;
 pub use envelope::{decode_request, Outcome, Request, RequestFrame, RequestId, ResponseFrame, ResultBody};
 pub use error::{ErrorBody, ErrorCode};
+pub use secret::SecretText;

@@ -42,6 +42,9 @@ pub struct TokenInfo {
     pub slots: Vec<KeySlot>,
     /// PIN retry counters (cards only: the soft token has a passphrase, no counter).
     pub pin_retries: Option<PinRetries>,
+    /// The host holds a verified PIN (or passphrase) for this token in memory.
+    #[serde(default)]
+    pub pin_cached: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -50,6 +50,11 @@ fn every_response_example_parses_and_all_error_codes_appear() {
         ErrorCode::PcscUnavailable,
         ErrorCode::CardError,
         ErrorCode::SoftTokenError,
+        ErrorCode::PinIncorrect,
+        ErrorCode::PinBlocked,
+        ErrorCode::PinRequired,
+        ErrorCode::WrongKey,
+        ErrorCode::UnsupportedAlgorithm,
         ErrorCode::Internal,
     ];
     for code in all {

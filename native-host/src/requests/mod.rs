@@ -1,4 +1,21 @@
 //! One module per protocol method.
 
 pub mod hello;
+pub mod token_decrypt_session_key;
+pub mod token_forget_pin;
 pub mod token_list;
+pub mod token_sign;
+pub mod token_verify_pin;
+
+use tessera_protocol::{ErrorBody, ErrorCode};
+
+/// Runs token I/O on tokio's blocking pool, so no async worker waits for a card.
+pub async fn blocking<T, F>(work: F) -> Result<T, ErrorBody>
+where
+    F: FnOnce() -> Result<T, ErrorBody> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ErrorBody::new(ErrorCode::Internal, format!("token operation failed: {e}")))?
+}

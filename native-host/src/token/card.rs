@@ -3,19 +3,28 @@
 //! Each call opens a fresh PC/SC context and short transactions: cards close
 //! idle sessions, and a card may be pulled or plugged between two requests.
 
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use card_backend_pcsc::PcscBackend;
 use openpgp_card::ocard::KeyType;
 use openpgp_card::state::Open;
 use openpgp_card::Card;
+use pgp::composed::PlainSessionKey;
+use secrecy::SecretString;
+use tessera_protocol::pin::PinPurpose;
+use tessera_protocol::sign::HashAlgorithm;
 use tessera_protocol::token::{Backend, KeySlot, PinRetries, SlotKind, TokenInfo};
+use tessera_protocol::{ErrorBody, ErrorCode};
 
 #[cfg(test)]
 use super::algorithm_names::hex_upper;
 use super::algorithm_names::of_card_slot;
-use super::{Listing, TokenBackend, TokenError};
+use super::card_ops::{self, Tx};
+use super::pin_cache::PinCache;
+use super::session_key::EncryptedSessionKey;
+use super::{token_not_found, Listing, TokenBackend, TokenError, Verified};
 
 #[derive(Default)]
 pub struct CardBackend {
@@ -56,6 +65,111 @@ impl TokenBackend for CardBackend {
         }
         listing
     }
+
+    fn owns(&self, token: &str) -> bool {
+        token.starts_with("card:")
+    }
+
+    fn verify_pin(
+        &self,
+        token: &str,
+        pin: &SecretString,
+        purpose: PinPurpose,
+    ) -> Result<Verified, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            card_ops::verify_given(tx, reader, pin, purpose)
+        })
+    }
+
+    fn sign(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        hash: HashAlgorithm,
+        digest: &[u8],
+    ) -> Result<Vec<Vec<u8>>, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            card_ops::sign(tx, reader, token, pins, hash, digest)
+        })
+    }
+
+    fn decrypt_session_key(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        esk: &EncryptedSessionKey,
+    ) -> Result<PlainSessionKey, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            card_ops::decrypt_session_key(tx, reader, token, pins, esk)
+        })
+    }
+
+    fn still_present(&self, _token: &str, reader: Option<&str>) -> bool {
+        reader.is_some_and(card_in_reader)
+    }
+}
+
+impl CardBackend {
+    /// Finds the card `card:<AID>` and runs `op` in one transaction on it, with
+    /// the backend's lock held (one PC/SC conversation at a time).
+    fn with_card<T>(
+        &self,
+        token: &str,
+        op: impl FnOnce(&mut Tx<'_>, &str) -> Result<T, ErrorBody>,
+    ) -> Result<T, ErrorBody> {
+        let wanted = token
+            .strip_prefix("card:")
+            .ok_or_else(|| token_not_found(token))?;
+        let _turn = self.busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let unavailable = |e: pcsc::Error| {
+            ErrorBody::new(
+                ErrorCode::PcscUnavailable,
+                TokenError::PcscUnavailable(e.to_string()).to_string(),
+            )
+        };
+        let ctx = pcsc::Context::establish(pcsc::Scope::User).map_err(unavailable)?;
+        let readers = match ctx.list_readers_owned() {
+            Ok(readers) => readers,
+            Err(pcsc::Error::NoReadersAvailable) => Vec::new(),
+            Err(e) => return Err(unavailable(e)),
+        };
+        for reader in readers {
+            let reader_name = reader.to_string_lossy().into_owned();
+            let Ok(backend) = PcscBackend::from_pcsc_reader(&ctx, &reader, None) else {
+                continue;
+            };
+            let Ok(mut card) = Card::new(backend) else {
+                continue;
+            };
+            let mut tx = match card.transaction() {
+                Ok(tx) => tx,
+                Err(_) => continue,
+            };
+            match tx.application_identifier() {
+                Ok(aid) if aid_hex(&aid).eq_ignore_ascii_case(wanted) => {}
+                _ => continue,
+            }
+            return op(&mut tx, &reader_name);
+        }
+        Err(token_not_found(token))
+    }
+}
+
+/// Whether pcscd sees a card in `reader` now (no card I/O, no lock needed).
+fn card_in_reader(reader: &str) -> bool {
+    let Ok(ctx) = pcsc::Context::establish(pcsc::Scope::User) else {
+        return false;
+    };
+    let Ok(name) = CString::new(reader) else {
+        return false;
+    };
+    let mut states = [pcsc::ReaderState::new(name, pcsc::State::UNAWARE)];
+    if ctx.get_status_change(Duration::ZERO, &mut states).is_err() {
+        return false;
+    }
+    let state = states[0].event_state();
+    state.contains(pcsc::State::PRESENT)
+        && !state.intersects(pcsc::State::EMPTY | pcsc::State::UNKNOWN | pcsc::State::UNAVAILABLE)
 }
 
 /// Reads one reader. `Ok(None)`: no card, or a card without the OpenPGP application.
@@ -123,6 +237,7 @@ fn read_card(ctx: &pcsc::Context, reader: &CStr) -> Result<Option<TokenInfo>, To
             reset: pw.err_count_rc(),
             admin: pw.err_count_pw3(),
         }),
+        pin_cached: false,
     }))
 }
 

@@ -7,14 +7,23 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use pgp::composed::Deserializable;
-use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SignedSecretKey, SubkeyParamsBuilder};
+use pgp::composed::{
+    EncryptionCaps, KeyType, PlainSessionKey, SecretKeyParamsBuilder, SignedSecretKey, SignedSecretSubKey,
+    SubkeyParamsBuilder,
+};
 use pgp::crypto::ecc_curve::ECCCurve;
-use pgp::types::KeyDetails;
+use pgp::types::{DecryptionKey, KeyDetails, Password, SignatureBytes, SigningKey};
+use secrecy::{ExposeSecret, SecretString};
+use tessera_protocol::pin::PinPurpose;
+use tessera_protocol::sign::HashAlgorithm;
 use tessera_protocol::token::{Backend, KeySlot, SlotKind, TokenInfo};
+use tessera_protocol::{ErrorBody, ErrorCode};
 use zeroize::Zeroizing;
 
 use super::algorithm_names::{hex_upper, of_key_params};
-use super::{Listing, TokenBackend, TokenError};
+use super::pin_cache::PinCache;
+use super::session_key::EncryptedSessionKey;
+use super::{pin_required, token_not_found, Listing, TokenBackend, TokenError, Verified};
 
 pub struct SoftBackend {
     path: PathBuf,
@@ -39,6 +48,147 @@ impl TokenBackend for SoftBackend {
             Err(e) => listing.problems.push(e),
         }
         listing
+    }
+
+    fn owns(&self, token: &str) -> bool {
+        token.starts_with("soft:")
+    }
+
+    fn verify_pin(
+        &self,
+        token: &str,
+        pin: &SecretString,
+        purpose: PinPurpose,
+    ) -> Result<Verified, ErrorBody> {
+        let key = self.key(token)?;
+        let slot = match purpose {
+            PinPurpose::Sign => SlotKind::Signature,
+            PinPurpose::Decrypt => SlotKind::Decryption,
+        };
+        let sub = subkey_for(&key, slot, token)?;
+        unlock_check(sub, pin)?;
+        Ok(Verified { reader: None })
+    }
+
+    fn sign(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        hash: HashAlgorithm,
+        digest: &[u8],
+    ) -> Result<Vec<Vec<u8>>, ErrorBody> {
+        let key = self.key(token)?;
+        let sub = subkey_for(&key, SlotKind::Signature, token)?;
+        let cached = pins.get(token).ok_or_else(|| pin_required(token))?;
+        unlock_check(sub, &cached.pin).inspect_err(|_| pins.forget_rejected(token, &cached))?;
+        let signature = SigningKey::sign(&sub.key, &password(&cached.pin), pgp_hash(hash), digest)
+            .map_err(|e| soft_error(format!("signing failed: {e}")))?;
+        Ok(match signature {
+            SignatureBytes::Mpis(mpis) => mpis.iter().map(|m| m.as_ref().to_vec()).collect(),
+            SignatureBytes::Native(bytes) => vec![bytes.to_vec()],
+        })
+    }
+
+    fn decrypt_session_key(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        esk: &EncryptedSessionKey,
+    ) -> Result<PlainSessionKey, ErrorBody> {
+        let key = self.key(token)?;
+        let sub = key
+            .secret_subkeys
+            .iter()
+            .filter(|s| has_flag(s, SlotKind::Decryption))
+            .find(|s| s.key.fingerprint() == esk.recipient_fingerprint);
+        let Some(sub) = sub else {
+            let ours = subkey_for(&key, SlotKind::Decryption, token)
+                .ok()
+                .map(|s| hex_upper(s.key.fingerprint().as_bytes()));
+            esk.require_recipient(ours.as_deref(), token)?;
+            return Err(token_not_found(token)); // unreachable: require_recipient failed
+        };
+        let cached = pins.get(token).ok_or_else(|| pin_required(token))?;
+        unlock_check(sub, &cached.pin).inspect_err(|_| pins.forget_rejected(token, &cached))?;
+        let values = esk.pkesk.values().map_err(|e| {
+            ErrorBody::new(
+                ErrorCode::UnsupportedAlgorithm,
+                format!("cannot read the PKESK: {e}"),
+            )
+        })?;
+        sub.key
+            .decrypt(&password(&cached.pin), values, esk.esk_type())
+            .map_err(|e| soft_error(format!("cannot unlock the decryption key: {e}")))?
+            .map_err(|e| {
+                soft_error(format!(
+                    "cannot decrypt the session key (corrupt message, or not for this key): {e}"
+                ))
+            })
+    }
+}
+
+impl SoftBackend {
+    /// The key file, if `token` is the soft token it holds.
+    fn key(&self, token: &str) -> Result<SignedSecretKey, ErrorBody> {
+        let key = load(&self.path)
+            .map_err(|e| ErrorBody::new(e.code(), e.to_string()))?
+            .ok_or_else(|| token_not_found(token))?;
+        if format!("soft:{}", hex_upper(key.fingerprint().as_bytes())) != token {
+            return Err(token_not_found(token));
+        }
+        Ok(key)
+    }
+}
+
+fn soft_error(message: String) -> ErrorBody {
+    ErrorBody::new(ErrorCode::SoftTokenError, message)
+}
+
+fn password(pin: &SecretString) -> Password {
+    Password::from(pin.expose_secret())
+}
+
+fn pgp_hash(hash: HashAlgorithm) -> pgp::crypto::hash::HashAlgorithm {
+    use pgp::crypto::hash::HashAlgorithm as H;
+    match hash {
+        HashAlgorithm::Sha1 => H::Sha1,
+        HashAlgorithm::Sha224 => H::Sha224,
+        HashAlgorithm::Sha256 => H::Sha256,
+        HashAlgorithm::Sha384 => H::Sha384,
+        HashAlgorithm::Sha512 => H::Sha512,
+    }
+}
+
+fn has_flag(sub: &SignedSecretSubKey, slot: SlotKind) -> bool {
+    sub.signatures.last().is_some_and(|s| {
+        let flags = s.key_flags();
+        match slot {
+            SlotKind::Signature => flags.sign(),
+            SlotKind::Decryption => flags.encrypt_comms() || flags.encrypt_storage(),
+            SlotKind::Authentication => flags.authentication(),
+        }
+    })
+}
+
+fn subkey_for<'k>(
+    key: &'k SignedSecretKey,
+    slot: SlotKind,
+    token: &str,
+) -> Result<&'k SignedSecretSubKey, ErrorBody> {
+    key.secret_subkeys
+        .iter()
+        .find(|s| has_flag(s, slot))
+        .ok_or_else(|| soft_error(format!("`{token}` has no {slot:?} subkey").to_lowercase()))
+}
+
+/// The passphrase opens the subkey: the soft token's "PIN verification".
+fn unlock_check(sub: &SignedSecretSubKey, pin: &SecretString) -> Result<(), ErrorBody> {
+    match sub.key.unlock(&password(pin), |_, _| Ok(())) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(ErrorBody::new(
+            ErrorCode::PinIncorrect,
+            "wrong passphrase for the soft token",
+        )),
     }
 }
 
@@ -107,6 +257,7 @@ fn describe(key: &SignedSecretKey) -> TokenInfo {
         cardholder,
         slots,
         pin_retries: None,
+        pin_cached: false,
     }
 }
 
