@@ -70,3 +70,175 @@ pub fn gpg_algo_short_name(keyattr: &str) -> String {
         other => other.to_ascii_lowercase(),
     }
 }
+
+impl LiveHost {
+    /// Starts a host with extra environment variables.
+    pub fn start_with(data_dir: &std::path::Path, envs: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(HOST);
+        cmd.arg("chrome-extension://pchmfhepohaglbnciioapdbphpkoiplm/")
+            .env("TESSERA_DATA_DIR", data_dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start tessera-host");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        Self { child, stdin, stdout }
+    }
+
+    /// The `token.list` entry with this id, if listed.
+    pub fn token(&mut self, id: &str) -> Option<Value> {
+        let reply = self.call(&serde_json::json!({"id": 900, "method": "token.list"}));
+        reply["result"]["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+    }
+}
+
+/// `card:<AID>` of the virtual card.
+pub fn card_token_id() -> String {
+    format!("card:{}", card_facts()["aid"].as_str().expect("aid"))
+}
+
+/// Runs gpg with `home` as GnuPG home; panics with its stderr on failure.
+pub fn gpg(home: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::new("gpg")
+        .arg("--homedir")
+        .arg(home)
+        .args(["--batch", "--no-tty", "--quiet"])
+        .args(args)
+        .output()
+        .expect("run gpg");
+    assert!(
+        out.status.success(),
+        "gpg {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Alice's public key as GnuPG exports it from TESSERA_TEST_GNUPGHOME.
+pub fn alice_public_key() -> pgp::composed::SignedPublicKey {
+    use pgp::composed::Deserializable;
+    let home = std::env::var("TESSERA_TEST_GNUPGHOME").expect("TESSERA_TEST_GNUPGHOME");
+    let fpr = card_facts()["primary_fingerprint"]
+        .as_str()
+        .expect("primary fingerprint")
+        .to_owned();
+    let bytes = gpg(std::path::Path::new(&home), &["--export", &fpr]);
+    pgp::composed::SignedPublicKey::from_bytes(&bytes[..]).expect("parse Alice's key")
+}
+
+pub fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// Packet bytes with header, as the protocol wants them.
+pub fn packet_bytes(p: &impl pgp::packet::PacketTrait) -> Vec<u8> {
+    let mut out = Vec::new();
+    p.to_writer_with_header(&mut out).expect("serialize packet");
+    out
+}
+
+/// Public (sub)key packet of `key` with this fingerprint (primary or subkey).
+pub fn key_packet_by_fingerprint(key: &pgp::composed::SignedPublicKey, fpr: &str) -> Vec<u8> {
+    use pgp::types::KeyDetails;
+    if hex_upper(key.primary_key.fingerprint().as_bytes()) == fpr {
+        return packet_bytes(&key.primary_key);
+    }
+    let sub = key
+        .public_subkeys
+        .iter()
+        .find(|s| hex_upper(s.key.fingerprint().as_bytes()) == fpr)
+        .unwrap_or_else(|| panic!("no key {fpr} in the certificate"));
+    packet_bytes(&sub.key)
+}
+
+/// Encrypts `plaintext` with GnuPG to every certificate in `certs` (binary
+/// exports), uncompressed, in a throwaway GnuPG home. Returns the binary message.
+pub fn gpg_encrypt(certs: &[Vec<u8>], plaintext: &[u8]) -> Vec<u8> {
+    use pgp::composed::Deserializable;
+    use pgp::types::KeyDetails;
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut recipients = Vec::new();
+    for (i, cert) in certs.iter().enumerate() {
+        let path = home.path().join(format!("cert{i}.pgp"));
+        std::fs::write(&path, cert).expect("write cert");
+        gpg(home.path(), &["--import", path.to_str().expect("path")]);
+        let key = pgp::composed::SignedPublicKey::from_bytes(&cert[..]).expect("cert");
+        recipients.push(hex_upper(key.primary_key.fingerprint().as_bytes()));
+    }
+    let input = home.path().join("plain.bin");
+    let output = home.path().join("message.gpg");
+    std::fs::write(&input, plaintext).expect("write plaintext");
+    let mut args = vec!["--trust-model", "always", "--compress-algo", "none", "--encrypt"];
+    for r in &recipients {
+        args.extend(["-r", r.as_str()]);
+    }
+    args.extend([
+        "-o",
+        output.to_str().expect("path"),
+        input.to_str().expect("path"),
+    ]);
+    gpg(home.path(), &args);
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+    std::fs::read(&output).expect("read message")
+}
+
+/// The PKESK packets of a binary message, each with its header.
+pub fn pkesks(message: &[u8]) -> Vec<(pgp::packet::PublicKeyEncryptedSessionKey, Vec<u8>)> {
+    pgp::packet::PacketParser::new(message)
+        .filter_map(|p| match p.expect("packet") {
+            pgp::packet::Packet::PublicKeyEncryptedSessionKey(k) => {
+                let bytes = packet_bytes(&k);
+                Some((k, bytes))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Decrypts `message` with a session key from `token.decrypt_session_key`.
+pub fn decrypt_with_session_key(message: &[u8], result: &Value) -> Vec<u8> {
+    use base64::Engine;
+    use pgp::composed::{Message, PlainSessionKey};
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(result["session_key"].as_str().expect("session_key"))
+        .expect("base64 session key");
+    let sk = match result["symmetric_algorithm"].as_u64() {
+        Some(alg) => PlainSessionKey::V3_4 {
+            sym_alg: pgp::crypto::sym::SymmetricKeyAlgorithm::from(alg as u8),
+            key: key.into(),
+        },
+        None => PlainSessionKey::V6 { key: key.into() },
+    };
+    let msg = Message::from_bytes(message).expect("parse message");
+    let mut plain = msg
+        .decrypt_with_session_key(sk)
+        .expect("decrypt with session key");
+    if plain.is_compressed() {
+        plain = plain.decompress().expect("decompress");
+    }
+    plain.as_data_vec().expect("literal data")
+}
+
+pub fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    use rand::RngCore;
+    let mut v = vec![0u8; n];
+    rand::thread_rng().fill_bytes(&mut v);
+    v
+}
