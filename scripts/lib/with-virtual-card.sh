@@ -264,7 +264,9 @@ jq -n -R --arg reader "$READER" --arg uid "$uid" --arg primary "$fpr" '
     def slot($i):
       (($rows | map(select(.[0] == "keyattr" and .[1] == ($i | tostring))) | first) // []) as $attr
       | (row("fpr")[$i] // "") as $f
-      | if $f == "" then null else {algorithm: ($attr[3] // null), fingerprint: ($f | ascii_upcase)} end;
+      # keyattr is `keyattr:SLOT:ALGO-ID:NAME` for ECC, `keyattr:SLOT:1:BITS` for RSA.
+      | (if ($attr[2] // "") == "1" then "rsa" + $attr[3] else ($attr[3] // null) end) as $algorithm
+      | if $f == "" then null else {algorithm: $algorithm, fingerprint: ($f | ascii_upcase)} end;
   {
     reader: (row("Reader")[1] // $reader),
     aid: (row("Reader")[3] // null),
