@@ -180,10 +180,7 @@ mod tests {
     fn chained_commands_reach_the_app_as_one() {
         let mut t = Transport::default();
         let mut app = Echo::default();
-        assert_eq!(
-            t.exchange(&mut app, &[0x10, 0xDB, 0x3F, 0xFF, 2, 1, 2]),
-            SW_OK
-        );
+        assert_eq!(t.exchange(&mut app, &[0x10, 0xDB, 0x3F, 0xFF, 2, 1, 2]), SW_OK);
         assert_eq!(t.exchange(&mut app, &[0x10, 0xDB, 0x3F, 0xFF, 1, 3]), SW_OK);
         assert!(app.seen.is_empty());
         let out = t.exchange(&mut app, &[0x00, 0xDB, 0x3F, 0xFF, 1, 4]);
@@ -243,13 +240,7 @@ mod tests {
         let mut t = Transport::default();
         let mut app = Echo::default();
         assert_eq!(t.exchange(&mut app, &[0x00]), SW_WRONG_LENGTH);
-        assert_eq!(
-            t.exchange(&mut app, &[0x00, 0xCA, 0, 0, 5, 1]),
-            SW_WRONG_LENGTH
-        );
-        assert_eq!(
-            t.exchange(&mut app, &[0xFF, 0xCA, 0, 0]),
-            SW_CLA_NOT_SUPPORTED
-        );
+        assert_eq!(t.exchange(&mut app, &[0x00, 0xCA, 0, 0, 5, 1]), SW_WRONG_LENGTH);
+        assert_eq!(t.exchange(&mut app, &[0xFF, 0xCA, 0, 0]), SW_CLA_NOT_SUPPORTED);
     }
 }

@@ -69,11 +69,9 @@ fn parse_serial(text: &str) -> Result<[u8; 4]> {
     } else {
         None
     };
-    value.map(u32::to_be_bytes).ok_or_else(|| {
-        Error::Args(format!(
-            "--serial: {text:?} is not 1 to 8 hex digits (4 bytes)"
-        ))
-    })
+    value
+        .map(u32::to_be_bytes)
+        .ok_or_else(|| Error::Args(format!("--serial: {text:?} is not 1 to 8 hex digits (4 bytes)")))
 }
 
 #[cfg(test)]

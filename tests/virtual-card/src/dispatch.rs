@@ -99,10 +99,9 @@ impl ExtensionDispatch for Dispatcher {
         resources: &mut ServiceResources<P>,
     ) -> Result<Reply, Error> {
         match backend {
-            Backends::Auth => {
-                self.auth
-                    .request(&mut ctx.core, &mut ctx.backends.auth, request, resources)
-            }
+            Backends::Auth => self
+                .auth
+                .request(&mut ctx.core, &mut ctx.backends.auth, request, resources),
             Backends::Staging => {
                 self.staging
                     .request(&mut ctx.core, &mut ctx.backends.staging, request, resources)

@@ -38,8 +38,7 @@ impl Link {
             match TcpStream::connect(addr) {
                 Ok(stream) => break stream,
                 Err(e)
-                    if e.kind() == io::ErrorKind::ConnectionRefused
-                        && started.elapsed() < CONNECT_WINDOW =>
+                    if e.kind() == io::ErrorKind::ConnectionRefused && started.elapsed() < CONNECT_WINDOW =>
                 {
                     thread::sleep(Duration::from_millis(50));
                 }
