@@ -1,0 +1,321 @@
+//! Two-phase decryption: the session key is unwrapped by the token.
+//!
+//! Phase 1, [`prepare`]: parses the message, lists its PKESKs and picks the one
+//! addressed to one of the user's token keys; returns the PKESK packet and the
+//! recipient's public (sub)key packet for `token.decrypt_session_key`.
+//!
+//! Phase 2, [`finish`]: decrypts with the session key the token returned,
+//! refusing unauthenticated data, and releases plaintext only after the whole
+//! message was authenticated (MDC for SEIPDv1, every AEAD chunk and the final
+//! tag for SEIPDv2). Signatures inside are verified against the keyring.
+
+use pgp::composed::{DecryptionOptions, Message, PlainSessionKey, TheRing};
+use pgp::crypto::sym::SymmetricKeyAlgorithm;
+use pgp::packet::{Packet, PacketParser, PacketTrait, PublicKeyEncryptedSessionKey};
+use pgp::types::{KeyDetails, Seipdv1ReadMode, Timestamp};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::cert::{fpr_hex, key_id_hex, KeyRef};
+use super::error::{clean, Error, Result};
+use super::keyring::{normalize_fpr, Keyring};
+use super::packets::{dearmor, write_packet};
+use super::verify::{read_and_verify, Verification};
+
+/// Size limits for untrusted input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted input, and largest plaintext released.
+    pub max_message_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    pub(crate) fn check(&self, size: usize) -> Result<()> {
+        if size > self.max_message_bytes {
+            return Err(Error::TooLarge {
+                size,
+                limit: self.max_message_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One PKESK of the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recipient {
+    /// PKESK version: 3 (key ID) or 6 (fingerprint).
+    pub version: u8,
+    /// Key ID (16 hex digits) of a v3 PKESK; `0000000000000000` for an anonymous recipient.
+    pub key_id: Option<String>,
+    /// Fingerprint of a v6 PKESK.
+    pub fingerprint: Option<String>,
+    pub algorithm: String,
+}
+
+/// What phase 1 hands to the caller for `token.decrypt_session_key`.
+#[derive(Debug, Clone)]
+pub struct DecryptionRequest {
+    pub recipients: Vec<Recipient>,
+    /// Index into `recipients` of the PKESK to send.
+    pub matched: usize,
+    /// The token key (slot fingerprint) that can decrypt it.
+    pub token_fingerprint: String,
+    /// The PKESK packet, header included.
+    pub pkesk: Vec<u8>,
+    /// The recipient's public (sub)key packet, header included.
+    pub recipient_key: Vec<u8>,
+    /// `seipd_v1`, `seipd_v2`, or `gnupg_aead`.
+    pub container: &'static str,
+}
+
+/// The token's answer, wiped on drop.
+#[derive(Debug)]
+pub struct SessionKey {
+    /// The algorithm id from a v3 PKESK; `None` for a v6 PKESK.
+    pub symmetric_algorithm: Option<u8>,
+    pub key: Zeroizing<Vec<u8>>,
+}
+
+/// The decrypted message. `data` is wiped on drop.
+#[derive(Debug)]
+pub struct Decrypted {
+    pub data: Zeroizing<Vec<u8>>,
+    pub verifications: Vec<Verification>,
+    pub container: &'static str,
+}
+
+struct Parsed {
+    pkesks: Vec<PublicKeyEncryptedSessionKey>,
+    container: &'static str,
+}
+
+/// Walks the packets up to the encrypted data, which must be authenticated.
+fn parse_envelope(binary: &[u8]) -> Result<Parsed> {
+    let mut pkesks = Vec::new();
+    for packet in PacketParser::new(binary) {
+        let packet = packet.map_err(|e| Error::parse("encrypted message", e))?;
+        match packet {
+            Packet::PublicKeyEncryptedSessionKey(p) => pkesks.push(p),
+            Packet::SymKeyEncryptedSessionKey(_) | Packet::Marker(_) | Packet::Padding(_) => {}
+            Packet::SymEncryptedData(_) => return Err(Error::UnauthenticatedEncryption),
+            Packet::SymEncryptedProtectedData(p) => {
+                let container = if p.version() == 2 { "seipd_v2" } else { "seipd_v1" };
+                return Ok(Parsed { pkesks, container });
+            }
+            Packet::GnupgAeadData(_) => {
+                return Ok(Parsed {
+                    pkesks,
+                    container: "gnupg_aead",
+                })
+            }
+            Packet::LiteralData(_)
+            | Packet::CompressedData(_)
+            | Packet::OnePassSignature(_)
+            | Packet::Signature(_) => return Err(Error::NotEncrypted),
+            other => {
+                return Err(Error::Malformed {
+                    what: "encrypted message",
+                    detail: format!("unexpected {:?} packet", other.tag()),
+                })
+            }
+        }
+    }
+    if pkesks.is_empty() {
+        Err(Error::NotEncrypted)
+    } else {
+        Err(Error::Truncated {
+            what: "encrypted message",
+            detail: "no encrypted data packet after the session key packets".into(),
+        })
+    }
+}
+
+fn recipient_of(p: &PublicKeyEncryptedSessionKey) -> Recipient {
+    let algorithm = p
+        .algorithm()
+        .map(|a| format!("{a:?}"))
+        .unwrap_or_else(|_| "unknown".into());
+    Recipient {
+        version: match p {
+            PublicKeyEncryptedSessionKey::V3 { .. } => 3,
+            PublicKeyEncryptedSessionKey::V6 { .. } => 6,
+            PublicKeyEncryptedSessionKey::Other { version, .. } => *version,
+        },
+        key_id: p.id().ok().map(key_id_hex),
+        fingerprint: p.fingerprint().ok().flatten().map(fpr_hex),
+        algorithm,
+    }
+}
+
+fn input_binary(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
+    limits.check(input.len())?;
+    let (_, binary) = dearmor(input, "encrypted message")?;
+    Ok(binary)
+}
+
+/// Phase 1. `token_fingerprints`: the decryption-slot fingerprints from `token.list`.
+pub fn prepare(
+    input: &[u8],
+    keyring: &Keyring,
+    token_fingerprints: &[String],
+    limits: &Limits,
+) -> Result<DecryptionRequest> {
+    let binary = input_binary(input, limits)?;
+    let parsed = parse_envelope(&binary)?;
+    let recipients: Vec<Recipient> = parsed.pkesks.iter().map(recipient_of).collect();
+
+    // The user's token keys that are in the keyring (their packets are needed).
+    let mut token_keys: Vec<(String, KeyRef<'_>)> = Vec::new();
+    for fpr in token_fingerprints.iter().map(|f| normalize_fpr(f)) {
+        if let Some(cert) = keyring.cert_with_key(&fpr) {
+            let key = if fpr_hex(&cert.fingerprint()) == fpr {
+                Some(KeyRef::Primary(&cert.primary_key))
+            } else {
+                cert.public_subkeys
+                    .iter()
+                    .find(|s| fpr_hex(&s.key.fingerprint()) == fpr)
+                    .map(|s| KeyRef::Sub(&s.key))
+            };
+            if let Some(key) = key {
+                token_keys.push((fpr, key));
+            }
+        }
+    }
+
+    // Exact matches first; an anonymous (wildcard) PKESK is tried with the first token key.
+    let exact = parsed.pkesks.iter().enumerate().find_map(|(i, p)| {
+        token_keys
+            .iter()
+            .find(|(_, k)| !is_wildcard(p) && p.match_identity(k))
+            .map(|(f, k)| (i, f.clone(), *k))
+    });
+    let found = exact.or_else(|| {
+        parsed.pkesks.iter().enumerate().find_map(|(i, p)| {
+            token_keys
+                .iter()
+                .find(|(_, k)| is_wildcard(p) && p.algorithm().ok() == Some(k.details().algorithm()))
+                .map(|(f, k)| (i, f.clone(), *k))
+        })
+    });
+    let Some((matched, token_fingerprint, key)) = found else {
+        let list = recipients
+            .iter()
+            .map(|r| {
+                r.fingerprint
+                    .clone()
+                    .or_else(|| r.key_id.clone())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::NotForUs {
+            recipients: if list.is_empty() {
+                "no public-key recipient (password-encrypted?)".into()
+            } else {
+                list
+            },
+        });
+    };
+    let mut pkesk = Vec::new();
+    write_packet(&parsed.pkesks[matched], &mut pkesk)?;
+    Ok(DecryptionRequest {
+        recipients,
+        matched,
+        token_fingerprint,
+        pkesk,
+        recipient_key: key.packet_bytes()?,
+        container: parsed.container,
+    })
+}
+
+fn is_wildcard(p: &PublicKeyEncryptedSessionKey) -> bool {
+    match p {
+        PublicKeyEncryptedSessionKey::V3 { id, .. } => id.is_wildcard(),
+        PublicKeyEncryptedSessionKey::V6 { fingerprint, .. } => fingerprint.is_none(),
+        _ => false,
+    }
+}
+
+/// Phase 2: decrypts with the session key from the token.
+pub fn finish(
+    input: &[u8],
+    session_key: SessionKey,
+    keyring: &Keyring,
+    limits: &Limits,
+    now: Timestamp,
+) -> Result<Decrypted> {
+    let binary = input_binary(input, limits)?;
+    // Refuses SED (EFAIL) and non-encrypted input before any decryption.
+    let parsed = parse_envelope(&binary)?;
+    let container = parsed.container;
+
+    let key = session_key.key.as_slice();
+    let plain = match (container, session_key.symmetric_algorithm) {
+        ("seipd_v2", _) => PlainSessionKey::V6 { key: key.into() },
+        (_, Some(id)) => {
+            let sym_alg = SymmetricKeyAlgorithm::from(id);
+            match sym_alg.key_size() {
+                0 => {
+                    return Err(Error::BadSessionKey {
+                        detail: format!("unknown symmetric algorithm {id}"),
+                    })
+                }
+                size if size != key.len() => {
+                    return Err(Error::BadSessionKey {
+                        detail: format!(
+                            "{sym_alg:?} needs a {size}-byte key, the token returned {} bytes",
+                            key.len()
+                        ),
+                    })
+                }
+                _ => {}
+            }
+            PlainSessionKey::V3_4 {
+                sym_alg,
+                key: key.into(),
+            }
+        }
+        (_, None) => {
+            return Err(Error::BadSessionKey {
+                detail: "a v1 encrypted message needs the symmetric algorithm from the PKESK".into(),
+            })
+        }
+    };
+    drop(session_key);
+
+    let msg = Message::from_bytes(&binary[..]).map_err(|e| Error::parse("encrypted message", e))?;
+    let ring = TheRing {
+        session_keys: vec![plain],
+        decrypt_options: DecryptionOptions::new()
+            .enable_gnupg_aead()
+            .set_seipdv1_read_mode(Seipdv1ReadMode::CheckFirst {
+                max_message_size: limits.max_message_bytes,
+            }),
+        ..Default::default()
+    };
+    let (msg, _) = msg.decrypt_the_ring(ring, true).map_err(|e| {
+        let detail = clean(e.to_string());
+        if matches!(e, pgp::errors::Error::InvalidKeyLength) {
+            Error::BadSessionKey { detail }
+        } else {
+            Error::IntegrityFailure { detail }
+        }
+    })?;
+    let verified = read_and_verify(keyring, msg, limits, now, |e| Error::IntegrityFailure {
+        detail: clean(e.to_string()),
+    })?;
+    Ok(Decrypted {
+        data: verified.data,
+        verifications: verified.verifications,
+        container,
+    })
+}

@@ -1,0 +1,26 @@
+//! OpenPGP for the extension, on rpgp, without private keys.
+//!
+//! Every private-key operation is the token's (through `tessera-host`): signing
+//! ([`sign`]) and decryption ([`decrypt`]) are therefore split in two phases
+//! around the asynchronous host call. Everything else happens here.
+//!
+//! | module | concern |
+//! | --- | --- |
+//! | [`error`] | the one error enum, with stable codes |
+//! | [`cert`] | parsing and validating certificates |
+//! | [`keyring`] | the public keyring and its storage string |
+//! | [`encrypt`] | encryption to recipients (SEIPDv1 / SEIPDv2) |
+//! | [`sign`] | two-phase signing (detached, inline, cleartext) |
+//! | [`decrypt`] | two-phase decryption |
+//! | [`verify`] | signature verification |
+
+pub mod cert;
+pub mod decrypt;
+pub mod encrypt;
+pub mod error;
+pub mod keyring;
+mod packets;
+pub mod sign;
+pub mod verify;
+
+pub use error::{Error, Result};

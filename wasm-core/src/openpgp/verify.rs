@@ -1,0 +1,241 @@
+//! Signature verification against the keyring: detached, inline (one-pass
+//! signed or old-style signed messages), cleartext, and the signatures inside
+//! a decrypted message (see `decrypt`).
+
+use std::io::Read;
+
+use pgp::composed::{CleartextSignedMessage, Message};
+use pgp::packet::{Packet, PacketParser, PacketTrait, Signature};
+use pgp::types::{KeyDetails, Timestamp};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::cert::{evaluate, fpr_hex, key_id_hex, KeyRef, Validity};
+use super::decrypt::Limits;
+use super::error::{clean, Error, Result};
+use super::keyring::Keyring;
+use super::packets::dearmor;
+
+/// The outcome for one signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Verification {
+    Valid {
+        /// Primary fingerprint of the signer's certificate.
+        signer_fingerprint: String,
+        /// The (sub)key that made the signature.
+        key_fingerprint: String,
+        /// The certificate's primary user ID.
+        user_id: Option<String>,
+        /// Signature creation time, Unix seconds.
+        created: u32,
+    },
+    Bad {
+        signer_fingerprint: String,
+        reason: String,
+    },
+    UnknownSigner {
+        /// Issuer fingerprint, or key ID when the signature names no fingerprint.
+        issuer: String,
+    },
+    Unsigned,
+}
+
+/// Finds the signer in the keyring, runs `check` with its key, and judges the result.
+pub(crate) fn judge(
+    keyring: &Keyring,
+    sig: &Signature,
+    now: Timestamp,
+    check: impl Fn(&KeyRef<'_>) -> pgp::errors::Result<()>,
+) -> Verification {
+    let by_fpr = sig
+        .issuer_fingerprint()
+        .into_iter()
+        .find_map(|f| keyring.cert_with_key(&fpr_hex(f)).map(|c| (c, fpr_hex(f))));
+    let found = match by_fpr {
+        Some((cert, fpr)) => {
+            let key = if fpr_hex(&cert.fingerprint()) == fpr {
+                KeyRef::Primary(&cert.primary_key)
+            } else {
+                cert.public_subkeys
+                    .iter()
+                    .find(|s| fpr_hex(&s.key.fingerprint()) == fpr)
+                    .map(|s| KeyRef::Sub(&s.key))
+                    .unwrap_or(KeyRef::Primary(&cert.primary_key))
+            };
+            Some((cert, key))
+        }
+        None => sig
+            .issuer_key_id()
+            .into_iter()
+            .find_map(|id| keyring.key_by_id(id)),
+    };
+    let Some((cert, key)) = found else {
+        let issuer = sig
+            .issuer_fingerprint()
+            .first()
+            .map(|f| fpr_hex(f))
+            .or_else(|| sig.issuer_key_id().first().map(|id| key_id_hex(id)))
+            .unwrap_or_else(|| "unknown".into());
+        return Verification::UnknownSigner { issuer };
+    };
+    let eval = evaluate(cert, now);
+    let signer_fingerprint = eval.fingerprint();
+    if let Err(e) = check(&key) {
+        return Verification::Bad {
+            signer_fingerprint,
+            reason: clean(e.to_string()),
+        };
+    }
+    let created = sig.created().map(|t| t.as_secs()).unwrap_or(0);
+    let component = eval.key_by_fingerprint(&key.fingerprint_hex());
+    let problem = match (&eval.primary.validity, component.map(|c| &c.validity)) {
+        (Validity::Revoked(r), _) | (_, Some(Validity::Revoked(r))) => {
+            Some(format!("the signing key is revoked: {r}"))
+        }
+        (Validity::BadBinding(d), _) | (_, Some(Validity::BadBinding(d))) => {
+            Some(format!("the signing key is not validly bound: {d}"))
+        }
+        (Validity::Expired(t), _) | (_, Some(Validity::Expired(t))) if created >= *t => Some(format!(
+            "made after the signing key expired on {}",
+            super::cert::format_date(*t)
+        )),
+        _ => None,
+    };
+    let problem = problem.or_else(|| {
+        component
+            .filter(|c| !c.can_sign() && !matches!(c.key, KeyRef::Primary(_)))
+            .map(|_| "the key that made it is not a signing key".to_string())
+    });
+    match problem {
+        Some(reason) => Verification::Bad {
+            signer_fingerprint,
+            reason,
+        },
+        None => Verification::Valid {
+            signer_fingerprint,
+            key_fingerprint: key.fingerprint_hex(),
+            user_id: eval.user_ids.first().cloned(),
+            created,
+        },
+    }
+}
+
+/// Verifies a detached signature (armored or binary, one or more signature packets) over `data`.
+pub fn verify_detached(
+    keyring: &Keyring,
+    data: &[u8],
+    signature: &[u8],
+    now: Timestamp,
+) -> Result<Vec<Verification>> {
+    let (_, bytes) = dearmor(signature, "signature")?;
+    let mut results = Vec::new();
+    for packet in PacketParser::new(&bytes[..]) {
+        match packet.map_err(|e| Error::parse("signature", e))? {
+            Packet::Signature(sig) => results.push(judge(keyring, &sig, now, |key| sig.verify(key, data))),
+            other => {
+                return Err(Error::Malformed {
+                    what: "signature",
+                    detail: format!("expected signature packets, found {:?}", other.tag()),
+                })
+            }
+        }
+    }
+    if results.is_empty() {
+        return Err(Error::Malformed {
+            what: "signature",
+            detail: "no signature packet".into(),
+        });
+    }
+    Ok(results)
+}
+
+/// A message's content and its signatures' outcomes.
+#[derive(Debug)]
+pub struct VerifiedMessage {
+    pub data: Zeroizing<Vec<u8>>,
+    pub verifications: Vec<Verification>,
+}
+
+/// Verifies a signed, unencrypted message: one-pass signed or cleartext signed.
+pub fn verify_inline(
+    keyring: &Keyring,
+    input: &[u8],
+    limits: &Limits,
+    now: Timestamp,
+) -> Result<VerifiedMessage> {
+    limits.check(input.len())?;
+    let trimmed = input
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(input, |p| &input[p..]);
+    if trimmed.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----") {
+        let (msg, _) = CleartextSignedMessage::from_armor(trimmed)
+            .map_err(|e| Error::parse("cleartext signed message", e))?;
+        let verifications = msg
+            .signatures()
+            .iter()
+            .map(|sig| {
+                judge(keyring, sig, now, |key| {
+                    let text = msg.signed_text();
+                    sig.verify(key, text.as_bytes())
+                })
+            })
+            .collect();
+        return Ok(VerifiedMessage {
+            data: Zeroizing::new(msg.signed_text().replace("\r\n", "\n").into_bytes()),
+            verifications,
+        });
+    }
+    let (_, bytes) = dearmor(input, "message")?;
+    let msg = Message::from_bytes(&bytes[..]).map_err(|e| Error::parse("message", e))?;
+    if msg.is_encrypted() {
+        return Err(Error::InvalidArgument {
+            detail: "the message is encrypted: decrypt it instead".into(),
+        });
+    }
+    read_and_verify(keyring, msg, limits, now, |e| Error::parse("message", e))
+}
+
+/// Reads a (decrypted) message to the end, bounded by `limits`, then checks its signatures.
+/// On any error the plaintext read so far is wiped, never returned.
+pub(crate) fn read_and_verify(
+    keyring: &Keyring,
+    msg: Message<'_>,
+    limits: &Limits,
+    now: Timestamp,
+    on_read_error: impl Fn(std::io::Error) -> Error,
+) -> Result<VerifiedMessage> {
+    let mut msg = msg.decompress().map_err(|e| Error::Unsupported {
+        what: "compression",
+        detail: clean(e.to_string()),
+    })?;
+    let mut data = Zeroizing::new(Vec::new());
+    let read = (&mut msg)
+        .take(limits.max_message_bytes as u64 + 1)
+        .read_to_end(&mut data);
+    if let Err(e) = read {
+        return Err(on_read_error(e));
+    }
+    if data.len() > limits.max_message_bytes {
+        return Err(Error::TooLarge {
+            size: data.len(),
+            limit: limits.max_message_bytes,
+        });
+    }
+    let verifications = match &msg {
+        Message::Signed { reader, .. } => (0..reader.num_signatures())
+            .map(|i| match reader.signature(i) {
+                Some(sig) => judge(keyring, sig, now, |key| {
+                    msg.verify_nested_explicit(i, key).map(|_| ())
+                }),
+                None => Verification::Bad {
+                    signer_fingerprint: String::new(),
+                    reason: "the signature packet is missing".into(),
+                },
+            })
+            .collect(),
+        _ => vec![Verification::Unsigned],
+    };
+    Ok(VerifiedMessage { data, verifications })
+}

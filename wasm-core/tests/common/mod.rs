@@ -1,0 +1,140 @@
+//! Test support: a software stand-in for the token (private-key operations with
+//! rpgp and an exported secret key, as `tessera-host` does them on a card), and
+//! helpers that drive the core's two phases through it.
+#![allow(dead_code)]
+
+use pgp::composed::{Deserializable, PlainSessionKey, SignedSecretKey};
+use pgp::packet::{Packet, PacketParser};
+use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, SignatureBytes, SigningKey};
+use tessera_core::openpgp::decrypt::{self, Decrypted, Limits, SessionKey};
+use tessera_core::openpgp::keyring::Keyring;
+use tessera_core::openpgp::sign::{self, SignMode, Signed};
+use tessera_core::openpgp::Result;
+use zeroize::Zeroizing;
+
+pub fn now() -> pgp::types::Timestamp {
+    pgp::types::Timestamp::now()
+}
+
+fn hex(fpr: &pgp::types::Fingerprint) -> String {
+    format!("{fpr:X}")
+}
+
+/// What the host does with a secret key: `token.decrypt_session_key` and `token.sign`.
+pub struct SoftToken {
+    pub key: SignedSecretKey,
+}
+
+impl SoftToken {
+    pub fn from_armor(armored: &str) -> SoftToken {
+        let (key, _) = SignedSecretKey::from_string(armored).expect("secret key");
+        SoftToken { key }
+    }
+
+    /// `token.decrypt_session_key`: PKESK packet + recipient key packet → session key.
+    pub fn decrypt_session_key(&self, pkesk: &[u8], recipient_key: &[u8]) -> SessionKey {
+        let pkesk = match PacketParser::new(pkesk)
+            .next()
+            .expect("a packet")
+            .expect("parses")
+        {
+            Packet::PublicKeyEncryptedSessionKey(p) => p,
+            other => panic!("not a PKESK: {other:?}"),
+        };
+        let recipient_fpr = match PacketParser::new(recipient_key).next().unwrap().unwrap() {
+            Packet::PublicKey(k) => k.fingerprint(),
+            Packet::PublicSubkey(k) => k.fingerprint(),
+            other => panic!("not a key packet: {other:?}"),
+        };
+        let typ = match pkesk.version() {
+            pgp::types::PkeskVersion::V6 => EskType::V6,
+            _ => EskType::V3_4,
+        };
+        let values = pkesk.values().expect("values");
+        let pw = Password::empty();
+        let plain = if self.key.primary_key.fingerprint() == recipient_fpr {
+            self.key.primary_key.decrypt(&pw, values, typ)
+        } else {
+            let sub = self
+                .key
+                .secret_subkeys
+                .iter()
+                .find(|s| s.key.fingerprint() == recipient_fpr)
+                .unwrap_or_else(|| panic!("no secret subkey {}", hex(&recipient_fpr)));
+            sub.key.decrypt(&pw, values, typ)
+        }
+        .expect("unlock")
+        .expect("decrypt session key");
+        match plain {
+            PlainSessionKey::V3_4 { sym_alg, ref key } => SessionKey {
+                symmetric_algorithm: Some(u8::from(sym_alg)),
+                key: Zeroizing::new(key.as_ref().to_vec()),
+            },
+            PlainSessionKey::V6 { ref key } | PlainSessionKey::V5 { ref key } => SessionKey {
+                symmetric_algorithm: None,
+                key: Zeroizing::new(key.as_ref().to_vec()),
+            },
+        }
+    }
+
+    /// `token.sign`: the signature's MPIs (or the native Ed25519 signature).
+    pub fn sign(
+        &self,
+        key_fingerprint: &str,
+        hash: pgp::crypto::hash::HashAlgorithm,
+        digest: &[u8],
+    ) -> Vec<Vec<u8>> {
+        let pw = Password::empty();
+        let sig = if hex(&self.key.primary_key.fingerprint()) == key_fingerprint {
+            SigningKey::sign(&self.key.primary_key, &pw, hash, digest)
+        } else {
+            let sub = self
+                .key
+                .secret_subkeys
+                .iter()
+                .find(|s| hex(&s.key.fingerprint()) == key_fingerprint)
+                .unwrap_or_else(|| panic!("no secret signing key {key_fingerprint}"));
+            SigningKey::sign(&sub.key, &pw, hash, digest)
+        }
+        .expect("sign");
+        match sig {
+            SignatureBytes::Mpis(mpis) => mpis.iter().map(|m| m.as_ref().to_vec()).collect(),
+            SignatureBytes::Native(bytes) => vec![bytes.to_vec()],
+        }
+    }
+
+    /// All key fingerprints, as `token.list` would report the slots.
+    pub fn fingerprints(&self) -> Vec<String> {
+        std::iter::once(hex(&self.key.primary_key.fingerprint()))
+            .chain(self.key.secret_subkeys.iter().map(|s| hex(&s.key.fingerprint())))
+            .collect()
+    }
+}
+
+/// Both decryption phases, with the token's part done by `token`.
+pub fn decrypt_two_phase(message: &[u8], keyring: &Keyring, token: &SoftToken) -> Result<Decrypted> {
+    let limits = Limits::default();
+    let request = decrypt::prepare(message, keyring, &token.fingerprints(), &limits)?;
+    let session_key = token.decrypt_session_key(&request.pkesk, &request.recipient_key);
+    decrypt::finish(message, session_key, keyring, &limits, now())
+}
+
+/// Both signing phases, with the token's part done by `token`.
+pub fn sign_two_phase(
+    keyring: &Keyring,
+    token: &SoftToken,
+    signer: &str,
+    data: &[u8],
+    mode: SignMode,
+) -> Result<Signed> {
+    let request = sign::prepare(keyring, signer, data, mode, now())?;
+    let signature = token.sign(&request.key_fingerprint, request.hash_algorithm, &request.digest);
+    sign::finish(&request.state, &signature)
+}
+
+/// The binary packets of an armored block.
+pub fn dearmor(armored: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut pgp::armor::Dearmor::new(armored.as_bytes()), &mut out).expect("dearmor");
+    out
+}
