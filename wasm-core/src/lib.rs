@@ -5,6 +5,7 @@
 //! only converts values at the boundary.
 
 pub mod host_protocol;
+pub mod mime;
 pub mod openpgp;
 
 // Public only so that tests/web.rs can call the exports through JS values; the
