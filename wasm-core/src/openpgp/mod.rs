@@ -13,13 +13,14 @@
 //! | [`sign`] | two-phase signing (detached, inline, cleartext) |
 //! | [`decrypt`] | two-phase decryption |
 //! | [`verify`] | signature verification |
+//! | [`packets`] | ASCII armor in and out, packet-level helpers |
 
 pub mod cert;
 pub mod decrypt;
 pub mod encrypt;
 pub mod error;
 pub mod keyring;
-mod packets;
+pub mod packets;
 pub mod sign;
 pub mod verify;
 

@@ -20,7 +20,7 @@ impl pgp::ser::Serialize for RawPackets<'_> {
 }
 
 /// ASCII armor around packet bytes (with the CRC24 line GnuPG 2.2 still expects).
-pub(crate) fn armor(bytes: &[u8], typ: BlockType) -> Result<String> {
+pub fn armor(bytes: &[u8], typ: BlockType) -> Result<String> {
     let mut out = Vec::with_capacity(bytes.len() * 4 / 3 + 128);
     pgp::armor::write(&RawPackets(bytes), typ, &mut out, None, true).map_err(Error::internal)?;
     String::from_utf8(out).map_err(Error::internal)
@@ -54,7 +54,7 @@ pub(crate) fn read_one(bytes: &[u8], what: &'static str) -> Result<Packet> {
 }
 
 /// Dearmors when the input is armored; binary input is returned as is.
-pub(crate) fn dearmor(input: &[u8], what: &'static str) -> Result<(Option<BlockType>, Vec<u8>)> {
+pub fn dearmor(input: &[u8], what: &'static str) -> Result<(Option<BlockType>, Vec<u8>)> {
     if !super::cert::is_armored(input) {
         return Ok((None, input.to_vec()));
     }
