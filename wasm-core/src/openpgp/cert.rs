@@ -306,7 +306,11 @@ impl<'a> Evaluation<'a> {
             return Ok(usable);
         }
         // Say why the capable ones are unusable, when there are any.
-        let unusable: Vec<_> = self.keys().filter(|k| capable(k)).collect();
+        // (A subkey whose binding does not verify has no known flags: name it too.)
+        let unusable: Vec<_> = self
+            .keys()
+            .filter(|k| capable(k) || matches!(k.validity, Validity::BadBinding(_)))
+            .collect();
         match unusable.as_slice() {
             [] => Err(none(self.fingerprint(), String::new())),
             [only] => Err(only.validity.clone().into_error(self.fingerprint())),
