@@ -12,6 +12,8 @@ pub mod openpgp;
 // extension uses them through the generated `pkg/tessera_core.js`.
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod bindings_openpgp;
 
 /// The core's version, shown in the popup as proof that the wasm build is wired in.
 pub fn version() -> &'static str {
