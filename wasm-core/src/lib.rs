@@ -13,6 +13,8 @@ pub mod openpgp;
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 #[cfg(target_arch = "wasm32")]
+pub mod bindings_mime;
+#[cfg(target_arch = "wasm32")]
 pub mod bindings_openpgp;
 
 /// The core's version, shown in the popup as proof that the wasm build is wired in.
