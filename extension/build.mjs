@@ -35,6 +35,8 @@ function manifest(browser) {
     permissions: ["nativeMessaging", "storage"],
     icons,
     action: { default_popup: "popup/popup.html", default_title: "__MSG_actionTitle__", default_icon: icons },
+    // Keyring, and the Decrypt / Encrypt boxes; a tab so that the PIN window can sit beside it.
+    options_ui: { page: "options/options.html", open_in_tab: true },
     content_security_policy: { extension_pages: CSP },
   };
   if (browser === "chromium") {
@@ -125,6 +127,8 @@ async function buildBrowser(browser, coreDir) {
     entryPoints: {
       "background/service-worker": join(here, "src/background/service-worker.ts"),
       "popup/popup": join(here, "src/popup/popup.ts"),
+      "options/options": join(here, "src/options/options.ts"),
+      "pin/pin": join(here, "src/pin/pin.ts"),
     },
     outdir: out,
     bundle: true,
@@ -138,7 +142,9 @@ async function buildBrowser(browser, coreDir) {
   });
   mkdirSync(join(out, "wasm"));
   cpSync(join(coreDir, "tessera_core_bg.wasm"), join(out, "wasm", "tessera_core_bg.wasm"));
-  for (const f of ["popup.html", "popup.css"]) cpSync(join(here, "src/popup", f), join(out, "popup", f));
+  for (const page of ["popup", "options", "pin"]) {
+    for (const ext of ["html", "css"]) cpSync(join(here, "src", page, `${page}.${ext}`), join(out, page, `${page}.${ext}`));
+  }
   cpSync(join(here, "static"), out, { recursive: true });
   mkdirSync(join(out, "icons"));
   for (const s of ICON_SIZES) writeFileSync(join(out, "icons", `icon-${s}.png`), iconPng(s));

@@ -47,7 +47,9 @@ export function makeCodec(core: CoreApi): Codec {
       const id = typeof decoded["id"] === "number" ? decoded["id"] : null;
       const error = decoded["error"];
       if (isObject(error)) {
-        return { id, error: { code: String(error["code"]), message: String(error["message"]) } };
+        const retries = error["retries_left"];
+        const base = { code: String(error["code"]), message: String(error["message"]) };
+        return { id, error: typeof retries === "number" ? { ...base, retriesLeft: retries } : base };
       }
       return { id, result: decoded["result"] };
     },

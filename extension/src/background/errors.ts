@@ -4,10 +4,13 @@
 /** An error with a stable code: one of PROTOCOL.md's codes or a LocalErrorCode. */
 export class HostError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** With `pin_incorrect` from a card: the user PIN tries left (PROTOCOL.md `retries_left`). */
+  readonly retriesLeft: number | null;
+  constructor(code: string, message: string, retriesLeft: number | null = null) {
     super(message);
     this.name = "HostError";
     this.code = code;
+    this.retriesLeft = retriesLeft;
   }
 }
 

@@ -16,7 +16,7 @@ export const realTimers: Timers = {
 /** A reply already checked by the wasm core's decodeReply. */
 export type DecodedReply =
   | { id: number | null; result: unknown }
-  | { id: number | null; error: { code: string; message: string } };
+  | { id: number | null; error: { code: string; message: string; retriesLeft?: number } };
 
 interface Pending {
   method: string;
@@ -68,7 +68,7 @@ export class RequestTracker {
     if (p === undefined) return false;
     this.pending.delete(reply.id);
     this.timers.clearTimeout(p.timer);
-    if ("error" in reply) p.reject(new HostError(reply.error.code, reply.error.message));
+    if ("error" in reply) p.reject(new HostError(reply.error.code, reply.error.message, reply.error.retriesLeft ?? null));
     else p.resolve(reply.result);
     return true;
   }

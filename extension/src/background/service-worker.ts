@@ -7,10 +7,16 @@
 // every listener is registered synchronously below, so a popup opening wakes it
 // and it connects again from the top.
 
-import { loadCore } from "./core";
+import { loadCore, type Core } from "./core";
+import type { FlowDeps } from "./flow-deps";
 import { HOST_NAME, HostConnection } from "./host-connection";
+import { KeyringStore } from "./keyring-store";
+import { handlePageRequest } from "./page-api";
+import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
+import type { PageRequest } from "../shared/crypto-api";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
+import { readTokenList } from "../shared/token-list";
 
 const pages = new Set<chrome.runtime.Port>();
 
@@ -55,7 +61,57 @@ chrome.runtime.onConnect.addListener((port) => {
   port.postMessage(hello);
 });
 
-loadCore(chrome.runtime.getURL("wasm/tessera_core_bg.wasm")).then(
-  (codec) => connection.start(codec),
+// --- OpenPGP: keyring, decrypt, encrypt, PIN prompt (extension pages only) ---
+
+const keyring = new KeyringStore({
+  get: (key) => chrome.storage.local.get(key),
+  set: (items) => chrome.storage.local.set(items),
+});
+
+const broker = new PinBroker({
+  async openPrompt(promptId) {
+    const win = await chrome.windows.create({
+      url: chrome.runtime.getURL(`pin/pin.html?prompt=${encodeURIComponent(promptId)}`),
+      type: "popup",
+      width: 440,
+      height: 480,
+      focused: true,
+    });
+    return win?.id ?? null;
+  },
+  closePrompt(handle) {
+    if (typeof handle === "number") chrome.windows.remove(handle).catch(() => {});
+  },
+  async verifyPin(token, pin, purpose) {
+    try {
+      await connection.request("token.verify_pin", { token, pin, purpose });
+    } finally {
+      connection.refresh(); // the popup shows the new tries left
+    }
+  },
+  newId: () => crypto.randomUUID(),
+});
+chrome.windows.onRemoved.addListener((windowId) => broker.windowClosed(windowId));
+
+const coreReady: Promise<Core> = loadCore(chrome.runtime.getURL("wasm/tessera_core_bg.wasm"));
+coreReady.then(
+  (core) => connection.start(core.codec),
   (err: unknown) => connection.coreFailed(err),
 );
+
+async function flows(): Promise<FlowDeps> {
+  const core = await coreReady;
+  return {
+    pgp: core.pgp,
+    keyring,
+    request: (method, params) => connection.request(method, params),
+    listTokens: async () => readTokenList(await connection.request("token.list", {})).tokens,
+    pins: broker,
+  };
+}
+
+chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+  if (!isExtensionPage(sender) || typeof message !== "object" || message === null) return false;
+  void handlePageRequest({ flows, broker }, message as PageRequest).then(sendResponse);
+  return true;
+});

@@ -25,6 +25,8 @@ export interface TokenInfo {
   manufacturer: string | null;
   slots: SlotInfo[];
   pinRetries: PinRetries | null;
+  /** The host holds a verified PIN for this token (operations will not ask). */
+  pinCached: boolean;
 }
 
 export interface Problem {

@@ -43,6 +43,7 @@ function readToken(v: unknown): TokenInfo | null {
     manufacturer: str(v["manufacturer"]),
     slots,
     pinRetries: readPinRetries(v["pin_retries"]),
+    pinCached: v["pin_cached"] === true,
   };
 }
 

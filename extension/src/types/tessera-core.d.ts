@@ -12,3 +12,28 @@ declare module "tessera-core" {
   /** Throws an Error when the reply does not follow the protocol. */
   export function decodeReply(json: string): unknown;
 }
+
+// The OpenPGP exports (wasm-core/src/bindings_openpgp.rs). Errors are thrown as
+// Error with a string `code` (the core's stable error code). Bytes are Uint8Array.
+declare module "tessera-core" {
+  export function keyringImport(stored: string, input: Uint8Array): unknown;
+  export function keyringRemove(stored: string, fingerprint: string): unknown;
+  export function keyringList(stored: string, own: string[]): unknown;
+  export function encryptMessage(
+    stored: string,
+    recipients: string[],
+    sender: string | undefined,
+    data: Uint8Array,
+    isPackets: boolean,
+  ): unknown;
+  export function signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): unknown;
+  export function signFinish(state: Uint8Array, signature: Uint8Array[]): unknown;
+  export function decryptPrepare(stored: string, input: Uint8Array, tokenFingerprints: string[]): unknown;
+  export function decryptFinish(
+    stored: string,
+    input: Uint8Array,
+    symmetricAlgorithm: number | undefined,
+    sessionKey: Uint8Array,
+  ): unknown;
+  export function verifyInline(stored: string, input: Uint8Array): unknown;
+}

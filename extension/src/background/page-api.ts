@@ -1,0 +1,65 @@
+// Answers the extension pages' requests (options page, PIN prompt). The
+// service worker calls this only for messages from the extension's own pages.
+
+import { fromBase64 } from "../shared/base64";
+import type { PageReply, PageRequest } from "../shared/crypto-api";
+import { decrypt } from "./decrypt-flow";
+import { encrypt } from "./encrypt-flow";
+import { HostError, errorMessage } from "./errors";
+import type { FlowDeps } from "./flow-deps";
+import { importKeys, listKeys, removeKey } from "./keyring-flow";
+import type { PinBroker } from "./pin-broker";
+
+export interface PageApiDeps {
+  /** Null until the wasm core is loaded. */
+  flows(): Promise<FlowDeps>;
+  broker: PinBroker;
+}
+
+function failure(err: unknown): PageReply {
+  return { ok: false, code: err instanceof HostError ? err.code : "internal", message: errorMessage(err) };
+}
+
+const isStr = (v: unknown): v is string => typeof v === "string";
+
+export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest): Promise<PageReply> {
+  try {
+    switch (msg.type) {
+      case "pin.info": {
+        const prompt = deps.broker.info(String(msg.promptId));
+        if (prompt === null) return { ok: false, code: "pin_prompt_gone", message: "this PIN prompt is no longer active" };
+        return { ok: true, prompt };
+      }
+      case "pin.submit":
+        if (!isStr(msg.pin)) return { ok: false, code: "pin_empty", message: "no PIN" };
+        return await deps.broker.submit(String(msg.promptId), msg.pin);
+      case "pin.cancel":
+        deps.broker.cancel(String(msg.promptId));
+        return { ok: true, removed: true };
+      case "keyring.list":
+        return { ok: true, keys: await listKeys(await deps.flows()) };
+      case "keyring.import": {
+        const flows = await deps.flows();
+        if (isStr(msg.base64)) {
+          return { ok: true, results: await importKeys(flows, { binary: fromBase64(msg.base64), label: "#1" }) };
+        }
+        return { ok: true, results: await importKeys(flows, { text: String(msg.text ?? "") }) };
+      }
+      case "keyring.remove":
+        return { ok: true, removed: await removeKey(await deps.flows(), String(msg.fingerprint)) };
+      case "decrypt": {
+        const r = await decrypt(await deps.flows(), String(msg.armored));
+        return { ok: true, plaintext: r.plaintext, signatures: r.signatures };
+      }
+      case "encrypt": {
+        const recipients = Array.isArray(msg.recipients) ? msg.recipients.filter(isStr) : [];
+        const r = await encrypt(await deps.flows(), String(msg.text), recipients, msg.sign === true);
+        return { ok: true, armored: r.armored, recipientKeys: r.recipientKeys };
+      }
+      default:
+        return { ok: false, code: "bad_request", message: "unknown request" };
+    }
+  } catch (err) {
+    return failure(err);
+  }
+}

@@ -1,0 +1,286 @@
+// The options page: the keyring (import, list, remove) and, until the webmail
+// UI exists, a Decrypt and an Encrypt box to exercise the whole chain. An
+// extension page: plaintext is shown here only, always with textContent.
+
+import { toBase64 } from "../shared/base64";
+import type { ImportItemResult, KeyInfo, PageReply, PageRequest, SignatureStatus } from "../shared/crypto-api";
+import { formatFingerprint } from "../shared/fingerprint";
+import { errorText, localizePage, t } from "../shared/i18n";
+import { STATUS_PORT_NAME } from "../shared/status";
+
+function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.querySelector<T>(`[data-testid="${id}"]`);
+  if (el === null) throw new Error(`options.html lacks data-testid=${id}`);
+  return el;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function send(msg: PageRequest): Promise<PageReply> {
+  return chrome.runtime.sendMessage(msg) as Promise<PageReply>;
+}
+
+function failureText(reply: PageReply): string {
+  if (reply.ok || !("code" in reply)) return "";
+  const detail = "message" in reply ? reply.message : "";
+  return detail === "" ? errorText(reply.code) : `${errorText(reply.code)} (${detail})`;
+}
+
+function showError(testId: string, reply: PageReply | null): void {
+  const node = byTestId(testId);
+  node.hidden = reply === null;
+  node.dataset["code"] = reply !== null && !reply.ok && "code" in reply ? reply.code : "";
+  node.textContent = reply === null ? "" : failureText(reply);
+}
+
+function date(secs: number): string {
+  return new Date(secs * 1000).toISOString().slice(0, 10);
+}
+
+const VALIDITY_KEYS: Record<string, string> = {
+  valid: "validityValid",
+  expired: "validityExpired",
+  revoked: "validityRevoked",
+  invalid: "validityInvalid",
+};
+
+// --- keys ---
+
+let keys: KeyInfo[] = [];
+
+function renderKey(key: KeyInfo): HTMLLIElement {
+  const item = el("li", {
+    class: "key",
+    "data-testid": "key",
+    "data-fingerprint": key.fingerprint,
+    "data-own": String(key.own),
+    "data-validity": key.validity,
+  });
+  const head = el("div");
+  head.append(el("span", { class: "fingerprint", "data-testid": "key-fingerprint" }, formatFingerprint(key.fingerprint)));
+  if (key.own) head.append(el("span", { class: "own", "data-testid": "key-own" }, t("ownKey")));
+  item.append(head);
+  for (const uid of key.user_ids) item.append(el("div", { "data-testid": "key-userid" }, uid));
+  const meta = el("div", { class: "meta" });
+  meta.append(
+    el("span", { "data-testid": "key-algorithm" }, key.algorithm),
+    " · ",
+    el(
+      "span",
+      { "data-testid": "key-expiry" },
+      key.expires === null || key.expires === undefined ? t("noExpiry") : t("expiresOn", [date(key.expires)]),
+    ),
+    " · ",
+  );
+  // The core's reason when not valid ("expired on 2025-03-01", "revoked: key compromised");
+  // a valid key that cannot receive mail says so too.
+  const problem =
+    key.validity !== "valid" ? (key.validity_detail ?? "") : key.can_encrypt ? "" : t("noEncryptionSubkey");
+  const validity = el("span", {
+    "data-testid": "key-validity",
+    "data-validity": key.validity,
+    class: problem === "" ? "" : "validity-problem",
+  });
+  validity.textContent = `${t(VALIDITY_KEYS[key.validity] ?? "validityInvalid")}${problem === "" ? "" : `: ${problem}`}`;
+  meta.append(validity);
+  item.append(meta);
+
+  const actions = el("div", { class: "row" });
+  const remove = el("button", { type: "button", "data-testid": "key-remove" }, t("removeKey"));
+  const confirm = el("span", { "data-testid": "key-remove-confirmation", hidden: "" });
+  const yes = el("button", { type: "button", "data-testid": "key-remove-confirm" }, t("removeConfirm"));
+  const no = el("button", { type: "button", "data-testid": "key-remove-cancel" }, t("cancel"));
+  confirm.append(t("removeQuestion"), " ", yes, " ", no);
+  remove.addEventListener("click", () => {
+    confirm.hidden = false;
+    remove.hidden = true;
+  });
+  no.addEventListener("click", () => {
+    confirm.hidden = true;
+    remove.hidden = false;
+  });
+  yes.addEventListener("click", () => {
+    yes.disabled = true;
+    void send({ type: "keyring.remove", fingerprint: key.fingerprint }).then(() => refreshKeys());
+  });
+  actions.append(remove, confirm);
+  item.append(actions);
+  return item;
+}
+
+function renderRecipients(): void {
+  const list = byTestId("encrypt-recipients");
+  const checked = new Set(
+    [...list.querySelectorAll<HTMLInputElement>("input:checked")].map((i) => i.dataset["fingerprint"] ?? ""),
+  );
+  const usable = keys.filter((k) => k.can_encrypt && k.validity === "valid");
+  list.replaceChildren(
+    ...usable.map((k) => {
+      const item = el("li", { "data-testid": "recipient", "data-fingerprint": k.fingerprint });
+      const box = el("input", { type: "checkbox", "data-fingerprint": k.fingerprint, "data-testid": "recipient-check" });
+      box.checked = checked.has(k.fingerprint);
+      const label = el("label");
+      label.append(box, " ", k.user_ids[0] ?? formatFingerprint(k.fingerprint));
+      item.append(label);
+      return item;
+    }),
+  );
+  byTestId("no-recipients").hidden = usable.length > 0;
+}
+
+let refreshing: Promise<void> | null = null;
+
+function refreshKeys(): Promise<void> {
+  refreshing ??= (async () => {
+    const reply = await send({ type: "keyring.list" });
+    if (reply.ok && "keys" in reply) {
+      keys = reply.keys;
+      byTestId("key-list").replaceChildren(...keys.map(renderKey));
+      byTestId("no-keys").hidden = keys.length > 0;
+      renderRecipients();
+    }
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+function renderImportResult(r: ImportItemResult): HTMLLIElement {
+  if (r.ok) {
+    const item = el("li", { class: "result-ok", "data-testid": "import-result", "data-ok": "true" });
+    item.textContent = t("importedKeys", [r.fingerprints.map(formatFingerprint).join(", ")]);
+    return item;
+  }
+  const item = el("li", { class: "result-error", "data-testid": "import-result", "data-ok": "false", "data-code": r.code });
+  item.textContent = `${t("importFailed", [r.label])} ${errorText(r.code)} (${r.message})`;
+  return item;
+}
+
+async function importFromReply(reply: PageReply): Promise<void> {
+  const results = byTestId("import-results");
+  if (reply.ok && "results" in reply) {
+    results.replaceChildren(...reply.results.map(renderImportResult));
+  } else {
+    const item = el("li", { class: "result-error", "data-testid": "import-result", "data-ok": "false" }, failureText(reply));
+    results.replaceChildren(item);
+  }
+  await refreshKeys();
+}
+
+async function importFile(file: File): Promise<void> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 4096));
+  const reply = head.includes("-----BEGIN PGP")
+    ? await send({ type: "keyring.import", text: new TextDecoder().decode(bytes) })
+    : await send({ type: "keyring.import", base64: toBase64(bytes) });
+  await importFromReply(reply);
+}
+
+// --- decrypt / encrypt ---
+
+function signatureText(s: SignatureStatus): string {
+  switch (s.status) {
+    case "valid":
+      return t("signatureValid", [s.userId ?? formatFingerprint(s.signer)]);
+    case "bad":
+      return t("signatureBad", [formatFingerprint(s.signer), s.reason]);
+    case "unknown_signer":
+      return t("signatureUnknown", [formatFingerprint(s.issuer)]);
+    case "unsigned":
+      return t("signatureNone");
+  }
+}
+
+async function runBusy(busyId: string, button: HTMLButtonElement, fn: () => Promise<void>): Promise<void> {
+  button.disabled = true;
+  byTestId(busyId).hidden = false;
+  try {
+    await fn();
+  } finally {
+    button.disabled = false;
+    byTestId(busyId).hidden = true;
+  }
+}
+
+async function doDecrypt(): Promise<void> {
+  const output = byTestId("decrypt-output");
+  const signature = byTestId("decrypt-signature");
+  output.hidden = true;
+  output.textContent = "";
+  signature.hidden = true;
+  showError("decrypt-error", null);
+  const reply = await send({ type: "decrypt", armored: byTestId<HTMLTextAreaElement>("decrypt-input").value });
+  if (reply.ok && "plaintext" in reply) {
+    output.textContent = reply.plaintext;
+    output.hidden = false;
+    const worst =
+      reply.signatures.find((s) => s.status === "bad") ??
+      reply.signatures.find((s) => s.status === "unknown_signer") ??
+      reply.signatures[0] ?? { status: "unsigned" as const };
+    signature.dataset["status"] = worst.status;
+    signature.textContent = reply.signatures.map(signatureText).join(" · ");
+    signature.hidden = false;
+  } else {
+    showError("decrypt-error", reply);
+  }
+}
+
+async function doEncrypt(): Promise<void> {
+  const output = byTestId<HTMLTextAreaElement>("encrypt-output");
+  output.hidden = true;
+  output.value = "";
+  showError("encrypt-error", null);
+  const recipients = [
+    ...byTestId("encrypt-recipients").querySelectorAll<HTMLInputElement>("input:checked"),
+  ].map((i) => i.dataset["fingerprint"] ?? "");
+  const reply = await send({
+    type: "encrypt",
+    text: byTestId<HTMLTextAreaElement>("encrypt-input").value,
+    recipients,
+    sign: byTestId<HTMLInputElement>("encrypt-sign").checked,
+  });
+  if (reply.ok && "armored" in reply) {
+    output.value = reply.armored;
+    output.hidden = false;
+  } else {
+    showError("encrypt-error", reply);
+  }
+}
+
+function main(): void {
+  localizePage(document);
+  const importButton = byTestId<HTMLButtonElement>("import-submit");
+  importButton.addEventListener("click", () => {
+    const text = byTestId<HTMLTextAreaElement>("import-text").value;
+    if (text.trim() === "") return;
+    void send({ type: "keyring.import", text }).then(importFromReply);
+  });
+  byTestId<HTMLInputElement>("import-file").addEventListener("change", (ev) => {
+    const files = (ev.target as HTMLInputElement).files;
+    for (const file of files ?? []) void importFile(file);
+  });
+  const decryptButton = byTestId<HTMLButtonElement>("decrypt-submit");
+  decryptButton.addEventListener("click", () => void runBusy("decrypt-busy", decryptButton, doDecrypt));
+  const encryptButton = byTestId<HTMLButtonElement>("encrypt-submit");
+  encryptButton.addEventListener("click", () => void runBusy("encrypt-busy", encryptButton, doEncrypt));
+
+  // Own keys depend on the tokens: list again whenever the background's status changes.
+  const open = (): void => {
+    const port = chrome.runtime.connect({ name: STATUS_PORT_NAME });
+    port.onMessage.addListener(() => void refreshKeys());
+    port.onDisconnect.addListener(() => setTimeout(open, 500));
+  };
+  open();
+  void refreshKeys();
+}
+
+main();

@@ -1,0 +1,112 @@
+// The PIN prompt: an extension page in its own popup window, never a web
+// page. One submit sends the PIN once (the background calls token.verify_pin
+// once); nothing here retries. The input is cleared as soon as the PIN is
+// read, and the PIN is not stored anywhere.
+
+import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/crypto-api";
+import { errorText, localizePage, t } from "../shared/i18n";
+
+function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.querySelector<T>(`[data-testid="${id}"]`);
+  if (el === null) throw new Error(`pin.html lacks data-testid=${id}`);
+  return el;
+}
+
+function send(msg: PageRequest): Promise<PageReply> {
+  return chrome.runtime.sendMessage(msg) as Promise<PageReply>;
+}
+
+const promptId = new URLSearchParams(location.search).get("prompt") ?? "";
+
+function showRetries(left: number | null): void {
+  const el = byTestId("pin-retries");
+  el.hidden = left === null;
+  el.dataset["retries"] = left === null ? "" : String(left);
+  el.textContent = left === null ? "" : t("pinTriesLeft", [String(left)]);
+}
+
+function showBlocked(): void {
+  byTestId("pin-blocked").hidden = false;
+  byTestId("pin-error").hidden = true;
+  byTestId<HTMLInputElement>("pin-input").disabled = true;
+  byTestId<HTMLButtonElement>("pin-submit").disabled = true;
+  document.body.dataset["state"] = "blocked";
+}
+
+function showError(code: string, text: string): void {
+  const el = byTestId("pin-error");
+  el.hidden = false;
+  el.dataset["code"] = code;
+  el.textContent = text;
+}
+
+function render(info: PinPromptInfo): void {
+  byTestId("pin-purpose").textContent = t(info.purpose === "sign" ? "pinPurposeSign" : "pinPurposeDecrypt");
+  byTestId("pin-token-serial").textContent = info.serial;
+  byTestId("pin-token-cardholder").textContent = info.cardholder ?? "—";
+  showRetries(info.retriesLeft);
+  if (info.blocked) showBlocked();
+}
+
+/** Applies one verify result to the page; exported shape is shared with tests through PinSubmitResult. */
+function applyResult(r: PinSubmitResult): void {
+  if (r.ok) {
+    document.body.dataset["state"] = "verified";
+    window.close();
+    return;
+  }
+  if (r.code === "pin_incorrect") {
+    const left = "retriesLeft" in r ? r.retriesLeft : null;
+    showRetries(left);
+    if (left === 0) {
+      showBlocked();
+      return;
+    }
+    showError("pin_incorrect", left === null ? t("pinWrong") : t("pinWrongTriesLeft", [String(left)]));
+    document.body.dataset["state"] = "wrong";
+    return;
+  }
+  if (r.code === "pin_blocked") {
+    showRetries(0);
+    showBlocked();
+    return;
+  }
+  showError(r.code, `${errorText(r.code)}${"message" in r ? ` (${r.message})` : ""}`);
+}
+
+async function main(): Promise<void> {
+  localizePage(document);
+  const input = byTestId<HTMLInputElement>("pin-input");
+  const submit = byTestId<HTMLButtonElement>("pin-submit");
+  const reply = await send({ type: "pin.info", promptId });
+  if (!reply.ok || !("prompt" in reply)) {
+    showError("pin_prompt_gone", errorText("pin_prompt_gone"));
+    submit.disabled = true;
+    input.disabled = true;
+    return;
+  }
+  render(reply.prompt);
+  document.body.dataset["state"] = reply.prompt.blocked ? "blocked" : "ready";
+  input.focus();
+
+  byTestId<HTMLFormElement>("pin-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    const pin = input.value;
+    input.value = ""; // not kept in the page after sending
+    if (pin === "") return;
+    submit.disabled = true;
+    document.body.dataset["state"] = "checking";
+    void send({ type: "pin.submit", promptId, pin })
+      .then((r) => applyResult(r as PinSubmitResult))
+      .finally(() => {
+        if (document.body.dataset["state"] !== "blocked") submit.disabled = false;
+        input.focus();
+      });
+  });
+  byTestId("pin-cancel").addEventListener("click", () => {
+    void send({ type: "pin.cancel", promptId }).finally(() => window.close());
+  });
+}
+
+void main();

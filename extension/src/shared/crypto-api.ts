@@ -1,0 +1,86 @@
+// Messages between extension pages (options, PIN prompt) and the background,
+// over chrome.runtime.sendMessage. Plain data only. The background answers
+// only the extension's own pages; a content script never gets an answer.
+
+/** One certificate as the core lists it (wasm-core openpgp::keyring::KeyInfo). */
+export interface KeyInfo {
+  fingerprint: string;
+  user_ids: string[];
+  algorithm: string;
+  /** Unix seconds. */
+  created: number;
+  /** Unix seconds, or absent/null when the key does not expire. */
+  expires?: number | null;
+  /** valid | expired | revoked | invalid */
+  validity: string;
+  /** The core's reason, e.g. "expired on 2025-03-01", "revoked: key compromised". */
+  validity_detail?: string | null;
+  /** One of its keys is on one of the user's tokens (token.list slot fingerprints). */
+  own: boolean;
+  can_encrypt: boolean;
+  can_sign: boolean;
+  subkeys: Array<{
+    fingerprint: string;
+    algorithm: string;
+    usage: string;
+    validity: string;
+    validity_detail?: string | null;
+    expires?: number | null;
+  }>;
+}
+
+/** An error with a stable code (the host's, the core's, or the extension's own) and English detail. */
+export interface OpFailure {
+  ok: false;
+  code: string;
+  message: string;
+}
+
+export type ImportItemResult =
+  | { ok: true; label: string; fingerprints: string[] }
+  | { ok: false; label: string; code: string; message: string };
+
+/** The signature status of a decrypted message, summarised for display. */
+export type SignatureStatus =
+  | { status: "valid"; signer: string; userId: string | null }
+  | { status: "bad"; signer: string; reason: string }
+  | { status: "unknown_signer"; issuer: string }
+  | { status: "unsigned" };
+
+export type PinPurpose = "decrypt" | "sign";
+
+export interface PinPromptInfo {
+  tokenId: string;
+  serial: string;
+  cardholder: string | null;
+  purpose: PinPurpose;
+  /** User PIN tries left as last read from the card; null for the soft token. */
+  retriesLeft: number | null;
+  blocked: boolean;
+}
+
+export type PinSubmitResult =
+  | { ok: true }
+  | { ok: false; code: "pin_incorrect"; retriesLeft: number | null }
+  | { ok: false; code: "pin_blocked" }
+  | { ok: false; code: string; message: string };
+
+export type PageRequest =
+  | { type: "keyring.list" }
+  | { type: "keyring.import"; text?: string; base64?: string }
+  | { type: "keyring.remove"; fingerprint: string }
+  | { type: "decrypt"; armored: string }
+  | { type: "encrypt"; text: string; recipients: string[]; sign: boolean }
+  | { type: "pin.info"; promptId: string }
+  | { type: "pin.submit"; promptId: string; pin: string }
+  | { type: "pin.cancel"; promptId: string };
+
+export type PageReply =
+  | { ok: true; keys: KeyInfo[] }
+  | { ok: true; results: ImportItemResult[] }
+  | { ok: true; removed: boolean }
+  | { ok: true; plaintext: string; signatures: SignatureStatus[] }
+  | { ok: true; armored: string; recipientKeys: string[] }
+  | { ok: true; prompt: PinPromptInfo }
+  | PinSubmitResult
+  | OpFailure;
