@@ -1,0 +1,849 @@
+//! The SOP verbs. Every OpenPGP operation goes through `tessera_core::openpgp`;
+//! key generation and software private-key operations use rpgp directly.
+
+use std::io;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use pgp::armor::BlockType;
+use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SignedPublicKey, SubkeyParamsBuilder};
+use pgp::crypto::ecc_curve::ECCCurve;
+use pgp::crypto::hash::HashAlgorithm as PgpHash;
+use pgp::crypto::sym::SymmetricKeyAlgorithm;
+use smallvec_shim::sv;
+use sop::errors::Error as SopError;
+use sop::ops::{
+    Armor, ArmorLabel, CertifyUserID, ChangeKeyPassword, Dearmor, Decrypt, Encrypt, EncryptAs, ExtractCert,
+    GenerateKey, InlineDetach, InlineSign, InlineSignAs, InlineVerify, MergeCerts, Micalg, Ready, RevokeKey,
+    Sign, SignAs, SignatureMode, UpdateKey, ValidateUserID, Verification, Verify, VerifySignatures, Version,
+    VersionInfo,
+};
+use sop::{Password, SessionKey};
+use tessera_core::openpgp::cert::now;
+use tessera_core::openpgp::decrypt::{self, Limits};
+use tessera_core::openpgp::encrypt::{encrypt_to, Payload};
+use tessera_core::openpgp::packets::{armor, dearmor};
+use tessera_core::openpgp::sign::SignMode;
+use tessera_core::openpgp::verify::{self, Verification as CoreVerification};
+use zeroize::Zeroizing;
+
+use crate::errors::{bad_data, core, to_sop, Context, Failure};
+use crate::objects::{keyring, read_all, Certs, KeyItem, Keys, Sigs};
+use crate::private::{session_key, sign_with, Passwords};
+use crate::TesseraSop;
+
+/// rpgp's builder takes `SmallVec`s; `.into()` from a Vec keeps this crate off smallvec.
+mod smallvec_shim {
+    macro_rules! sv {
+        ($($x:expr),*) => { vec![$($x),*].into() };
+    }
+    pub(crate) use sv;
+}
+
+type R<T> = sop::Result<T>;
+
+fn not_supported(what: &str) -> SopError {
+    eprintln!("tessera-sop: {what} is not supported");
+    SopError::UnsupportedOption
+}
+
+/// A finished operation: the output bytes and the value the verb returns.
+struct Done<T> {
+    data: Zeroizing<Vec<u8>>,
+    value: T,
+}
+
+impl<T> Ready<T> for Done<T> {
+    fn to_writer(self: Box<Self>, sink: &mut (dyn io::Write + Send + Sync)) -> R<T> {
+        sink.write_all(&self.data)?;
+        sink.flush()?;
+        Ok(self.value)
+    }
+}
+
+fn done<'d, T: 'd>(data: Vec<u8>, value: T) -> Box<dyn Ready<T> + 'd> {
+    Box::new(Done {
+        data: Zeroizing::new(data),
+        value,
+    })
+}
+
+fn system_time(secs: u32) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(u64::from(secs))
+}
+
+/// Valid signatures within the time window, as SOP verifications.
+fn accepted(
+    results: &[CoreVerification],
+    mode: SignatureMode,
+    not_before: Option<SystemTime>,
+    not_after: Option<SystemTime>,
+) -> Vec<Verification> {
+    let mut out = Vec::new();
+    for r in results {
+        match r {
+            CoreVerification::Valid {
+                signer_fingerprint,
+                key_fingerprint,
+                created,
+                ..
+            } => {
+                let t = system_time(*created);
+                if not_before.is_some_and(|b| t < b) || not_after.is_some_and(|a| t > a) {
+                    eprintln!("tessera-sop: signature by {key_fingerprint} is outside the time window");
+                    continue;
+                }
+                if let Ok(v) = Verification::new(t, key_fingerprint, signer_fingerprint, mode, None) {
+                    out.push(v);
+                }
+            }
+            CoreVerification::Bad {
+                signer_fingerprint,
+                reason,
+            } => eprintln!("tessera-sop: bad signature by {signer_fingerprint}: {reason}"),
+            CoreVerification::UnknownSigner { issuer } => {
+                eprintln!("tessera-sop: signature by {issuer}, which no given certificate holds")
+            }
+            CoreVerification::Unsigned => {}
+        }
+    }
+    out
+}
+
+fn micalg(hash: PgpHash) -> Micalg {
+    Micalg::from(u8::from(hash))
+}
+
+// ---------------------------------------------------------------- the SOP
+
+impl<'s> sop::SOP<'s> for TesseraSop {
+    type Keys = Keys<'s>;
+    type Certs = Certs<'s>;
+    type Sigs = Sigs<'s>;
+
+    fn version(&self) -> R<Box<dyn Version<'_>>> {
+        Ok(Box::new(VersionOp))
+    }
+
+    fn generate_key(&'s self) -> R<Box<dyn GenerateKey<'s, Self, Keys<'s>> + 's>> {
+        Ok(Box::new(GenerateKeyOp {
+            sop: self,
+            signing_only: false,
+            password: None,
+            user_ids: Vec::new(),
+        }))
+    }
+
+    fn change_key_password(&'s self) -> R<Box<dyn ChangeKeyPassword<'s, Self, Keys<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn revoke_key(&'s self) -> R<Box<dyn RevokeKey<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn extract_cert(&'s self) -> R<Box<dyn ExtractCert<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
+        Ok(Box::new(ExtractCertOp { sop: self }))
+    }
+
+    fn update_key(&'s self) -> R<Box<dyn UpdateKey<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn merge_certs(&'s self) -> R<Box<dyn MergeCerts<'s, Self, Certs<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn certify_userid(&'s self) -> R<Box<dyn CertifyUserID<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn validate_userid(&'s self) -> R<Box<dyn ValidateUserID<'s, Self, Certs<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn sign(&'s self) -> R<Box<dyn Sign<'s, Self, Keys<'s>, Sigs<'s>> + 's>> {
+        Ok(Box::new(SignOp {
+            sop: self,
+            mode: SignAs::Binary,
+            keys: Vec::new(),
+            passwords: Passwords::default(),
+        }))
+    }
+
+    fn verify(&'s self) -> R<Box<dyn Verify<'s, Self, Certs<'s>, Sigs<'s>> + 's>> {
+        Ok(Box::new(VerifyOp {
+            not_before: None,
+            not_after: None,
+            certs: Vec::new(),
+        }))
+    }
+
+    fn encrypt(&'s self) -> R<Box<dyn Encrypt<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
+        Ok(Box::new(EncryptOp {
+            armor: true,
+            certs: Vec::new(),
+            signers: Vec::new(),
+            passwords: Passwords::default(),
+        }))
+    }
+
+    fn decrypt(&'s self) -> R<Box<dyn Decrypt<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
+        Ok(Box::new(DecryptOp {
+            not_before: None,
+            not_after: None,
+            verify_certs: Vec::new(),
+            session_keys: Vec::new(),
+            keys: Vec::new(),
+            passwords: Passwords::default(),
+        }))
+    }
+
+    fn armor(&'s self) -> R<Box<dyn Armor<'s> + 's>> {
+        Ok(Box::new(ArmorOp))
+    }
+
+    fn dearmor(&'s self) -> R<Box<dyn Dearmor<'s> + 's>> {
+        Ok(Box::new(DearmorOp))
+    }
+
+    fn inline_detach(&'s self) -> R<Box<dyn InlineDetach<'s, Sigs<'s>> + 's>> {
+        Err(SopError::NotImplemented)
+    }
+
+    fn inline_verify(&'s self) -> R<Box<dyn InlineVerify<'s, Self, Certs<'s>> + 's>> {
+        Ok(Box::new(InlineVerifyOp {
+            not_before: None,
+            not_after: None,
+            certs: Vec::new(),
+        }))
+    }
+
+    fn inline_sign(&'s self) -> R<Box<dyn InlineSign<'s, Self, Keys<'s>> + 's>> {
+        Ok(Box::new(InlineSignOp {
+            armor: true,
+            mode: InlineSignAs::Binary,
+            keys: Vec::new(),
+            passwords: Passwords::default(),
+        }))
+    }
+}
+
+// ---------------------------------------------------------------- version
+
+struct VersionOp;
+
+impl Version<'_> for VersionOp {
+    fn frontend(&self) -> R<VersionInfo> {
+        Ok(VersionInfo {
+            name: "tessera-sop".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
+    }
+
+    fn backend(&self) -> R<VersionInfo> {
+        Ok(VersionInfo {
+            name: "tessera-core (rpgp)".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
+    }
+
+    fn extended(&self) -> R<String> {
+        Ok(format!(
+            "tessera-sop {}\nOpenPGP: tessera-core on rpgp 0.21\nTokens: tessera-host, protocol version {}\n",
+            env!("CARGO_PKG_VERSION"),
+            tessera_protocol::PROTOCOL_VERSION
+        ))
+    }
+}
+
+// ---------------------------------------------------------------- generate-key, extract-cert
+
+struct GenerateKeyOp<'s> {
+    sop: &'s TesseraSop,
+    signing_only: bool,
+    password: Option<Zeroizing<String>>,
+    user_ids: Vec<String>,
+}
+
+impl<'s> GenerateKey<'s, TesseraSop, Keys<'s>> for GenerateKeyOp<'s> {
+    fn signing_only(mut self: Box<Self>) -> Box<dyn GenerateKey<'s, TesseraSop, Keys<'s>> + 's> {
+        self.signing_only = true;
+        self
+    }
+
+    fn with_key_password(
+        mut self: Box<Self>,
+        password: Password,
+    ) -> R<Box<dyn GenerateKey<'s, TesseraSop, Keys<'s>> + 's>> {
+        use sop::plumbing::PasswordsAreHumanReadable;
+        let text =
+            std::str::from_utf8(password.normalized()).map_err(|_| SopError::PasswordNotHumanReadable)?;
+        self.password = Some(Zeroizing::new(text.to_string()));
+        Ok(self)
+    }
+
+    fn userid(mut self: Box<Self>, userid: &str) -> Box<dyn GenerateKey<'s, TesseraSop, Keys<'s>> + 's> {
+        self.user_ids.push(userid.to_string());
+        self
+    }
+
+    fn generate(self: Box<Self>) -> R<Keys<'s>> {
+        let Some((primary_uid, more)) = self.user_ids.split_first() else {
+            eprintln!("tessera-sop: generate-key needs a USERID (v4 keys carry their preferences on it)");
+            return Err(SopError::MissingArg);
+        };
+        let pw = || self.password.as_ref().map(|p| p.as_str().to_owned());
+        let fail = |e: &dyn std::fmt::Display| {
+            eprintln!("tessera-sop: cannot generate the key: {e}");
+            SopError::UnspecifiedFailure
+        };
+        let mut subkeys = Vec::new();
+        if !self.signing_only {
+            subkeys.push(
+                SubkeyParamsBuilder::default()
+                    .key_type(KeyType::ECDH(ECCCurve::Curve25519Legacy))
+                    .can_encrypt(EncryptionCaps::All)
+                    .passphrase(pw())
+                    .build()
+                    .map_err(|e| fail(&e))?,
+            );
+        }
+        let params = SecretKeyParamsBuilder::default()
+            .key_type(KeyType::Ed25519Legacy)
+            .can_certify(true)
+            .can_sign(true)
+            .primary_user_id(primary_uid.clone())
+            .user_ids(more.to_vec())
+            .preferred_symmetric_algorithms(sv![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128])
+            .preferred_hash_algorithms(sv![PgpHash::Sha256, PgpHash::Sha512])
+            .passphrase(pw())
+            .subkeys(subkeys)
+            .build()
+            .map_err(|e| fail(&e))?;
+        let key = params.generate(rand::thread_rng()).map_err(|e| fail(&e))?;
+        Ok(Keys::from_items(self.sop, vec![KeyItem::Secret(key)]))
+    }
+}
+
+struct ExtractCertOp<'s> {
+    sop: &'s TesseraSop,
+}
+
+impl<'s> ExtractCert<'s, TesseraSop, Certs<'s>, Keys<'s>> for ExtractCertOp<'s> {
+    fn keys(self: Box<Self>, keys: &Keys) -> R<Certs<'s>> {
+        Ok(Certs::new(
+            self.sop,
+            keys.items.iter().map(KeyItem::public).collect(),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------- sign, verify
+
+struct SignOp<'s> {
+    sop: &'s TesseraSop,
+    mode: SignAs,
+    keys: Vec<KeyItem>,
+    passwords: Passwords,
+}
+
+impl<'s> Sign<'s, TesseraSop, Keys<'s>, Sigs<'s>> for SignOp<'s> {
+    fn mode(mut self: Box<Self>, mode: SignAs) -> Box<dyn Sign<'s, TesseraSop, Keys<'s>, Sigs<'s>> + 's> {
+        self.mode = mode;
+        self
+    }
+
+    fn keys(mut self: Box<Self>, keys: &Keys) -> R<Box<dyn Sign<'s, TesseraSop, Keys<'s>, Sigs<'s>> + 's>> {
+        self.keys.extend(keys.items.iter().cloned());
+        Ok(self)
+    }
+
+    fn with_key_password(
+        mut self: Box<Self>,
+        password: Password,
+    ) -> R<Box<dyn Sign<'s, TesseraSop, Keys<'s>, Sigs<'s>> + 's>> {
+        self.passwords.add(&password).map_err(to_sop)?;
+        Ok(self)
+    }
+
+    fn data(self: Box<Self>, data: &mut (dyn io::Read + Send + Sync)) -> R<(Micalg, Sigs<'s>)> {
+        if self.keys.is_empty() {
+            return Err(SopError::MissingArg);
+        }
+        if self.mode == SignAs::Text {
+            // The core makes binary-document signatures only (see README).
+            eprintln!("tessera-sop: note: --as=text makes a binary signature");
+        }
+        let data = read_all(data).map_err(to_sop)?;
+        let now = now();
+        let mut packets = Vec::new();
+        let mut hash = None;
+        for key in &self.keys {
+            let signed = sign_with(key, &self.passwords, &data, SignMode::Detached, now).map_err(to_sop)?;
+            hash = hash.or(signature_hash(&signed.binary));
+            packets.extend_from_slice(&signed.binary);
+        }
+        let micalg = hash.map(micalg).unwrap_or(Micalg::SHA256);
+        Ok((micalg, Sigs::new(self.sop, packets)))
+    }
+}
+
+/// The hash algorithm of the first signature packet.
+fn signature_hash(packets: &[u8]) -> Option<PgpHash> {
+    pgp::packet::PacketParser::new(packets).find_map(|p| match p {
+        Ok(pgp::packet::Packet::Signature(s)) => s.hash_alg(),
+        _ => None,
+    })
+}
+
+struct VerifyOp {
+    not_before: Option<SystemTime>,
+    not_after: Option<SystemTime>,
+    certs: Vec<SignedPublicKey>,
+}
+
+impl<'s> Verify<'s, TesseraSop, Certs<'s>, Sigs<'s>> for VerifyOp {
+    fn not_before(
+        mut self: Box<Self>,
+        t: SystemTime,
+    ) -> Box<dyn Verify<'s, TesseraSop, Certs<'s>, Sigs<'s>> + 's> {
+        self.not_before = Some(t);
+        self
+    }
+
+    fn not_after(
+        mut self: Box<Self>,
+        t: SystemTime,
+    ) -> Box<dyn Verify<'s, TesseraSop, Certs<'s>, Sigs<'s>> + 's> {
+        self.not_after = Some(t);
+        self
+    }
+
+    fn certs(
+        mut self: Box<Self>,
+        certs: &Certs,
+    ) -> R<Box<dyn Verify<'s, TesseraSop, Certs<'s>, Sigs<'s>> + 's>> {
+        self.certs.extend(certs.certs.iter().cloned());
+        Ok(self)
+    }
+
+    fn signatures<'sigs>(
+        self: Box<Self>,
+        signatures: &'sigs Sigs,
+    ) -> R<Box<dyn VerifySignatures<'sigs> + 'sigs>>
+    where
+        's: 'sigs,
+    {
+        Ok(Box::new(VerifySigsOp {
+            op: *self,
+            packets: signatures.packets.clone(),
+        }))
+    }
+}
+
+struct VerifySigsOp {
+    op: VerifyOp,
+    packets: Vec<u8>,
+}
+
+impl VerifySignatures<'_> for VerifySigsOp {
+    fn data(self: Box<Self>, data: &mut (dyn io::Read + Send + Sync)) -> R<Vec<Verification>> {
+        let data = read_all(data).map_err(to_sop)?;
+        let ring = keyring(&self.op.certs).map_err(to_sop)?;
+        let results = verify::verify_detached(&ring, &data, &self.packets, now())
+            .map_err(|e| to_sop(core(e, Context::Verify)))?;
+        let ok = accepted(
+            &results,
+            SignatureMode::Binary,
+            self.op.not_before,
+            self.op.not_after,
+        );
+        if ok.is_empty() {
+            return Err(SopError::NoSignature);
+        }
+        Ok(ok)
+    }
+}
+
+// ---------------------------------------------------------------- encrypt, decrypt
+
+struct EncryptOp {
+    armor: bool,
+    certs: Vec<SignedPublicKey>,
+    signers: Vec<KeyItem>,
+    passwords: Passwords,
+}
+
+impl<'s> Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for EncryptOp {
+    fn no_armor(mut self: Box<Self>) -> Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's> {
+        self.armor = false;
+        self
+    }
+
+    fn mode(self: Box<Self>, _mode: EncryptAs) -> Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's> {
+        self
+    }
+
+    fn sign_with_keys(
+        mut self: Box<Self>,
+        keys: &Keys,
+    ) -> R<Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.signers.extend(keys.items.iter().cloned());
+        Ok(self)
+    }
+
+    fn with_key_password(
+        mut self: Box<Self>,
+        password: Password,
+    ) -> R<Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.passwords.add(&password).map_err(to_sop)?;
+        Ok(self)
+    }
+
+    fn with_password(
+        self: Box<Self>,
+        _password: Password,
+    ) -> R<Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        Err(not_supported("encryption with a password (--with-password)"))
+    }
+
+    fn with_certs(
+        mut self: Box<Self>,
+        certs: &Certs,
+    ) -> R<Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.certs.extend(certs.certs.iter().cloned());
+        Ok(self)
+    }
+
+    fn plaintext<'d>(
+        self: Box<Self>,
+        plaintext: &'d mut (dyn io::Read + Send + Sync),
+    ) -> R<Box<dyn Ready<Option<SessionKey>> + 'd>>
+    where
+        's: 'd,
+    {
+        if self.certs.is_empty() {
+            return Err(SopError::MissingArg);
+        }
+        if self.signers.len() > 1 {
+            return Err(not_supported(
+                "signing an encrypted message with more than one key",
+            ));
+        }
+        let data = Zeroizing::new(read_all(plaintext).map_err(to_sop)?);
+        let now = now();
+        let signed = match self.signers.first() {
+            Some(key) => Some(sign_with(key, &self.passwords, &data, SignMode::Inline, now).map_err(to_sop)?),
+            None => None,
+        };
+        let payload = match &signed {
+            Some(s) => Payload::Packets(&s.binary),
+            None => Payload::Data(&data),
+        };
+        let certs: Vec<&SignedPublicKey> = self.certs.iter().collect();
+        let encrypted = encrypt_to(&certs, payload, now).map_err(|e| to_sop(core(e, Context::Encrypt)))?;
+        let out = if self.armor {
+            encrypted.armored.into_bytes()
+        } else {
+            dearmor(encrypted.armored.as_bytes(), "encrypted message")
+                .map_err(|e| to_sop(core(e, Context::Encrypt)))?
+                .1
+        };
+        Ok(done(out, None))
+    }
+}
+
+struct DecryptOp {
+    not_before: Option<SystemTime>,
+    not_after: Option<SystemTime>,
+    verify_certs: Vec<SignedPublicKey>,
+    session_keys: Vec<SessionKey>,
+    keys: Vec<KeyItem>,
+    passwords: Passwords,
+}
+
+impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
+    fn verify_not_before(
+        mut self: Box<Self>,
+        t: SystemTime,
+    ) -> Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's> {
+        self.not_before = Some(t);
+        self
+    }
+
+    fn verify_not_after(
+        mut self: Box<Self>,
+        t: SystemTime,
+    ) -> Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's> {
+        self.not_after = Some(t);
+        self
+    }
+
+    fn verify_with_certs(
+        mut self: Box<Self>,
+        certs: &Certs,
+    ) -> R<Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.verify_certs.extend(certs.certs.iter().cloned());
+        Ok(self)
+    }
+
+    fn with_session_key(
+        mut self: Box<Self>,
+        sk: SessionKey,
+    ) -> R<Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.session_keys.push(sk);
+        Ok(self)
+    }
+
+    fn with_password(
+        self: Box<Self>,
+        _password: Password,
+    ) -> R<Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        Err(not_supported("decryption with a password (--with-password)"))
+    }
+
+    fn with_keys(
+        mut self: Box<Self>,
+        keys: &Keys,
+    ) -> R<Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.keys.extend(keys.items.iter().cloned());
+        Ok(self)
+    }
+
+    fn with_key_password(
+        mut self: Box<Self>,
+        password: Password,
+    ) -> R<Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
+        self.passwords.add(&password).map_err(to_sop)?;
+        Ok(self)
+    }
+
+    fn ciphertext<'d>(
+        self: Box<Self>,
+        ciphertext: &'d mut (dyn io::Read + Send + Sync),
+    ) -> R<Box<dyn Ready<(Option<SessionKey>, Vec<Verification>)> + 'd>>
+    where
+        's: 'd,
+    {
+        if self.keys.is_empty() && self.session_keys.is_empty() {
+            return Err(SopError::MissingArg);
+        }
+        let message = read_all(ciphertext).map_err(to_sop)?;
+        let limits = Limits::default();
+        let verify_ring = keyring(&self.verify_certs).map_err(to_sop)?;
+        let now = now();
+
+        // Session keys given on the command line first, then the keys.
+        let mut last_error = None;
+        let mut result = None;
+        for sk in &self.session_keys {
+            let key = decrypt::SessionKey {
+                symmetric_algorithm: Some(sk.algorithm()),
+                key: Zeroizing::new(sk.key().to_vec()),
+            };
+            match decrypt::finish(&message, key, &verify_ring, &limits, now) {
+                Ok(d) => {
+                    result = Some((d, SessionKey::new(sk.algorithm(), sk.key()).ok()));
+                    break;
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
+        if result.is_none() && !self.keys.is_empty() {
+            let key = session_key(&self.keys, &self.passwords, &message, &limits).map_err(to_sop)?;
+            let out = key
+                .symmetric_algorithm
+                .and_then(|alg| SessionKey::new(alg, key.key.as_slice()).ok());
+            let d = decrypt::finish(&message, key, &verify_ring, &limits, now)
+                .map_err(|e| to_sop(core(e, Context::Decrypt)))?;
+            result = Some((d, out));
+        }
+        let Some((decrypted, sk)) = result else {
+            return Err(match last_error {
+                Some(e) => to_sop(core(e, Context::Decrypt)),
+                None => SopError::CannotDecrypt,
+            });
+        };
+        let verifications = accepted(
+            &decrypted.verifications,
+            SignatureMode::Binary,
+            self.not_before,
+            self.not_after,
+        );
+        Ok(done(decrypted.data.to_vec(), (sk, verifications)))
+    }
+}
+
+// ---------------------------------------------------------------- inline-sign, inline-verify
+
+struct InlineSignOp {
+    armor: bool,
+    mode: InlineSignAs,
+    keys: Vec<KeyItem>,
+    passwords: Passwords,
+}
+
+impl<'s> InlineSign<'s, TesseraSop, Keys<'s>> for InlineSignOp {
+    fn no_armor(mut self: Box<Self>) -> Box<dyn InlineSign<'s, TesseraSop, Keys<'s>> + 's> {
+        self.armor = false;
+        self
+    }
+
+    fn mode(mut self: Box<Self>, mode: InlineSignAs) -> Box<dyn InlineSign<'s, TesseraSop, Keys<'s>> + 's> {
+        self.mode = mode;
+        self
+    }
+
+    fn keys(mut self: Box<Self>, keys: &Keys) -> R<Box<dyn InlineSign<'s, TesseraSop, Keys<'s>> + 's>> {
+        self.keys.extend(keys.items.iter().cloned());
+        Ok(self)
+    }
+
+    fn with_key_password(
+        mut self: Box<Self>,
+        password: Password,
+    ) -> R<Box<dyn InlineSign<'s, TesseraSop, Keys<'s>> + 's>> {
+        self.passwords.add(&password).map_err(to_sop)?;
+        Ok(self)
+    }
+
+    fn data<'d>(self: Box<Self>, data: &'d mut (dyn io::Read + Send + Sync)) -> R<Box<dyn Ready + 'd>>
+    where
+        's: 'd,
+    {
+        let mode = match self.mode {
+            InlineSignAs::ClearSigned if !self.armor => return Err(SopError::IncompatibleOptions),
+            InlineSignAs::ClearSigned => SignMode::Cleartext,
+            InlineSignAs::Binary | InlineSignAs::Text => SignMode::Inline,
+        };
+        let key = match self.keys.as_slice() {
+            [] => return Err(SopError::MissingArg),
+            [one] => one,
+            _ => return Err(not_supported("inline-signing with more than one key")),
+        };
+        let data = read_all(data).map_err(to_sop)?;
+        let signed = sign_with(key, &self.passwords, &data, mode, now()).map_err(to_sop)?;
+        let out = if self.armor || mode == SignMode::Cleartext {
+            signed.armored.into_bytes()
+        } else {
+            signed.binary
+        };
+        Ok(done(out, ()))
+    }
+}
+
+struct InlineVerifyOp {
+    not_before: Option<SystemTime>,
+    not_after: Option<SystemTime>,
+    certs: Vec<SignedPublicKey>,
+}
+
+impl<'s> InlineVerify<'s, TesseraSop, Certs<'s>> for InlineVerifyOp {
+    fn not_before(
+        mut self: Box<Self>,
+        t: SystemTime,
+    ) -> Box<dyn InlineVerify<'s, TesseraSop, Certs<'s>> + 's> {
+        self.not_before = Some(t);
+        self
+    }
+
+    fn not_after(
+        mut self: Box<Self>,
+        t: SystemTime,
+    ) -> Box<dyn InlineVerify<'s, TesseraSop, Certs<'s>> + 's> {
+        self.not_after = Some(t);
+        self
+    }
+
+    fn certs(mut self: Box<Self>, certs: &Certs) -> R<Box<dyn InlineVerify<'s, TesseraSop, Certs<'s>> + 's>> {
+        self.certs.extend(certs.certs.iter().cloned());
+        Ok(self)
+    }
+
+    fn message<'d>(
+        self: Box<Self>,
+        data: &'d mut (dyn io::Read + Send + Sync),
+    ) -> R<Box<dyn Ready<Vec<Verification>> + 'd>>
+    where
+        's: 'd,
+    {
+        let input = read_all(data).map_err(to_sop)?;
+        let ring = keyring(&self.certs).map_err(to_sop)?;
+        let cleartext = String::from_utf8_lossy(&input[..input.len().min(64)])
+            .trim_start()
+            .starts_with("-----BEGIN PGP SIGNED MESSAGE-----");
+        let verified = verify::verify_inline(&ring, &input, &Limits::default(), now())
+            .map_err(|e| to_sop(core(e, Context::Verify)))?;
+        let mode = if cleartext {
+            SignatureMode::Text
+        } else {
+            SignatureMode::Binary
+        };
+        let ok = accepted(&verified.verifications, mode, self.not_before, self.not_after);
+        if ok.is_empty() {
+            return Err(SopError::NoSignature);
+        }
+        Ok(done(verified.data.to_vec(), ok))
+    }
+}
+
+// ---------------------------------------------------------------- armor, dearmor
+
+struct ArmorOp;
+
+/// The armor label for binary OpenPGP data, from its first packet's tag.
+fn block_type(bytes: &[u8]) -> Result<BlockType, Failure> {
+    let first = *bytes.first().ok_or_else(|| bad_data("armor", "empty input"))?;
+    if first & 0x80 == 0 {
+        return Err(bad_data("armor", "the input is not OpenPGP data"));
+    }
+    let tag = if first & 0x40 != 0 {
+        first & 0x3f
+    } else {
+        (first >> 2) & 0x0f
+    };
+    Ok(match tag {
+        5 => BlockType::PrivateKey,
+        6 => BlockType::PublicKey,
+        2 => BlockType::Signature,
+        _ => BlockType::Message,
+    })
+}
+
+impl<'s> Armor<'s> for ArmorOp {
+    fn label(self: Box<Self>, _label: ArmorLabel) -> Box<dyn Armor<'s> + 's> {
+        self
+    }
+
+    fn data<'d>(self: Box<Self>, data: &'d mut (dyn io::Read + Send + Sync)) -> R<Box<dyn Ready + 'd>>
+    where
+        's: 'd,
+    {
+        let input = read_all(data).map_err(to_sop)?;
+        let trimmed = input.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+        if input[trimmed..].starts_with(b"-----BEGIN PGP") {
+            // Already armored: armor is idempotent.
+            return Ok(done(input, ()));
+        }
+        let typ = block_type(&input).map_err(to_sop)?;
+        let text = armor(&input, typ).map_err(|e| to_sop(core(e, Context::Data)))?;
+        Ok(done(text.into_bytes(), ()))
+    }
+}
+
+struct DearmorOp;
+
+impl<'s> Dearmor<'s> for DearmorOp {
+    fn data<'d>(self: Box<Self>, data: &'d mut (dyn io::Read + Send + Sync)) -> R<Box<dyn Ready + 'd>>
+    where
+        's: 'd,
+    {
+        let input = read_all(data).map_err(to_sop)?;
+        let (_, binary) = dearmor(&input, "armored data").map_err(|e| to_sop(core(e, Context::Data)))?;
+        if binary.is_empty() {
+            return Err(SopError::BadData);
+        }
+        block_type(&binary).map_err(to_sop)?;
+        Ok(done(binary, ()))
+    }
+}
