@@ -11,6 +11,7 @@ mod framing;
 mod install;
 mod requests;
 mod server;
+mod store;
 mod token;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -140,7 +141,12 @@ fn serve() -> ExitCode {
         }
     };
     let tokens = all_backends(&config);
-    let ctx = Arc::new(HostContext { config, tokens });
+    let stores = store::Stores::from_env();
+    let ctx = Arc::new(HostContext {
+        config,
+        tokens,
+        stores,
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(4)

@@ -9,6 +9,9 @@ use crate::error::{ErrorBody, ErrorCode};
 use crate::hello::{HelloParams, HelloResult};
 use crate::pin::{ForgetPinParams, ForgetPinResult, VerifyPinParams, VerifyPinResult};
 use crate::sign::{SignParams, SignResult};
+use crate::store::{
+    StoreListParams, StoreListResult, StoreReadParams, StoreReadResult, StoreWriteParams, StoreWriteResult,
+};
 use crate::token::{TokenListParams, TokenListResult};
 
 /// Chosen by the extension, echoed in the reply. Kept within JavaScript's
@@ -34,6 +37,12 @@ pub enum Request {
     Sign(SignParams),
     #[serde(rename = "token.decrypt_session_key")]
     DecryptSessionKey(DecryptSessionKeyParams),
+    #[serde(rename = "store.list")]
+    StoreList(StoreListParams),
+    #[serde(rename = "store.read")]
+    StoreRead(StoreReadParams),
+    #[serde(rename = "store.write")]
+    StoreWrite(StoreWriteParams),
 }
 
 impl Request {
@@ -45,6 +54,9 @@ impl Request {
         "token.forget_pin",
         "token.sign",
         "token.decrypt_session_key",
+        "store.list",
+        "store.read",
+        "store.write",
     ];
 
     /// Parameters that carry a secret, by method. They must be strings: a
@@ -59,6 +71,9 @@ impl Request {
             Request::ForgetPin(_) => "token.forget_pin",
             Request::Sign(_) => "token.sign",
             Request::DecryptSessionKey(_) => "token.decrypt_session_key",
+            Request::StoreList(_) => "store.list",
+            Request::StoreRead(_) => "store.read",
+            Request::StoreWrite(_) => "store.write",
         }
     }
 }
@@ -232,6 +247,9 @@ pub enum ResultBody {
     ForgetPin(ForgetPinResult),
     Sign(SignResult),
     DecryptSessionKey(DecryptSessionKeyResult),
+    StoreList(StoreListResult),
+    StoreRead(StoreReadResult),
+    StoreWrite(StoreWriteResult),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

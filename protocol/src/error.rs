@@ -40,6 +40,17 @@ pub enum ErrorCode {
     WrongKey,
     /// The token's key or the packet uses an algorithm the host cannot handle.
     UnsupportedAlgorithm,
+    /// No password store has the given name (or its directory is missing).
+    StoreNotFound,
+    /// The store has no entry at the given path.
+    EntryNotFound,
+    /// `store.write`: the entry changed since it was read (or exists when it
+    /// should not): read it again, merge, retry.
+    StoreConflict,
+    /// The entry is over the size the host reads (the reply would pass 1 MiB).
+    EntryTooLarge,
+    /// Reading or writing the store's files failed (permissions, disk full…).
+    StoreIo,
     /// A bug in the host; the message says where.
     Internal,
 }

@@ -14,6 +14,7 @@ pub mod hello;
 pub mod pin;
 pub mod secret;
 pub mod sign;
+pub mod store;
 pub mod token;
 
 pub use constants::*;

@@ -55,6 +55,11 @@ fn every_response_example_parses_and_all_error_codes_appear() {
         ErrorCode::PinRequired,
         ErrorCode::WrongKey,
         ErrorCode::UnsupportedAlgorithm,
+        ErrorCode::StoreNotFound,
+        ErrorCode::EntryNotFound,
+        ErrorCode::StoreConflict,
+        ErrorCode::EntryTooLarge,
+        ErrorCode::StoreIo,
         ErrorCode::Internal,
     ];
     for code in all {

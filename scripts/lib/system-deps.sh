@@ -9,9 +9,11 @@ WASM_PKGS=(rustc-web cargo-web rust-web-src lld-22 binaryen)
 CARD_PKGS=(pcscd vsmartcard-vpcd pcsc-tools gnupg scdaemon)
 BROWSER_PKGS=(chromium chromium-driver chromium-l10n firefox-esr xvfb)
 MISC_PKGS=(curl procps psmisc jq)
+# The password store tests build a store with real `pass` and check OTP codes against `oathtool`.
+STORE_PKGS=(pass oathtool)
 
 missing=()
-for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "$@"; do
+for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

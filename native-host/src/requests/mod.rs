@@ -1,6 +1,9 @@
 //! One module per protocol method.
 
 pub mod hello;
+pub mod store_list;
+pub mod store_read;
+pub mod store_write;
 pub mod token_decrypt_session_key;
 pub mod token_forget_pin;
 pub mod token_list;

@@ -1,0 +1,177 @@
+//! A new version of an entry reaches the disk whole or not at all: temporary
+//! file in the entry's folder, fsync, check the version it replaces, rename,
+//! fsync the folder.
+
+use std::fs;
+use std::io::{ErrorKind, Write};
+use std::path::Path;
+use std::sync::Mutex;
+
+use tessera_protocol::{ErrorBody, ErrorCode};
+
+use super::path::EntryLocation;
+use super::{io_error, sha256_hex};
+
+/// Writes from this host are serialised, so the check of `expect_previous`
+/// and the rename cannot interleave with another request's.
+static WRITE_LOCK: Mutex<()> = Mutex::new(());
+
+const TMP_MARK: &str = ".tessera-tmp-";
+
+/// Replaces (or creates) the entry at `loc` with `bytes` if its current
+/// content hashes to `expect_previous` (`None`: it must not exist).
+/// Returns the SHA-256 of what was written.
+pub fn replace(
+    loc: &EntryLocation,
+    display: &str,
+    bytes: &[u8],
+    expect_previous: Option<&str>,
+) -> Result<String, ErrorBody> {
+    let _guard = WRITE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    remove_stale_temporaries(&loc.dir, &loc.file_name);
+    // Check before the (possibly long) write, and again just before the rename.
+    check_previous(loc, display, expect_previous)?;
+    let tmp = loc.dir.join(format!(
+        ".{}{TMP_MARK}{}-{}",
+        loc.file_name,
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = (|| {
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_error(&tmp, &e));
+    }
+    if let Err(e) = check_previous(loc, display, expect_previous) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if let Err(e) = fs::rename(&tmp, &loc.file) {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_error(&loc.file, &e));
+    }
+    sync_dir(&loc.dir).map_err(|e| io_error(&loc.dir, &e))?;
+    Ok(sha256_hex(bytes))
+}
+
+fn check_previous(loc: &EntryLocation, display: &str, expect: Option<&str>) -> Result<(), ErrorBody> {
+    let current = match fs::read(&loc.file) {
+        Ok(bytes) => Some(sha256_hex(&bytes)),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        // An entry we cannot read cannot be checked: never replace it.
+        Err(e) => return Err(io_error(&loc.file, &e)),
+    };
+    let conflict = |found: &str| {
+        ErrorBody::new(
+            ErrorCode::StoreConflict,
+            format!(
+                "`{display}` changed since it was read (expected {}, found {found}): read it again and retry",
+                expect.map_or("no entry".to_owned(), |e| format!("sha256 {e}"))
+            ),
+        )
+    };
+    match (expect, current) {
+        (None, None) => Ok(()),
+        (Some(e), Some(c)) if e.eq_ignore_ascii_case(&c) => Ok(()),
+        (_, Some(c)) => Err(conflict(&format!("sha256 {c}"))),
+        (Some(_), None) => Err(conflict("no entry")),
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Temporary files a killed host left for this entry: removed when the process
+/// that made them is gone (checked through /proc, so only on Linux).
+fn remove_stale_temporaries(dir: &Path, file_name: &str) {
+    let prefix = format!(".{file_name}{TMP_MARK}");
+    let Ok(reader) = fs::read_dir(dir) else { return };
+    for item in reader.flatten() {
+        let name = item.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().filter(|p| p.parse::<u32>().is_ok()) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid).exists();
+        if cfg!(target_os = "linux") && !alive && item.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(item.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::path::locate;
+    use super::*;
+
+    #[test]
+    fn create_replace_and_conflicts() {
+        let store = tempfile::tempdir().expect("tmp");
+        let root = fs::canonicalize(store.path()).expect("canon");
+        let loc = locate(&root, "a/b/site", true).expect("ok").expect("made");
+        let h1 = replace(&loc, "a/b/site", b"one", None).expect("create");
+        assert_eq!(fs::read(root.join("a/b/site.gpg")).expect("read"), b"one");
+        assert_eq!(
+            replace(&loc, "a/b/site", b"two", None).expect_err("exists").code,
+            ErrorCode::StoreConflict
+        );
+        assert_eq!(
+            replace(&loc, "a/b/site", b"two", Some(&sha256_hex(b"other")))
+                .expect_err("stale")
+                .code,
+            ErrorCode::StoreConflict
+        );
+        let h2 = replace(&loc, "a/b/site", b"two", Some(&h1)).expect("replace");
+        assert_eq!(h2, sha256_hex(b"two"));
+        assert_eq!(fs::read(&loc.file).expect("read"), b"two");
+        let names: Vec<_> = fs::read_dir(&loc.dir)
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["site.gpg"], "no temporary file left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unreadable_entry_is_never_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let store = tempfile::tempdir().expect("tmp");
+        let root = fs::canonicalize(store.path()).expect("canon");
+        let loc = locate(&root, "site", true).expect("ok").expect("made");
+        fs::create_dir(&loc.file).expect("a folder where the file should be");
+        let e = replace(&loc, "site", b"new", Some(&sha256_hex(b"x"))).expect_err("unreadable");
+        assert_eq!(e.code, ErrorCode::StoreIo);
+        assert!(loc.file.is_dir());
+        fs::remove_dir(&loc.file).expect("rmdir");
+        fs::write(&loc.file, b"old").expect("write");
+        fs::set_permissions(&loc.file, fs::Permissions::from_mode(0o000)).expect("chmod");
+        if fs::read(&loc.file).is_err() {
+            // (root reads anything; the folder check above covers that case)
+            let e = replace(&loc, "site", b"new", None).expect_err("unreadable");
+            assert_eq!(e.code, ErrorCode::StoreIo);
+        }
+        fs::set_permissions(&loc.file, fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert_eq!(fs::read(&loc.file).expect("read"), b"old");
+    }
+}
