@@ -17,8 +17,9 @@ use tessera_core::openpgp::packets::{armor, dearmor};
 use crate::errors::{bad_data, to_sop, Failure};
 use crate::TesseraSop;
 
-/// One KEYS item.
+/// One KEYS item. (Both variants are big; boxing one would buy nothing.)
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum KeyItem {
     /// Secret key material: signs and decrypts here, with rpgp.
     Secret(SignedSecretKey),
@@ -102,7 +103,7 @@ fn parse_keys(bytes: &[u8]) -> Result<Vec<PublicOrSecret>, Failure> {
                 .find("-----END PGP")
                 .and_then(|e| block[e + 5..].find("-----").map(|c| e + 5 + c + 5))
                 .unwrap_or(block.len());
-            let (iter, _) = PublicOrSecret::from_armor_many(block[..end].as_bytes())
+            let (iter, _) = PublicOrSecret::from_armor_many(&block.as_bytes()[..end])
                 .map_err(|e| bad_data("armored key", e))?;
             for item in iter {
                 out.push(item.map_err(|e| bad_data("key", e))?);

@@ -92,7 +92,7 @@ fn soft_sign(
             .iter()
             .find(|s| fpr_hex(&s.key.fingerprint()) == fingerprint)
             .map(|s| &s.key as &dyn SigningKey)
-            .ok_or_else(|| Failure::Sop(SopError::KeyCannotSign))?
+            .ok_or(Failure::Sop(SopError::KeyCannotSign))?
     };
     for pw in passwords.candidates() {
         if let Ok(sig) = signer.sign(&pw, hash, digest) {
