@@ -584,7 +584,15 @@ fn messages_over_the_size_limit_are_refused() {
     // Uncompressed, so that the message really is over the limit.
     let msg = gpg(
         &f.home,
-        &["--trust-model", "always", "-z", "0", "--encrypt", "-r", &f.cv25519.fpr],
+        &[
+            "--trust-model",
+            "always",
+            "-z",
+            "0",
+            "--encrypt",
+            "-r",
+            &f.cv25519.fpr,
+        ],
         &[b'y'; 2000],
     );
     assert!(msg.len() > 2000);
