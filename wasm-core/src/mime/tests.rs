@@ -803,3 +803,17 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn rfc2047_encoded_filenames_as_outlook_and_gmail_send_them() {
+    let msg = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nbody\r\n--b\r\n\
+Content-Type: application/pdf; name=\"=?UTF-8?B?w6l0w6kucGRm?=\"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAE=\r\n--b\r\n\
+Content-Disposition: attachment;\r\n filename=\"=?iso-8859-1?Q?r=E9sum=E9_final.txt?=\"\r\n\r\nplain\r\n--b--\r\n";
+    let c = parse_content(msg).unwrap();
+    assert_eq!(c.text, "body");
+    assert_eq!(c.attachments[0].filename.as_deref(), Some("été.pdf"));
+    assert_eq!(c.attachments[0].data, [0, 1]);
+    assert_eq!(c.attachments[1].filename.as_deref(), Some("résumé final.txt"));
+    assert_eq!(c.attachments[1].content_type, "text/plain");
+    assert_eq!(c.attachments[1].data, b"plain");
+}
