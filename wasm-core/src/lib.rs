@@ -4,6 +4,7 @@
 //! `bindings` module is the only place that knows about wasm-bindgen, and it
 //! only converts values at the boundary.
 
+pub mod credentials;
 pub mod host_protocol;
 pub mod mime;
 pub mod openpgp;
@@ -12,6 +13,8 @@ pub mod openpgp;
 // extension uses them through the generated `pkg/tessera_core.js`.
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod bindings_credentials;
 #[cfg(target_arch = "wasm32")]
 pub mod bindings_mime;
 #[cfg(target_arch = "wasm32")]

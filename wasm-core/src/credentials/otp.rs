@@ -1,0 +1,365 @@
+//! One-time codes from `otpauth://` URIs: TOTP (RFC 6238) and HOTP (RFC 4226),
+//! over HMAC-SHA-1, SHA-256 or SHA-512, 6 to 8 digits, any period.
+//! HOTP hands back the next counter: the caller writes it into the entry
+//! (`Entry::replace_otp_uri` with [`OtpParams::uri_with_counter`]) and stores it.
+
+use hmac::{Hmac, Mac};
+use zeroize::Zeroizing;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Time-based; the period in seconds.
+    Totp { period: u64 },
+    /// Counter-based; the counter the next code uses.
+    Hotp { counter: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OtpError {
+    #[error("not an otpauth:// URI: {0}")]
+    NotOtpauth(String),
+    #[error("otpauth type `{0}` is neither totp nor hotp")]
+    UnknownType(String),
+    #[error("the otpauth URI has no `secret`")]
+    NoSecret,
+    #[error("the otpauth `secret` is not base32")]
+    BadSecret,
+    #[error("otpauth `algorithm` `{0}` is not SHA1, SHA256 or SHA512")]
+    BadAlgorithm(String),
+    #[error("otpauth `digits` must be 6, 7 or 8, got `{0}`")]
+    BadDigits(String),
+    #[error("otpauth `period` must be a whole number of seconds from 1, got `{0}`")]
+    BadPeriod(String),
+    #[error("an hotp URI needs a whole-number `counter`, got `{0}`")]
+    BadCounter(String),
+}
+
+/// What an `otpauth://` URI says. The secret is wiped on drop and not printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OtpParams {
+    pub kind: Kind,
+    pub algorithm: Algorithm,
+    pub digits: u32,
+    /// `issuer` parameter, else the label's part before `:`.
+    pub issuer: Option<String>,
+    /// The label's account part.
+    pub account: Option<String>,
+    secret: Zeroizing<Vec<u8>>,
+    uri: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for OtpParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpParams")
+            .field("kind", &self.kind)
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("issuer", &self.issuer)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A code and how long it stays valid.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code {
+    pub code: Zeroizing<String>,
+    /// TOTP: seconds until the next code (1 … period). HOTP: `None`.
+    pub seconds_left: Option<u64>,
+    /// HOTP: the counter to store for the next code. TOTP: `None`.
+    pub next_counter: Option<u64>,
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code(***, {:?}, {:?})", self.seconds_left, self.next_counter)
+    }
+}
+
+/// Decodes base32 as authenticator apps write it: any case, spaces and `-`
+/// ignored, padding optional.
+pub fn decode_base32(text: &str) -> Result<Zeroizing<Vec<u8>>, OtpError> {
+    let mut clean = Zeroizing::new(String::with_capacity(text.len()));
+    clean.extend(
+        text.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '='))
+            .map(|c| c.to_ascii_uppercase()),
+    );
+    let out = data_encoding::BASE32_NOPAD
+        .decode(clean.as_bytes())
+        .map_err(|_| OtpError::BadSecret)?;
+    if out.is_empty() {
+        return Err(OtpError::BadSecret);
+    }
+    Ok(Zeroizing::new(out))
+}
+
+impl OtpParams {
+    pub fn parse(uri: &str) -> Result<Self, OtpError> {
+        let uri = uri.trim();
+        let parsed = url::Url::parse(uri).map_err(|e| OtpError::NotOtpauth(e.to_string()))?;
+        if parsed.scheme() != "otpauth" {
+            return Err(OtpError::NotOtpauth(format!("scheme `{}`", parsed.scheme())));
+        }
+        let kind_name = parsed.host_str().unwrap_or("").to_ascii_lowercase();
+        let label = percent_decode(parsed.path().trim_start_matches('/'));
+        let (label_issuer, account) = match label.split_once(':') {
+            Some((i, a)) => (Some(i.trim().to_owned()), a.trim().to_owned()),
+            None => (None, label.trim().to_owned()),
+        };
+        let (mut secret, mut issuer, mut algorithm, mut digits, mut period, mut counter) =
+            (None, None, Algorithm::Sha1, 6, 30, None);
+        for (k, v) in parsed.query_pairs() {
+            match k.to_ascii_lowercase().as_str() {
+                "secret" => secret = Some(decode_base32(&v)?),
+                "issuer" => issuer = Some(v.into_owned()),
+                "algorithm" => {
+                    algorithm = match v.to_ascii_uppercase().replace('-', "").as_str() {
+                        "SHA1" => Algorithm::Sha1,
+                        "SHA256" => Algorithm::Sha256,
+                        "SHA512" => Algorithm::Sha512,
+                        _ => return Err(OtpError::BadAlgorithm(v.into_owned())),
+                    }
+                }
+                "digits" => {
+                    digits = v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|d| (6..=8).contains(d))
+                        .ok_or_else(|| OtpError::BadDigits(v.to_string()))?
+                }
+                "period" => {
+                    period = v
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|p| *p >= 1)
+                        .ok_or_else(|| OtpError::BadPeriod(v.to_string()))?
+                }
+                "counter" => {
+                    counter = Some(
+                        v.parse::<u64>()
+                            .map_err(|_| OtpError::BadCounter(v.to_string()))?,
+                    )
+                }
+                _ => {}
+            }
+        }
+        let kind = match kind_name.as_str() {
+            "totp" => Kind::Totp { period },
+            "hotp" => Kind::Hotp {
+                counter: counter.ok_or_else(|| OtpError::BadCounter("(none)".into()))?,
+            },
+            other => return Err(OtpError::UnknownType(other.to_owned())),
+        };
+        Ok(Self {
+            kind,
+            algorithm,
+            digits,
+            issuer: issuer.or(label_issuer).filter(|s| !s.is_empty()),
+            account: Some(account).filter(|s| !s.is_empty()),
+            secret: secret.ok_or(OtpError::NoSecret)?,
+            uri: Zeroizing::new(uri.to_owned()),
+        })
+    }
+
+    /// The code at `unix_time` (TOTP), or for the stored counter (HOTP, with the next counter).
+    pub fn code(&self, unix_time: u64) -> Code {
+        match self.kind {
+            Kind::Totp { period } => Code {
+                code: hotp(&self.secret, unix_time / period, self.digits, self.algorithm),
+                seconds_left: Some(period - unix_time % period),
+                next_counter: None,
+            },
+            Kind::Hotp { counter } => Code {
+                code: hotp(&self.secret, counter, self.digits, self.algorithm),
+                seconds_left: None,
+                next_counter: Some(counter.wrapping_add(1)),
+            },
+        }
+    }
+
+    /// The URI with `counter=` set to `counter` and everything else as written:
+    /// what to store after an HOTP code was used.
+    pub fn uri_with_counter(&self, counter: u64) -> Zeroizing<String> {
+        let uri: &str = &self.uri;
+        let (base, query) = uri.split_once('?').unwrap_or((uri, ""));
+        let mut parts: Vec<String> = Vec::new();
+        let mut replaced = false;
+        for p in query.split('&').filter(|p| !p.is_empty()) {
+            if p.split('=')
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case("counter"))
+            {
+                parts.push(format!("counter={counter}"));
+                replaced = true;
+            } else {
+                parts.push(p.to_owned());
+            }
+        }
+        if !replaced {
+            parts.push(format!("counter={counter}"));
+        }
+        let out = Zeroizing::new(format!("{base}?{}", parts.join("&")));
+        for p in &mut parts {
+            zeroize::Zeroize::zeroize(p);
+        }
+        out
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// RFC 4226 HOTP: HMAC over the 8-byte big-endian counter, dynamic truncation,
+/// modulo 10^digits, zero-padded.
+pub fn hotp(secret: &[u8], counter: u64, digits: u32, algorithm: Algorithm) -> Zeroizing<String> {
+    let msg = counter.to_be_bytes();
+    let mac: Zeroizing<Vec<u8>> = Zeroizing::new(match algorithm {
+        Algorithm::Sha1 => mac::<Hmac<sha1::Sha1>>(secret, &msg),
+        Algorithm::Sha256 => mac::<Hmac<sha2::Sha256>>(secret, &msg),
+        Algorithm::Sha512 => mac::<Hmac<sha2::Sha512>>(secret, &msg),
+    });
+    let offset = (mac[mac.len() - 1] & 0x0f) as usize;
+    let binary = u32::from_be_bytes([
+        mac[offset] & 0x7f,
+        mac[offset + 1],
+        mac[offset + 2],
+        mac[offset + 3],
+    ]);
+    let value = binary % 10u32.pow(digits);
+    Zeroizing::new(format!("{value:0width$}", width = digits as usize))
+}
+
+fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    let mut m = <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+    m.update(msg);
+    m.finalize().into_bytes().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RFC4226_SECRET: &[u8] = b"12345678901234567890";
+
+    #[test]
+    fn rfc4226_appendix_d() {
+        let expected = [
+            "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871",
+            "520489",
+        ];
+        for (counter, want) in expected.iter().enumerate() {
+            assert_eq!(
+                *hotp(RFC4226_SECRET, counter as u64, 6, Algorithm::Sha1),
+                *want,
+                "counter {counter}"
+            );
+        }
+    }
+
+    #[test]
+    fn rfc6238_appendix_b() {
+        let sha1 = b"12345678901234567890".to_vec();
+        let sha256 = b"12345678901234567890123456789012".to_vec();
+        let sha512 = b"1234567890123456789012345678901234567890123456789012345678901234".to_vec();
+        let table: [(u64, &str, &str, &str); 6] = [
+            (59, "94287082", "46119246", "90693936"),
+            (1111111109, "07081804", "68084774", "25091201"),
+            (1111111111, "14050471", "67062674", "99943326"),
+            (1234567890, "89005924", "91819424", "93441116"),
+            (2000000000, "69279037", "90698825", "38618901"),
+            (20000000000, "65353130", "77737706", "47863826"),
+        ];
+        for (t, w1, w256, w512) in table {
+            assert_eq!(*hotp(&sha1, t / 30, 8, Algorithm::Sha1), w1, "SHA1 at {t}");
+            assert_eq!(
+                *hotp(&sha256, t / 30, 8, Algorithm::Sha256),
+                w256,
+                "SHA256 at {t}"
+            );
+            assert_eq!(
+                *hotp(&sha512, t / 30, 8, Algorithm::Sha512),
+                w512,
+                "SHA512 at {t}"
+            );
+        }
+    }
+
+    #[test]
+    fn parses_totp_uris() {
+        // "12345678901234567890" in base32, without padding and in lower case.
+        let p = OtpParams::parse(
+            "otpauth://totp/ACME%20Co:alice@example.test?secret=gezdgnbvgy3tqojqgezdgnbvgy3tqojq&issuer=ACME%20Co&algorithm=SHA1&digits=8&period=30",
+        )
+        .expect("valid");
+        assert_eq!(p.kind, Kind::Totp { period: 30 });
+        assert_eq!(p.issuer.as_deref(), Some("ACME Co"));
+        assert_eq!(p.account.as_deref(), Some("alice@example.test"));
+        let c = p.code(59);
+        assert_eq!(*c.code, "94287082");
+        assert_eq!(c.seconds_left, Some(1));
+        assert!(!format!("{p:?} {c:?}").contains("94287082"));
+        // Defaults: SHA1, 6 digits, 30 s; padding accepted.
+        let p =
+            OtpParams::parse("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ====").expect("valid");
+        assert_eq!(
+            (p.digits, p.algorithm, p.kind),
+            (6, Algorithm::Sha1, Kind::Totp { period: 30 })
+        );
+        assert_eq!(*p.code(59).code, "287082");
+    }
+
+    #[test]
+    fn hotp_counts_and_rewrites_its_uri() {
+        let uri =
+            "otpauth://hotp/Example:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=3&issuer=Example";
+        let p = OtpParams::parse(uri).expect("valid");
+        let c = p.code(0);
+        assert_eq!(*c.code, "969429");
+        assert_eq!(c.next_counter, Some(4));
+        let next = p.uri_with_counter(4);
+        assert_eq!(*next, uri.replace("counter=3", "counter=4"));
+        let again = OtpParams::parse(&next).expect("valid");
+        assert_eq!(*again.code(0).code, "338314");
+    }
+
+    #[test]
+    fn bad_uris_are_refused_with_a_reason() {
+        for (uri, want) in [
+            ("https://x", "not an otpauth"),
+            ("otpauth://xotp/x?secret=AAAA", "neither totp"),
+            ("otpauth://totp/x", "no `secret`"),
+            ("otpauth://totp/x?secret=1!1", "not base32"),
+            ("otpauth://totp/x?secret=AAAA&digits=5", "digits"),
+            ("otpauth://totp/x?secret=AAAA&digits=9", "digits"),
+            ("otpauth://totp/x?secret=AAAA&period=0", "period"),
+            ("otpauth://totp/x?secret=AAAA&algorithm=MD5", "algorithm"),
+            ("otpauth://hotp/x?secret=AAAA", "counter"),
+        ] {
+            let e = OtpParams::parse(uri).expect_err(uri).to_string();
+            assert!(e.contains(want), "{uri}: {e}");
+        }
+    }
+}
