@@ -1,0 +1,140 @@
+//! The OpenPGP exports (src/bindings_openpgp.rs) as wasm in headless Chromium:
+//! `scripts/lib/wasm.sh test`. The token's part is done by rpgp with the RFC 9580
+//! A.4 secret key (tests/common), as the host does it on a card.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::SoftToken;
+use js_sys::{Array, Reflect, Uint8Array};
+use tessera_core::bindings_openpgp::{
+    decrypt_finish, decrypt_prepare, encrypt_message, keyring_import, keyring_list, sign_finish,
+    sign_prepare, verify_inline,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const A3_CERT: &str = include_str!("vectors/a3-v6-certificate.asc");
+const A4_SECRET: &str = include_str!("vectors/a4-v6-secret-key.asc");
+const A3_FPR: &str = "CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9";
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).unwrap()
+}
+
+fn string(obj: &JsValue, key: &str) -> String {
+    get(obj, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("`{key}` is not a string"))
+}
+
+fn bytes(obj: &JsValue, key: &str) -> Vec<u8> {
+    get(obj, key)
+        .dyn_into::<Uint8Array>()
+        .unwrap_or_else(|_| panic!("`{key}` is not a Uint8Array"))
+        .to_vec()
+}
+
+fn strings(list: &[&str]) -> Array {
+    list.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+/// The keyring's storage string with the RFC 9580 A.3 certificate.
+fn stored() -> String {
+    let out = keyring_import("", A3_CERT.as_bytes()).unwrap();
+    let imported: Array = get(&out, "imported").dyn_into().unwrap();
+    assert_eq!(imported.get(0).as_string().as_deref(), Some(A3_FPR));
+    string(&out, "stored")
+}
+
+fn code(err: &JsValue) -> String {
+    assert!(err.is_instance_of::<js_sys::Error>(), "not an Error: {err:?}");
+    string(err, "code")
+}
+
+#[wasm_bindgen_test]
+fn keyring_lists_the_certificate_as_plain_objects() {
+    let list: Array = keyring_list(&stored(), Array::new()).unwrap().dyn_into().unwrap();
+    assert_eq!(list.length(), 1);
+    let info = list.get(0);
+    assert_eq!(string(&info, "fingerprint"), A3_FPR);
+    assert_eq!(string(&info, "validity"), "valid");
+    assert_eq!(get(&info, "can_encrypt").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
+fn a_secret_key_throws_an_error_with_a_code() {
+    let err = keyring_import("", A4_SECRET.as_bytes()).expect_err("secret keys are refused");
+    assert_eq!(code(&err), "secret_key_refused");
+}
+
+#[wasm_bindgen_test]
+fn encrypt_then_decrypt_in_two_phases_round_trips() {
+    let stored = stored();
+    let token = SoftToken::from_armor(A4_SECRET);
+    let fprs: Vec<String> = token.fingerprints();
+    let fprs: Vec<&str> = fprs.iter().map(String::as_str).collect();
+
+    let out = encrypt_message(
+        &stored,
+        strings(&[A3_FPR]),
+        None,
+        b"hello from the browser",
+        false,
+    )
+    .unwrap();
+    assert_eq!(string(&out, "container"), "seipd_v2");
+    let armored = string(&out, "armored");
+
+    let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
+    assert_eq!(string(&req, "container"), "seipd_v2");
+    let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
+    let out = decrypt_finish(&stored, armored.as_bytes(), sk.symmetric_algorithm, &sk.key).unwrap();
+    assert_eq!(bytes(&out, "data"), b"hello from the browser");
+    let verifications: Array = get(&out, "verifications").dyn_into().unwrap();
+    assert_eq!(string(&verifications.get(0), "status"), "unsigned");
+
+    // One flipped byte: an Error with a code, and no data.
+    let mut tampered = common::dearmor(&armored);
+    let at = tampered.len() - 20;
+    tampered[at] ^= 1;
+    let req = decrypt_prepare(&stored, &tampered, strings(&fprs)).unwrap();
+    let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
+    let err = decrypt_finish(&stored, &tampered, sk.symmetric_algorithm, &sk.key)
+        .expect_err("tampered data must not decrypt");
+    assert_eq!(code(&err), "integrity_failure");
+}
+
+#[wasm_bindgen_test]
+fn sign_then_verify_in_two_phases() {
+    let stored = stored();
+    let token = SoftToken::from_armor(A4_SECRET);
+    let data = b"signed in the browser\n";
+    for mode in ["inline", "cleartext"] {
+        let req = sign_prepare(&stored, A3_FPR, data, mode).unwrap();
+        assert_eq!(string(&req, "hash_algorithm"), "SHA256");
+        let signature = token.sign(
+            &string(&req, "key_fingerprint"),
+            pgp::crypto::hash::HashAlgorithm::Sha256,
+            &bytes(&req, "digest"),
+        );
+        let parts: Array = signature
+            .iter()
+            .map(|p| JsValue::from(Uint8Array::from(&p[..])))
+            .collect();
+        let signed = sign_finish(&bytes(&req, "state"), parts).unwrap();
+        let out = verify_inline(&stored, string(&signed, "armored").as_bytes()).unwrap();
+        assert_eq!(
+            bytes(&out, "data").trim_ascii_end(),
+            data.trim_ascii_end(),
+            "{mode}"
+        );
+        let verifications: Array = get(&out, "verifications").dyn_into().unwrap();
+        let v = verifications.get(0);
+        assert_eq!(string(&v, "status"), "valid", "{mode}");
+        assert_eq!(string(&v, "signer_fingerprint"), A3_FPR);
+    }
+}
