@@ -90,8 +90,14 @@ pub fn encrypt_message(
     } else {
         Payload::Data(data)
     };
-    let out = encrypt::encrypt(&ring, &strings(&recipients), sender.as_deref(), payload, cert::now())
-        .map_err(js_err)?;
+    let out = encrypt::encrypt(
+        &ring,
+        &strings(&recipients),
+        sender.as_deref(),
+        payload,
+        cert::now(),
+    )
+    .map_err(js_err)?;
     let container = match out.container {
         Container::SeipdV1 => "seipd_v1",
         Container::SeipdV2 => "seipd_v2",
@@ -150,10 +156,19 @@ pub fn sign_finish(state: &[u8], signature: js_sys::Array) -> Result<JsValue, Js
 /// Phase 1 of decryption: `{ recipients, matched, token_fingerprint, pkesk,
 /// recipient_key, container }` (`pkesk` and `recipient_key` are whole packets).
 #[wasm_bindgen(js_name = decryptPrepare)]
-pub fn decrypt_prepare(stored: &str, input: &[u8], token_fingerprints: js_sys::Array) -> Result<JsValue, JsValue> {
+pub fn decrypt_prepare(
+    stored: &str,
+    input: &[u8],
+    token_fingerprints: js_sys::Array,
+) -> Result<JsValue, JsValue> {
     let ring = ring(stored)?;
-    let req = decrypt::prepare(input, &ring, &strings(&token_fingerprints), &decrypt::Limits::default())
-        .map_err(js_err)?;
+    let req = decrypt::prepare(
+        input,
+        &ring,
+        &strings(&token_fingerprints),
+        &decrypt::Limits::default(),
+    )
+    .map_err(js_err)?;
     struct Out(decrypt::DecryptionRequest);
     impl Serialize for Out {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,7 +226,8 @@ pub fn decrypt_finish(
 #[wasm_bindgen(js_name = verifyInline)]
 pub fn verify_inline(stored: &str, input: &[u8]) -> Result<JsValue, JsValue> {
     let ring = ring(stored)?;
-    let out = verify::verify_inline(&ring, input, &decrypt::Limits::default(), cert::now()).map_err(js_err)?;
+    let out =
+        verify::verify_inline(&ring, input, &decrypt::Limits::default(), cert::now()).map_err(js_err)?;
     struct Out<'a>(&'a verify::VerifiedMessage);
     impl Serialize for Out<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -256,7 +256,7 @@ fn assert_valid_by(v: &Verification, fpr: &str) {
 #[test]
 fn keyring_lists_gpg_keys_with_algorithm_validity_and_own_marking() {
     let f = fixture();
-    let list = f.keyring.list(&[f.cv25519.enc_fpr.clone()], now());
+    let list = f.keyring.list(std::slice::from_ref(&f.cv25519.enc_fpr), now());
     let find = |fpr: &str| list.iter().find(|k| k.fingerprint == fpr).unwrap();
     for (algo, key) in f.keys() {
         let info = find(&key.fpr);
@@ -298,7 +298,13 @@ fn gpg_message_to_several_recipients_decrypts_for_each() {
     let data = b"to three recipients\n";
     let msg = f.gpg_encrypt(&[&f.rsa2048, &f.cv25519, &f.rsa3072], data);
     for key in [&f.rsa2048, &f.cv25519, &f.rsa3072] {
-        let request = decrypt::prepare(&msg, &f.keyring, &[key.enc_fpr.clone()], &Limits::default()).unwrap();
+        let request = decrypt::prepare(
+            &msg,
+            &f.keyring,
+            std::slice::from_ref(&key.enc_fpr),
+            &Limits::default(),
+        )
+        .unwrap();
         assert_eq!(request.recipients.len(), 3);
         assert_eq!(request.token_fingerprint, key.enc_fpr);
         let out = decrypt_two_phase(&msg, &f.keyring, &key.token).unwrap();
@@ -374,7 +380,7 @@ fn core_sign_then_encrypt_decrypts_and_verifies_with_gpg() {
     .unwrap();
     let out = encrypt::encrypt(
         &f.keyring,
-        &[f.rsa2048.fpr.clone()],
+        std::slice::from_ref(&f.rsa2048.fpr),
         Some(&f.cv25519.fpr),
         Payload::Packets(&signed.binary),
         now(),
@@ -608,7 +614,7 @@ fn expired_recipient_is_refused_with_the_date() {
     let f = fixture();
     let err = encrypt::encrypt(
         &f.keyring,
-        &[f.expired_fpr.clone()],
+        std::slice::from_ref(&f.expired_fpr),
         None,
         Payload::Data(b"x"),
         now(),
@@ -626,7 +632,7 @@ fn revoked_recipient_is_refused_with_the_reason() {
     let f = fixture();
     let err = encrypt::encrypt(
         &f.keyring,
-        &[f.revoked_fpr.clone()],
+        std::slice::from_ref(&f.revoked_fpr),
         None,
         Payload::Data(b"x"),
         now(),
