@@ -5,12 +5,13 @@
 //! our templates in `manifest/`, embedded here so the binary is self-contained.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use native_messaging::Scope;
 use serde_json::Value;
 use tessera_protocol::HOST_NAME;
+
+use crate::atomic_file::{self, Access};
 
 pub const CHROMIUM_TEMPLATE: &str = include_str!("../../manifest/chromium-host.json");
 pub const FIREFOX_TEMPLATE: &str = include_str!("../../manifest/firefox-host.json");
@@ -126,7 +127,10 @@ pub fn install(
         Some(dir) => dir.join(format!("{HOST_NAME}.json")),
         None => default_location(browser, scope)?,
     };
-    write_atomically(&path, text.as_bytes())?;
+    atomic_file::write(&path, text.as_bytes(), Access::Shared).map_err(|source| InstallError::Write {
+        path: path.clone(),
+        source,
+    })?;
     #[cfg(windows)]
     if dir.is_none() {
         // Windows browsers find the manifest through a registry key; the crate
@@ -174,26 +178,6 @@ pub fn uninstall(browser: Browser, scope: Scope, dir: Option<&Path>) -> Result<V
             Ok(existing)
         }
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), InstallError> {
-    let werr = |source| InstallError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(werr)?;
-    let tmp = dir.join(format!(".{HOST_NAME}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(werr)
 }
 
 #[cfg(test)]

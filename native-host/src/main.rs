@@ -4,6 +4,7 @@
 //! path as arguments) it serves the protocol in PROTOCOL.md on stdin/stdout.
 //! Started by a person it installs, uninstalls and checks itself.
 
+mod atomic_file;
 mod config;
 mod dispatch;
 mod doctor;

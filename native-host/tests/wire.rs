@@ -108,7 +108,10 @@ fn hello_reports_versions_and_capabilities() {
             "token.verify_pin",
             "token.forget_pin",
             "token.sign",
-            "token.decrypt_session_key"
+            "token.decrypt_session_key",
+            "store.list",
+            "store.read",
+            "store.write"
         ])
     );
     assert_eq!(r["max_response_bytes"], 1024 * 1024);

@@ -3,7 +3,7 @@
 //! fsync the folder.
 
 use std::fs;
-use std::io::{ErrorKind, Write};
+use std::io::ErrorKind;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -11,6 +11,7 @@ use tessera_protocol::{ErrorBody, ErrorCode};
 
 use super::path::EntryLocation;
 use super::{io_error, sha256_hex};
+use crate::atomic_file::{Access, StagedFile};
 
 /// Writes from this host are serialised, so the check of `expect_previous`
 /// and the rename cannot interleave with another request's.
@@ -31,37 +32,17 @@ pub fn replace(
     remove_stale_temporaries(&loc.dir, &loc.file_name);
     // Check before the (possibly long) write, and again just before the rename.
     check_previous(loc, display, expect_previous)?;
-    let tmp = loc.dir.join(format!(
+    let temp_name = format!(
         ".{}{TMP_MARK}{}-{}",
         loc.file_name,
         std::process::id(),
         rand::random::<u32>()
-    ));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_error(&tmp, &e));
-    }
-    if let Err(e) = check_previous(loc, display, expect_previous) {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
-    if let Err(e) = fs::rename(&tmp, &loc.file) {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_error(&loc.file, &e));
-    }
-    sync_dir(&loc.dir).map_err(|e| io_error(&loc.dir, &e))?;
+    );
+    let staged = StagedFile::write(&loc.file, &temp_name, bytes, Access::Private)
+        .map_err(|e| io_error(&loc.dir.join(&temp_name), &e))?;
+    // Dropping `staged` on a conflict removes the temporary file.
+    check_previous(loc, display, expect_previous)?;
+    staged.commit().map_err(|e| io_error(&loc.file, &e))?;
     Ok(sha256_hex(bytes))
 }
 
@@ -87,16 +68,6 @@ fn check_previous(loc: &EntryLocation, display: &str, expect: Option<&str>) -> R
         (_, Some(c)) => Err(conflict(&format!("sha256 {c}"))),
         (Some(_), None) => Err(conflict("no entry")),
     }
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 /// Temporary files a killed host left for this entry: removed when the process

@@ -3,7 +3,6 @@
 //! It lets Tessera work with no hardware; a card is always preferred.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use pgp::composed::Deserializable;
@@ -24,6 +23,7 @@ use super::algorithm_names::{hex_upper, of_key_params};
 use super::pin_cache::PinCache;
 use super::session_key::EncryptedSessionKey;
 use super::{pin_required, token_not_found, Listing, TokenBackend, TokenError, Verified};
+use crate::atomic_file::{self, Access};
 
 pub struct SoftBackend {
     path: PathBuf,
@@ -316,37 +316,11 @@ pub fn init(path: &Path, user_id: &str, passphrase: &Zeroizing<String>) -> Resul
         .map_err(|e| gen(&e))?;
     let key = params.generate(rand::thread_rng()).map_err(|e| gen(&e))?;
     let armored = Zeroizing::new(key.to_armored_string(None.into()).map_err(|e| gen(&e))?);
-    write_private_atomically(path, armored.as_bytes())?;
-    Ok(describe(&key))
-}
-
-/// Write-then-rename, so a crash leaves no half-written key file, and 0600
-/// from the first byte, so the key is never readable by others even briefly.
-fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<(), InitError> {
-    let werr = |source| InitError::Write {
+    atomic_file::write(path, armored.as_bytes(), Access::Private).map_err(|source| InitError::Write {
         path: path.to_owned(),
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(werr)?;
-    let tmp = dir.join(format!(".{}.tmp", std::process::id()));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let result = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(werr)
+    })?;
+    Ok(describe(&key))
 }
 
 #[cfg(test)]
