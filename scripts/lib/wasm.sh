@@ -3,6 +3,7 @@
 #
 #   scripts/lib/wasm.sh [build] [--dev]   build wasm-core/pkg/tessera_core{.js,_bg.wasm,.d.ts}
 #   scripts/lib/wasm.sh test              run wasm-core/tests/web.rs in headless Chromium
+#   scripts/lib/wasm.sh build --bench     the benchmark build (feature `bench`) into target/wasm-bench-pkg
 #
 # Toolchain: rustup's cargo when its toolchain has the wasm32-unknown-unknown
 # target; otherwise Debian's rustc-web with -Zbuild-std (see
@@ -32,10 +33,20 @@ usage() {
 # --- arguments ---------------------------------------------------------------
 cmd=build
 profile=wasm-release
+# credentials/ stays out of the extension's wasm until the autofill UI uses it
+# (wasm-core/Cargo.toml says why); the benchmark build adds `bench`.
+FEATURES=(--no-default-features)
 for arg in "$@"; do
   case $arg in
     build | test) cmd=$arg ;;
     --dev) profile=dev ;;
+    # Benchmark build (scripts/bench core): adds the `bench` feature's exports,
+    # in its own target and output dirs so it never replaces the extension's pkg/.
+    --bench)
+      FEATURES=(--no-default-features --features bench)
+      PKG_DIR=$REPO/target/wasm-bench-pkg
+      TARGET_DIR=$REPO/target/wasm-bench
+      ;;
     -h | --help) usage ;;
     *) say "unknown argument: $arg"; usage ;;
   esac
@@ -154,7 +165,7 @@ build() {
 
   say "cargo build -p tessera-core --target $TARGET --profile $profile (target dir $TARGET_DIR)"
   (cd "$REPO" && "${CARGO[@]}" build -p tessera-core --lib --target "$TARGET" \
-    --profile "$profile" --target-dir "$TARGET_DIR" "${BUILD_STD[@]}")
+    --profile "$profile" --target-dir "$TARGET_DIR" "${FEATURES[@]}" "${BUILD_STD[@]}")
   [ -f "$input" ] || die "cargo did not produce $input"
 
   # pkg/ is current when it came from this very input, profile and wasm-bindgen version.
@@ -194,7 +205,7 @@ run_tests() {
     WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-30}" \
     WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$runner" \
-    "${CARGO[@]}" test -p tessera-core --target "$TARGET" --target-dir "$TARGET_DIR" "${BUILD_STD[@]}")
+    "${CARGO[@]}" test -p tessera-core --target "$TARGET" --target-dir "$TARGET_DIR" "${FEATURES[@]}" "${BUILD_STD[@]}")
 }
 
 WB_VERSION=$(lock_version wasm-bindgen)

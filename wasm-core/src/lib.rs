@@ -4,6 +4,7 @@
 //! `bindings` module is the only place that knows about wasm-bindgen, and it
 //! only converts values at the boundary.
 
+#[cfg(feature = "credentials")]
 pub mod credentials;
 pub mod host_protocol;
 pub mod mime;
@@ -13,7 +14,9 @@ pub mod openpgp;
 // extension uses them through the generated `pkg/tessera_core.js`.
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub mod bindings_bench;
+#[cfg(all(target_arch = "wasm32", feature = "credentials"))]
 pub mod bindings_credentials;
 #[cfg(target_arch = "wasm32")]
 pub mod bindings_mime;

@@ -2,7 +2,7 @@
 //! secrets, algorithms, digit counts, periods, times and counters.
 //! Needs `oathtool` (scripts/lib/system-deps.sh); without it the test says so
 //! and passes, unless TESSERA_REQUIRE_STORE_TOOLS=1 (scripts/test).
-#![cfg(not(target_arch = "wasm32"))]
+#![cfg(all(not(target_arch = "wasm32"), feature = "credentials"))]
 
 use std::process::Command;
 

@@ -1,0 +1,111 @@
+//! Benchmark-only exports (`--features bench`, never in the extension): a
+//! secret key held in WASM, so `scripts/bench core` can time the core's real
+//! encryption and decryption paths against OpenPGP.js with no host in the loop.
+//! The private-key step stands in for `token.decrypt_session_key`; everything
+//! else is the production code (`openpgp::encrypt`, `decrypt::prepare`/`finish`).
+
+use pgp::composed::{Deserializable, PlainSessionKey, SignedPublicKey, SignedSecretKey};
+use pgp::packet::{Packet, PacketParser, PublicKeyEncryptedSessionKey};
+use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskVersion};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::openpgp::cert::{fpr_hex, now};
+use crate::openpgp::decrypt::{self, Limits, SessionKey};
+use crate::openpgp::encrypt::{self, Payload};
+use crate::openpgp::keyring::Keyring;
+
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// A key parsed once, outside the timed loop.
+#[wasm_bindgen]
+pub struct BenchEngine {
+    ring: Keyring,
+    secret: SignedSecretKey,
+    primary: String,
+    subkeys: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl BenchEngine {
+    /// `secret_armored`: an unprotected transferable secret key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(secret_armored: &str) -> Result<BenchEngine, JsError> {
+        let (secret, _) = SignedSecretKey::from_string(secret_armored).map_err(err)?;
+        let public = SignedPublicKey::from(secret.clone());
+        let mut ring = Keyring::new();
+        let bytes = pgp::ser::Serialize::to_bytes(&public).map_err(err)?;
+        ring.import(&bytes).map_err(err)?;
+        let primary = fpr_hex(&secret.fingerprint());
+        let subkeys = secret
+            .secret_subkeys
+            .iter()
+            .map(|s| fpr_hex(&s.key.fingerprint()))
+            .collect();
+        Ok(BenchEngine {
+            ring,
+            secret,
+            primary,
+            subkeys,
+        })
+    }
+
+    /// Armored SEIPD message to the key, as the extension encrypts.
+    pub fn encrypt(&self, data: &[u8]) -> Result<String, JsError> {
+        let out = encrypt::encrypt(
+            &self.ring,
+            std::slice::from_ref(&self.primary),
+            None,
+            Payload::Data(data),
+            now(),
+        )
+        .map_err(err)?;
+        Ok(out.armored)
+    }
+
+    /// Both decryption phases, the session key recovered with the secret key.
+    pub fn decrypt(&self, message: &[u8]) -> Result<Vec<u8>, JsError> {
+        let limits = Limits::default();
+        let req = decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
+        let session_key = self.session_key(&req.pkesk, &req.token_fingerprint)?;
+        let out = decrypt::finish(message, session_key, &self.ring, &limits, now()).map_err(err)?;
+        Ok(out.data.to_vec())
+    }
+}
+
+impl BenchEngine {
+    fn session_key(&self, pkesk: &[u8], fingerprint: &str) -> Result<SessionKey, JsError> {
+        let pkesk: PublicKeyEncryptedSessionKey = match PacketParser::new(pkesk).next() {
+            Some(Ok(Packet::PublicKeyEncryptedSessionKey(p))) => p,
+            _ => return Err(JsError::new("not a PKESK packet")),
+        };
+        let typ = match pkesk.version() {
+            PkeskVersion::V6 => EskType::V6,
+            _ => EskType::V3_4,
+        };
+        let values = pkesk.values().map_err(err)?;
+        let sub = self
+            .secret
+            .secret_subkeys
+            .iter()
+            .find(|s| fpr_hex(&s.key.fingerprint()) == fingerprint)
+            .ok_or_else(|| JsError::new("no secret subkey for this PKESK"))?;
+        let plain = sub
+            .key
+            .decrypt(&Password::empty(), values, typ)
+            .map_err(err)?
+            .map_err(err)?;
+        Ok(match plain {
+            PlainSessionKey::V3_4 { sym_alg, ref key } => SessionKey {
+                symmetric_algorithm: Some(u8::from(sym_alg)),
+                key: Zeroizing::new(key.as_ref().to_vec()),
+            },
+            PlainSessionKey::V5 { ref key } | PlainSessionKey::V6 { ref key } => SessionKey {
+                symmetric_algorithm: None,
+                key: Zeroizing::new(key.as_ref().to_vec()),
+            },
+        })
+    }
+}
