@@ -11,9 +11,12 @@ BROWSER_PKGS=(chromium chromium-driver chromium-l10n firefox-esr xvfb)
 MISC_PKGS=(curl procps psmisc jq)
 # The password store tests build a store with real `pass` and check OTP codes against `oathtool`.
 STORE_PKGS=(pass oathtool)
+# The webmail tests (tests/webmail) run a real Roundcube + Dovecot + SMTP relay on loopback.
+# php8.2-cgi (not libapache2-mod-php) keeps apache2 out; PHP's built-in server serves Roundcube.
+WEBMAIL_PKGS=(roundcube roundcube-sqlite3 php8.2-cgi dovecot-imapd dovecot-lmtpd python3-aiosmtpd sqlite3)
 
 missing=()
-for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "$@"; do
+for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -31,4 +34,6 @@ if [ ! -e "$policy" ]; then
 fi
 trap '[ "$made_policy" = 1 ] && $SUDO rm -f "$policy"' EXIT
 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+# Roundcube: no dbconfig-common database set-up; tests/webmail makes its own SQLite DB.
+echo 'roundcube-core roundcube/dbconfig-install boolean false' | $SUDO debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"

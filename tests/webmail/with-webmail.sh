@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# with-webmail.sh CMD [ARGS...]
+#
+# Runs CMD against a real webmail stack on 127.0.0.1, then tears it down and
+# exits with CMD's exit code:
+#   - Dovecot (IMAP + LMTP), its own config file, users alice/alice-pw and
+#     bob/bob-pw (mail addresses USER@example.test), maildirs in the state folder;
+#   - an SMTP relay (smtp_relay.py, Debian's python3-aiosmtpd) that hands each
+#     message to Dovecot over LMTP and keeps a raw copy in the spool folder;
+#   - Roundcube 1.6 (Debian package) under PHP's built-in server as www-data,
+#     skin elastic, SQLite DB, PHP sessions in the state folder.
+# Nothing is written outside the state folder (no /etc, no systemd). Ports are
+# free ports picked at start. Needs root (Dovecot switches to the mail uid 5000,
+# PHP is started as www-data).
+#
+# CMD's environment:
+#   TESSERA_WEBMAIL_URL      http://127.0.0.1:PORT/ (Roundcube)
+#   TESSERA_IMAP_HOST        127.0.0.1
+#   TESSERA_IMAP_PORT        Dovecot IMAP (plain, no TLS)
+#   TESSERA_SMTP_PORT        the relay (plain, no AUTH)
+#   TESSERA_WEBMAIL_STATE    the state folder (layout in tests/webmail/README.md)
+#   TESSERA_WEBMAIL_USERS    "alice:alice-pw bob:bob-pw"
+#   TESSERA_WEBMAIL_DOMAIN   example.test
+#
+# Knobs: TESSERA_WEBMAIL_DRAFT_AUTOSAVE (seconds, Roundcube draft_autosave, default 300; 0 = off),
+#        TESSERA_WEBMAIL_HTMLEDITOR (Roundcube htmleditor: 0 never, 1 always, default 0; 2-4 as Roundcube),
+#        TESSERA_WEBMAIL_SESSION_STORAGE (Roundcube session_storage: php (default: files in
+#          STATE/php-sessions) or db (the sessions table of the SQLite DB)),
+#        TESSERA_WEBMAIL_WAIT (seconds to wait for each service, default 20),
+#        TESSERA_KEEP_TEST_STATE=1 (keep the state folder, path printed on stderr).
+set -euo pipefail
+
+readonly DOMAIN=example.test
+readonly USERS="alice:alice-pw bob:bob-pw"
+readonly MAIL_UID=5000
+readonly RC_ROOT=/var/lib/roundcube/public_html
+readonly PYTHON=/usr/bin/python3
+WAIT_SECONDS=${TESSERA_WEBMAIL_WAIT:-20}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+log() { echo "with-webmail: $*" >&2; }
+die() {
+  log "error: $*"
+  exit 70
+}
+
+if [ $# -eq 0 ]; then
+  echo "usage: $0 CMD [ARGS...]" >&2
+  exit 64
+fi
+
+autosave=${TESSERA_WEBMAIL_DRAFT_AUTOSAVE:-300}
+htmleditor=${TESSERA_WEBMAIL_HTMLEDITOR:-0}
+session_storage=${TESSERA_WEBMAIL_SESSION_STORAGE:-php}
+[[ $autosave =~ ^[0-9]+$ ]] || die "TESSERA_WEBMAIL_DRAFT_AUTOSAVE must be a number of seconds, got '$autosave'"
+[[ $htmleditor =~ ^[0-4]$ ]] || die "TESSERA_WEBMAIL_HTMLEDITOR must be 0-4, got '$htmleditor'"
+case $session_storage in php | db) ;; *) die "TESSERA_WEBMAIL_SESSION_STORAGE must be php or db, got '$session_storage'" ;; esac
+[ "$(id -u)" = 0 ] || die "needs root: Dovecot switches to uid $MAIL_UID and PHP runs as www-data"
+for tool in dovecot php setpriv sqlite3 curl; do
+  command -v "$tool" >/dev/null || die "$tool is missing (run scripts/lib/system-deps.sh)"
+done
+[ -x "$PYTHON" ] && "$PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "python3-aiosmtpd is missing (run scripts/lib/system-deps.sh)"
+[ -f "$RC_ROOT/index.php" ] || die "Roundcube is missing (run scripts/lib/system-deps.sh)"
+[ -f /usr/share/roundcube/SQL/sqlite.initial.sql ] || die "roundcube-sqlite3 is missing (run scripts/lib/system-deps.sh)"
+id www-data >/dev/null 2>&1 || die "user www-data is missing"
+
+state=$(mktemp -d "${TMPDIR:-/tmp}/tessera-webmail.XXXXXX")
+# Dovecot's mail processes (uid 5000) and PHP (www-data) must reach their subfolders.
+chmod 0711 "$state"
+now_ms() { date +%s%3N; }
+t_stop=$(now_ms)
+dovecot_pid=
+relay_pid=
+php_pid=
+cmd_pid=
+
+# stop_pid PID: SIGTERM, then waits for it (polling; SIGKILL after 5 s).
+stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 100); do
+    # A stopped child stays a zombie (kill -0 succeeds) until waited for.
+    [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" == Z* || -z "$(ps -o stat= -p "$pid" 2>/dev/null)" ]] && break
+    sleep 0.05
+  done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+# wait_gone PID...: polls until these (orphaned) processes are gone; SIGKILL after 2 s.
+# Used for children a server leaves behind: once orphaned, init reaps them.
+wait_gone() {
+  local p i
+  for p in "$@"; do
+    for i in $(seq 60); do
+      kill -0 "$p" 2>/dev/null || break
+      [ "$i" = 40 ] && kill -KILL "$p" 2>/dev/null
+      sleep 0.05
+    done
+  done
+}
+children() { [ -z "$1" ] || ps -o pid= --ppid "$1" 2>/dev/null || true; }
+
+teardown() {
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  set +e
+  local php_workers dovecot_children w
+  # PHP_CLI_SERVER_WORKERS: the server neither stops nor reaps its workers, so
+  # they are stopped first, then the server.
+  php_workers=$(children "$php_pid")
+  for w in $php_workers; do kill -TERM "$w" 2>/dev/null; done
+  stop_pid "$php_pid"
+  stop_pid "$relay_pid"
+  # Dovecot's master stops its own processes on SIGTERM (its log process may outlive it).
+  dovecot_children=$(children "$dovecot_pid")
+  stop_pid "$dovecot_pid"
+  wait_gone $php_workers $dovecot_children
+  if [ "${TESSERA_KEEP_TEST_STATE:-}" = 1 ]; then
+    log "kept test state in $state"
+  else
+    rm -rf "$state"
+  fi
+  log "stopped in $(($(now_ms) - t_stop)) ms"
+  exit "$rc"
+}
+on_signal() {
+  if [ -n "$cmd_pid" ]; then
+    kill -TERM "$cmd_pid" 2>/dev/null
+    wait "$cmd_pid" 2>/dev/null
+  fi
+  exit "$1"
+}
+trap teardown EXIT
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
+
+# wait_for WHAT PID CHECK...: polls CHECK every 50 ms until it succeeds; fails
+# after WAIT_SECONDS or as soon as the process PID has exited.
+wait_for() {
+  local what=$1 pid=$2 logfile=$3
+  shift 3
+  local deadline=$((SECONDS + WAIT_SECONDS))
+  until "$@"; do
+    kill -0 "$pid" 2>/dev/null || die "$what exited while starting; its log ($logfile):
+$(tail -n 30 "$logfile" 2>/dev/null)"
+    [ $SECONDS -lt $deadline ] || die "timed out after ${WAIT_SECONDS}s waiting for $what (log: $logfile)"
+    sleep 0.05
+  done
+}
+
+# banner PORT PREFIX: the server on 127.0.0.1:PORT greets with a line starting with PREFIX.
+banner() {
+  local line fd
+  # (`exec` with a redirection of its own would apply it to the whole script.)
+  { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  IFS= read -r -t 2 -u "$fd" line || line=
+  exec {fd}<&- {fd}>&-
+  [[ $line == "$2"* ]]
+}
+http_200() {
+  [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$1")" = 200 ]
+}
+
+t0=$(now_ms)
+
+# Four free loopback ports (IMAP, LMTP, SMTP, HTTP), picked by the kernel.
+read -r imap_port lmtp_port smtp_port http_port < <("$PYTHON" -c '
+import socket
+socks = []
+for _ in range(4):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+')
+
+# --- Dovecot -----------------------------------------------------------------------
+mkdir -p "$state/dovecot/run" "$state/dovecot/lib" "$state/mail" "$state/spool"
+chown "$MAIL_UID:$MAIL_UID" "$state/mail"
+chmod 0700 "$state/mail"
+: >"$state/dovecot/users"
+for pair in $USERS; do
+  printf '%s:{PLAIN}%s::::::\n' "${pair%%:*}" "${pair#*:}" >>"$state/dovecot/users"
+done
+chmod 0640 "$state/dovecot/users"
+chgrp dovecot "$state/dovecot/users"
+# One setting and one `{` per line: Dovecot's parser wants it so.
+cat >"$state/dovecot/dovecot.conf" <<EOF
+protocols = imap lmtp
+listen = 127.0.0.1
+base_dir = $state/dovecot/run
+state_dir = $state/dovecot/lib
+log_path = $state/dovecot/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# "bob@example.test" (LMTP) and "bob" (IMAP login) are the same user.
+auth_username_format = %Ln
+first_valid_uid = $MAIL_UID
+last_valid_uid = $MAIL_UID
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $state/dovecot/users
+}
+userdb {
+  driver = passwd-file
+  args = $state/dovecot/users
+  default_fields = uid=$MAIL_UID gid=$MAIL_UID home=$state/mail/%n
+}
+namespace inbox {
+  inbox = yes
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = subscribe
+  }
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $lmtp_port
+  }
+}
+EOF
+# Own stdio: a daemon holding the caller's pipe would keep `| tee` etc. open.
+dovecot -F -c "$state/dovecot/dovecot.conf" </dev/null >>"$state/dovecot/stdout.log" 2>&1 &
+dovecot_pid=$!
+
+# --- SMTP relay ----------------------------------------------------------------------
+"$PYTHON" "$here/smtp_relay.py" "$smtp_port" "$lmtp_port" "$state/spool" </dev/null >"$state/smtp-relay.log" 2>&1 &
+relay_pid=$!
+
+# --- Roundcube -----------------------------------------------------------------------
+rc=$state/roundcube
+mkdir -p "$rc/logs" "$rc/temp" "$state/php-sessions"
+ln -s /etc/roundcube/defaults.inc.php "$rc/defaults.inc.php"
+ln -s /etc/roundcube/mimetypes.php "$rc/mimetypes.php"
+des_key=$(head -c 18 /dev/urandom | base64)
+cat >"$rc/config.inc.php" <<EOF
+<?php
+// Written by tests/webmail/with-webmail.sh for one test run.
+\$config = [];
+\$config['db_dsnw'] = 'sqlite:///$rc/roundcube.db?mode=0640';
+\$config['imap_host'] = '127.0.0.1:$imap_port';
+\$config['smtp_host'] = '127.0.0.1:$smtp_port';
+\$config['smtp_user'] = '';
+\$config['smtp_pass'] = '';
+\$config['mail_domain'] = '$DOMAIN';
+\$config['des_key'] = '$des_key';
+\$config['product_name'] = 'Roundcube Webmail';
+\$config['support_url'] = '';
+\$config['skin'] = 'elastic';
+\$config['plugins'] = [];
+\$config['enable_spellcheck'] = false;
+\$config['enable_installer'] = false;
+\$config['log_dir'] = '$rc/logs/';
+\$config['temp_dir'] = '$rc/temp/';
+\$config['session_storage'] = '$session_storage';
+\$config['ip_check'] = false;
+\$config['draft_autosave'] = $autosave;
+\$config['htmleditor'] = $htmleditor;
+EOF
+sqlite3 "$rc/roundcube.db" </usr/share/roundcube/SQL/sqlite.initial.sql ||
+  die "initialising the Roundcube SQLite DB failed"
+chown -R www-data:www-data "$rc" "$state/php-sessions"
+chmod 0750 "$rc" "$state/php-sessions"
+chmod 0640 "$rc/roundcube.db"
+# PHP's built-in server as www-data; workers so a slow request (IMAP/SMTP) does
+# not block the page's other requests. Its request log goes to php.log.
+ROUNDCUBE_CONFIG_DIR=$rc PHP_CLI_SERVER_WORKERS=4 \
+  setpriv --reuid=www-data --regid=www-data --clear-groups \
+  php -d "session.save_path=$state/php-sessions" -d "upload_tmp_dir=$rc/temp" \
+  -d "sys_temp_dir=$rc/temp" -d display_errors=stderr -d log_errors=On \
+  -S "127.0.0.1:$http_port" -t "$RC_ROOT" </dev/null >"$state/php.log" 2>&1 &
+php_pid=$!
+
+url="http://127.0.0.1:$http_port/"
+wait_for "Dovecot IMAP on port $imap_port" "$dovecot_pid" "$state/dovecot/dovecot.log" banner "$imap_port" "* OK"
+wait_for "Dovecot LMTP on port $lmtp_port" "$dovecot_pid" "$state/dovecot/dovecot.log" banner "$lmtp_port" "220 "
+wait_for "the SMTP relay on port $smtp_port" "$relay_pid" "$state/smtp-relay.log" banner "$smtp_port" "220 "
+wait_for "Roundcube's login page at $url" "$php_pid" "$state/php.log" http_200 "$url"
+log "Dovecot IMAP :$imap_port LMTP :$lmtp_port, SMTP relay :$smtp_port, Roundcube $url up in $(($(now_ms) - t0)) ms (state: $state)"
+
+export TESSERA_WEBMAIL_URL=$url
+export TESSERA_IMAP_HOST=127.0.0.1
+export TESSERA_IMAP_PORT=$imap_port
+export TESSERA_SMTP_PORT=$smtp_port
+export TESSERA_WEBMAIL_STATE=$state
+export TESSERA_WEBMAIL_USERS=$USERS
+export TESSERA_WEBMAIL_DOMAIN=$DOMAIN
+
+# CMD as a background job so a signal to this script is handled at once; `<&0`
+# keeps CMD's stdin (bash would give a background job /dev/null).
+"$@" <&0 &
+cmd_pid=$!
+cmd_rc=0
+wait "$cmd_pid" || cmd_rc=$?
+cmd_pid=
+t_stop=$(now_ms)
+exit "$cmd_rc"
