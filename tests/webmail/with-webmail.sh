@@ -11,7 +11,9 @@
 #     skin elastic, SQLite DB, PHP sessions in the state folder.
 # Nothing is written outside the state folder (no /etc, no systemd). Ports are
 # free ports picked at start. Needs root (Dovecot switches to the mail uid 5000,
-# PHP is started as www-data).
+# PHP is started as www-data, and the script re-executes itself as PID 1 of a
+# private PID + mount namespace with `unshare`, so no process outlives it; the
+# network is the host's, so a browser outside can reach the ports).
 #
 # CMD's environment:
 #   TESSERA_WEBMAIL_URL      http://127.0.0.1:PORT/ (Roundcube)
@@ -49,13 +51,41 @@ if [ $# -eq 0 ]; then
   exit 64
 fi
 
+[ "$(id -u)" = 0 ] || die "needs root: Dovecot switches to uid $MAIL_UID and PHP runs as www-data"
+# Re-exec in a private PID namespace (host network: the ports are on the host's
+# loopback): the script is PID 1 there, so it reaps what the servers orphan on
+# shutdown, and the kernel kills anything left when it exits.
+if [ "${TESSERA_WEBMAIL_INSIDE:-}" != 1 ]; then
+  command -v unshare >/dev/null || die "unshare (util-linux) is missing"
+  export TESSERA_WEBMAIL_INSIDE=1
+  # unshare (2.38) blocks SIGINT/SIGTERM in its forking parent and does not
+  # relay them, so this outer shell relays them to the inner script itself.
+  unshare --mount --propagation private --pid --fork --mount-proc "$here/with-webmail.sh" "$@" <&0 &
+  unshare_pid=$!
+  relay() {
+    local inner
+    inner=$(ps -o pid= --ppid "$unshare_pid" 2>/dev/null) || true
+    [ -z "$inner" ] || kill "-$1" $inner 2>/dev/null || true
+  }
+  trap 'relay INT' INT
+  trap 'relay TERM' TERM
+  trap 'relay HUP' HUP
+  while :; do
+    rc=0
+    wait "$unshare_pid" || rc=$?
+    # `wait` also returns (>128) when a trap ran; the child may still be running.
+    kill -0 "$unshare_pid" 2>/dev/null || break
+  done
+  exit "$rc"
+fi
+unset TESSERA_WEBMAIL_INSIDE
+
 autosave=${TESSERA_WEBMAIL_DRAFT_AUTOSAVE:-300}
 htmleditor=${TESSERA_WEBMAIL_HTMLEDITOR:-0}
 session_storage=${TESSERA_WEBMAIL_SESSION_STORAGE:-php}
 [[ $autosave =~ ^[0-9]+$ ]] || die "TESSERA_WEBMAIL_DRAFT_AUTOSAVE must be a number of seconds, got '$autosave'"
 [[ $htmleditor =~ ^[0-4]$ ]] || die "TESSERA_WEBMAIL_HTMLEDITOR must be 0-4, got '$htmleditor'"
 case $session_storage in php | db) ;; *) die "TESSERA_WEBMAIL_SESSION_STORAGE must be php or db, got '$session_storage'" ;; esac
-[ "$(id -u)" = 0 ] || die "needs root: Dovecot switches to uid $MAIL_UID and PHP runs as www-data"
 for tool in dovecot php setpriv sqlite3 curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (run scripts/lib/system-deps.sh)"
 done
@@ -93,7 +123,8 @@ wait_gone() {
   local p i
   for p in "$@"; do
     for i in $(seq 60); do
-      kill -0 "$p" 2>/dev/null || break
+      # Gone, or a zombie: dead, waiting for init to reap it.
+      [[ "$(ps -o stat= -p "$p" 2>/dev/null)" == "" || "$(ps -o stat= -p "$p" 2>/dev/null)" == Z* ]] && break
       [ "$i" = 40 ] && kill -KILL "$p" 2>/dev/null
       sleep 0.05
     done
@@ -116,6 +147,8 @@ teardown() {
   dovecot_children=$(children "$dovecot_pid")
   stop_pid "$dovecot_pid"
   wait_gone $php_workers $dovecot_children
+  # As PID 1 of our PID namespace we adopted the orphans; reap what is left.
+  wait 2>/dev/null
   if [ "${TESSERA_KEEP_TEST_STATE:-}" = 1 ]; then
     log "kept test state in $state"
   else
@@ -125,6 +158,7 @@ teardown() {
   exit "$rc"
 }
 on_signal() {
+  t_stop=$(now_ms)
   if [ -n "$cmd_pid" ]; then
     kill -TERM "$cmd_pid" 2>/dev/null
     wait "$cmd_pid" 2>/dev/null
