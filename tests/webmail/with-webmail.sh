@@ -230,6 +230,8 @@ log_path = $state/dovecot/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# Tests try wrong passwords on purpose: no 2 s failure delay.
+auth_failure_delay = 0
 # "bob@example.test" (LMTP) and "bob" (IMAP login) are the same user.
 auth_username_format = %Ln
 first_valid_uid = $MAIL_UID
@@ -270,6 +272,14 @@ service imap-login {
   }
   inet_listener imaps {
     port = 0
+  }
+}
+# ... and no per-IP auth penalty after a failure (it delayed the next good
+# login from 127.0.0.1 by 4 s): an unreachable anvil-auth-penalty socket
+# disables it (Dovecot's documented way).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 service lmtp {
