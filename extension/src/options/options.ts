@@ -7,23 +7,7 @@ import type { ImportItemResult, KeyInfo, PageReply, PageRequest, SignatureStatus
 import { formatFingerprint } from "../shared/fingerprint";
 import { errorText, localizePage, t } from "../shared/i18n";
 import { STATUS_PORT_NAME } from "../shared/status";
-
-function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.querySelector<T>(`[data-testid="${id}"]`);
-  if (el === null) throw new Error(`options.html lacks data-testid=${id}`);
-  return el;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { byTestId, el } from "../shared/dom";
 
 function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;

@@ -5,12 +5,7 @@
 
 import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/crypto-api";
 import { errorText, localizePage, t } from "../shared/i18n";
-
-function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.querySelector<T>(`[data-testid="${id}"]`);
-  if (el === null) throw new Error(`pin.html lacks data-testid=${id}`);
-  return el;
-}
+import { byTestId } from "../shared/dom";
 
 function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;

@@ -13,23 +13,7 @@ import {
   type Problem,
   type TokenInfo,
 } from "../shared/status";
-
-function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.querySelector<T>(`[data-testid="${id}"]`);
-  if (el === null) throw new Error(`popup.html lacks data-testid=${id}`);
-  return el;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { byTestId, el } from "../shared/dom";
 
 const STATE_KEYS: Record<HostState, string> = {
   connecting: "stateConnecting",
