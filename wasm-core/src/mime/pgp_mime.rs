@@ -290,21 +290,8 @@ fn malformed(kind: &'static str, detail: impl Into<String>) -> MimeError {
 
 fn encrypted_parts(e: &Entity) -> Result<Detected, MimeError> {
     const KIND: &str = "encrypted";
-    let [control, data] = e.parts.as_slice() else {
-        return Err(malformed(
-            KIND,
-            format!("expected 2 parts, found {}", e.parts.len()),
-        ));
-    };
-    if control.mime_type() != "application/pgp-encrypted" {
-        return Err(malformed(
-            KIND,
-            format!(
-                "first part is {}, expected application/pgp-encrypted",
-                control.mime_type()
-            ),
-        ));
-    }
+    let [control, data] = two_parts(e, KIND)?;
+    expect_type(control, "first", "application/pgp-encrypted", KIND)?;
     let version = control.decoded_body()?;
     if !String::from_utf8_lossy(&version)
         .lines()
@@ -312,56 +299,51 @@ fn encrypted_parts(e: &Entity) -> Result<Detected, MimeError> {
     {
         return Err(malformed(KIND, "first part lacks \"Version: 1\""));
     }
-    if data.mime_type() != "application/octet-stream" {
-        return Err(malformed(
-            KIND,
-            format!(
-                "second part is {}, expected application/octet-stream",
-                data.mime_type()
-            ),
-        ));
-    }
-    let armored = data.decoded_body()?;
-    let start = armored
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(armored.len());
-    if !armored[start..].starts_with(b"-----BEGIN PGP MESSAGE-----") {
-        return Err(malformed(KIND, "second part is not an armored PGP MESSAGE"));
-    }
+    expect_type(data, "second", "application/octet-stream", KIND)?;
     Ok(Detected::Encrypted {
-        armored: armored[start..].trim_ascii_end().to_vec(),
+        armored: armored_body(data, "PGP MESSAGE", KIND)?,
     })
 }
 
 fn signed_parts(e: &Entity) -> Result<Detected, MimeError> {
     const KIND: &str = "signed";
-    let [content, signature] = e.parts.as_slice() else {
-        return Err(malformed(
-            KIND,
-            format!("expected 2 parts, found {}", e.parts.len()),
-        ));
-    };
-    if signature.mime_type() != "application/pgp-signature" {
-        return Err(malformed(
-            KIND,
-            format!(
-                "second part is {}, expected application/pgp-signature",
-                signature.mime_type()
-            ),
-        ));
-    }
-    let sig = signature.decoded_body()?;
-    let start = sig
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(sig.len());
-    if !sig[start..].starts_with(b"-----BEGIN PGP SIGNATURE-----") {
-        return Err(malformed(KIND, "second part is not an armored PGP SIGNATURE"));
-    }
+    let [content, signature] = two_parts(e, KIND)?;
+    expect_type(signature, "second", "application/pgp-signature", KIND)?;
     Ok(Detected::Signed {
         signed_bytes: to_crlf(content.raw),
-        signature: sig[start..].trim_ascii_end().to_vec(),
+        signature: armored_body(signature, "PGP SIGNATURE", KIND)?,
         micalg: e.content_type.get("micalg").map(str::to_ascii_lowercase),
     })
+}
+
+/// RFC 3156 containers have exactly two parts.
+fn two_parts<'e, 'a>(e: &'e Entity<'a>, kind: &'static str) -> Result<&'e [Entity<'a>; 2], MimeError> {
+    e.parts
+        .as_slice()
+        .try_into()
+        .map_err(|_| malformed(kind, format!("expected 2 parts, found {}", e.parts.len())))
+}
+
+fn expect_type(part: &Entity, which: &str, expected: &str, kind: &'static str) -> Result<(), MimeError> {
+    if part.mime_type() == expected {
+        return Ok(());
+    }
+    Err(malformed(
+        kind,
+        format!("{which} part is {}, expected {expected}", part.mime_type()),
+    ))
+}
+
+/// The part's decoded body, which must be an armored `label` block; surrounding
+/// whitespace is dropped.
+fn armored_body(part: &Entity, label: &str, kind: &'static str) -> Result<Vec<u8>, MimeError> {
+    let body = part.decoded_body()?;
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    if !body[start..].starts_with(format!("-----BEGIN {label}-----").as_bytes()) {
+        return Err(malformed(kind, format!("second part is not an armored {label}")));
+    }
+    Ok(body[start..].trim_ascii_end().to_vec())
 }
