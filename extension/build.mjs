@@ -38,6 +38,17 @@ function manifest(browser) {
     // Keyring, and the Decrypt / Encrypt boxes; a tab so that the PIN window can sit beside it.
     options_ui: { page: "options/options.html", open_in_tab: true },
     content_security_policy: { extension_pages: CSP },
+    // Autofill's field detection and filling, in every frame: a login in an
+    // iframe is detected by that frame's own copy (see content/autofill/).
+    content_scripts: [
+      {
+        matches: ["<all_urls>"],
+        js: ["content/autofill.js"],
+        all_frames: true,
+        match_about_blank: true,
+        run_at: "document_idle",
+      },
+    ],
   };
   if (browser === "chromium") {
     return {
@@ -129,6 +140,7 @@ async function buildBrowser(browser, coreDir) {
       "popup/popup": join(here, "src/popup/popup.ts"),
       "options/options": join(here, "src/options/options.ts"),
       "pin/pin": join(here, "src/pin/pin.ts"),
+      "content/autofill": join(here, "src/content/autofill/autofill.ts"),
     },
     outdir: out,
     bundle: true,

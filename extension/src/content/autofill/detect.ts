@@ -1,0 +1,206 @@
+// Finds the login fields of one frame: username, password and OTP inputs (one
+// field or split boxes), and how to submit them. Reads the DOM only; never
+// writes to it. Runs in the page's renderer, so it sees no secret.
+//
+// Each frame runs its own copy (all_frames), so same-origin iframes are covered
+// by their own content script and nothing here crosses a frame boundary.
+
+import type { FieldSummary } from "../../shared/autofill-messages";
+
+export interface LoginFields {
+  username: HTMLInputElement | null;
+  password: HTMLInputElement | null;
+  /** One OTP field. */
+  otp: HTMLInputElement | null;
+  /** Split OTP boxes, one character each, in order; null when there are none. */
+  otpBoxes: HTMLInputElement[] | null;
+  /** The form holding the fields, when there is one. */
+  form: HTMLFormElement | null;
+  /** The control a person would click to send the fields. */
+  submit: HTMLElement | null;
+  /** Open shadow roots seen on the way, so that callers can observe them. */
+  shadowRoots: ShadowRoot[];
+}
+
+const TEXTUAL = new Set(["text", "email", "tel", "number", ""]);
+
+// Words in name, id, label, placeholder and aria-label, by field kind. Tested
+// against one lowercased string per input (see `describe`).
+const USERNAME_WORDS = /user|login|e-?mail|account|identifiant|identifier|utilisateur|courriel|\buid\b/;
+// Words that name an OTP even on a type=password input ("one-time password").
+const STRONG_OTP_WORDS =
+  /one.?time|\botp\b|totp|hotp|2fa|mfa|two.?factor|verification.?code|security.?code|authenticator|passcode|code à usage/;
+const OTP_WORDS = new RegExp(`${STRONG_OTP_WORDS.source}|auth(entication)?.?code|\\btoken\\b|\\bcode\\b|code de v`);
+const NOT_LOGIN = /search|recherche|query|captcha|coupon|promo|newsletter|zip|postal/;
+// Text of a control that sends a login step.
+const SUBMIT_WORDS =
+  /log ?in|sign ?in|continue|next|submit|verify|confirm|connexion|se connecter|suivant|valider|continuer|vérifier|weiter|anmelden/i;
+
+/** Every open shadow root under `root`, depth first. */
+function openShadowRoots(root: Document | ShadowRoot, out: ShadowRoot[]): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+    const shadow = (node as Element).shadowRoot;
+    if (shadow !== null) {
+      out.push(shadow);
+      openShadowRoots(shadow, out);
+    }
+  }
+}
+
+/** Inputs of the document and of its open shadow roots, in document order per tree. */
+function allInputs(shadowRoots: ShadowRoot[]): HTMLInputElement[] {
+  const inputs = [...document.querySelectorAll("input")];
+  for (const shadow of shadowRoots) inputs.push(...shadow.querySelectorAll("input"));
+  return inputs;
+}
+
+/** A field a person can see and type in. */
+export function isFillable(input: HTMLInputElement): boolean {
+  if (input.disabled || input.readOnly || input.type === "hidden") return false;
+  if (input.getClientRects().length === 0) return false;
+  const rect = input.getBoundingClientRect();
+  if (rect.width < 2 || rect.height < 2) return false;
+  const style = getComputedStyle(input);
+  return style.visibility !== "hidden" && style.visibility !== "collapse" && Number(style.opacity) > 0.05;
+}
+
+function autocompleteTokens(input: HTMLInputElement): string[] {
+  return (input.getAttribute("autocomplete") ?? "").toLowerCase().split(/\s+/);
+}
+
+/** Name, id, labels, placeholder and aria-label, lowercased, in one string. */
+function describe(input: HTMLInputElement): string {
+  const parts = [input.name, input.id, input.placeholder, input.getAttribute("aria-label") ?? ""];
+  for (const label of input.labels ?? []) parts.push(label.textContent ?? "");
+  return parts.join(" ").toLowerCase();
+}
+
+function isPassword(input: HTMLInputElement): boolean {
+  return input.type === "password" && !isOtp(input) && input.maxLength !== 1;
+}
+
+function isOtp(input: HTMLInputElement): boolean {
+  const ac = autocompleteTokens(input);
+  if (ac.includes("one-time-code")) return true;
+  if (ac.includes("username") || ac.includes("current-password") || ac.includes("new-password")) return false;
+  const words = describe(input);
+  if (NOT_LOGIN.test(words)) return false;
+  if (input.type === "password") return STRONG_OTP_WORDS.test(words);
+  return TEXTUAL.has(input.type) && OTP_WORDS.test(words);
+}
+
+function isUsername(input: HTMLInputElement): boolean {
+  if (!TEXTUAL.has(input.type)) return false;
+  const ac = autocompleteTokens(input);
+  if (ac.includes("username") || ac.includes("email")) return true;
+  if (ac.includes("one-time-code")) return false;
+  const words = describe(input);
+  if (NOT_LOGIN.test(words) || OTP_WORDS.test(words)) return false;
+  return input.type === "email" || USERNAME_WORDS.test(words);
+}
+
+/**
+ * Runs of 4 to 8 one-character inputs that sit next to each other (same
+ * parent or same grandparent): split OTP boxes.
+ */
+function splitOtpBoxes(inputs: HTMLInputElement[]): HTMLInputElement[] | null {
+  const single = inputs.filter(
+    (i) => i.maxLength === 1 && (TEXTUAL.has(i.type) || i.type === "password") && isFillable(i),
+  );
+  let run: HTMLInputElement[] = [];
+  const close = (a: HTMLInputElement, b: HTMLInputElement): boolean =>
+    a.parentElement === b.parentElement || a.parentElement?.parentElement === b.parentElement?.parentElement;
+  for (const input of single) {
+    const last = run[run.length - 1];
+    if (last !== undefined && close(last, input)) {
+      run.push(input);
+    } else {
+      if (run.length >= 4 && run.length <= 8) return run;
+      run = [input];
+    }
+  }
+  return run.length >= 4 && run.length <= 8 ? run : null;
+}
+
+function preferAutocomplete(candidates: HTMLInputElement[], token: string): HTMLInputElement | null {
+  return candidates.find((i) => autocompleteTokens(i).includes(token)) ?? candidates[0] ?? null;
+}
+
+/** The last username-like textual input before `password` in document order, in its form or tree. */
+function usernameBefore(password: HTMLInputElement, inputs: HTMLInputElement[]): HTMLInputElement | null {
+  let found: HTMLInputElement | null = null;
+  for (const input of inputs) {
+    if (input === password) break;
+    if (input.getRootNode() !== password.getRootNode()) continue;
+    if (password.form !== null && input.form !== password.form) continue;
+    if (!TEXTUAL.has(input.type) || input.type === "number" || !isFillable(input)) continue;
+    if (isOtp(input) || NOT_LOGIN.test(describe(input))) continue;
+    found = input;
+  }
+  return found;
+}
+
+function isVisibleControl(el: HTMLElement): boolean {
+  return !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0;
+}
+
+function controlText(el: HTMLElement): string {
+  return el instanceof HTMLInputElement ? el.value : (el.textContent ?? el.getAttribute("aria-label") ?? "");
+}
+
+/** The form's submit control, or for form-less pages a nearby button that reads like "Sign in". */
+function submitControl(anchor: HTMLInputElement, form: HTMLFormElement | null): HTMLElement | null {
+  if (form !== null) {
+    const inForm = [...form.querySelectorAll<HTMLElement>("button, input[type=submit], input[type=image]")].filter(
+      (el) => isVisibleControl(el) && (el instanceof HTMLInputElement || (el as HTMLButtonElement).type === "submit"),
+    );
+    return inForm.find((el) => SUBMIT_WORDS.test(controlText(el))) ?? inForm[0] ?? null;
+  }
+  // Form-less: the closest ancestor with a button in it.
+  for (let node = anchor.parentElement; node !== null; node = node.parentElement) {
+    const buttons = [
+      ...node.querySelectorAll<HTMLElement>("button, input[type=submit], input[type=button], [role=button]"),
+    ].filter(isVisibleControl);
+    if (buttons.length === 0) continue;
+    return buttons.find((el) => SUBMIT_WORDS.test(controlText(el))) ?? (buttons.length === 1 ? buttons[0]! : null);
+  }
+  return null;
+}
+
+/** The login fields of this frame right now. */
+export function detectLoginFields(): LoginFields {
+  const shadowRoots: ShadowRoot[] = [];
+  openShadowRoots(document, shadowRoots);
+  const inputs = allInputs(shadowRoots);
+  const fillable = inputs.filter(isFillable);
+
+  const password = preferAutocomplete(fillable.filter(isPassword), "current-password");
+  const otpBoxes = splitOtpBoxes(inputs);
+  const otp = otpBoxes === null ? (fillable.find((i) => i.maxLength !== 1 && isOtp(i)) ?? null) : null;
+  let username: HTMLInputElement | null = null;
+  if (password !== null) {
+    const inScope = fillable.filter(
+      (i) => i.getRootNode() === password.getRootNode() && (password.form === null || i.form === password.form),
+    );
+    username = preferAutocomplete(inScope.filter(isUsername), "username") ?? usernameBefore(password, inputs);
+  } else {
+    username = preferAutocomplete(fillable.filter(isUsername), "username");
+  }
+
+  const anchor = password ?? username ?? otp ?? otpBoxes?.[otpBoxes.length - 1] ?? null;
+  const form = anchor?.form ?? null;
+  const submit = anchor === null ? null : submitControl(anchor, form);
+  return { username, password, otp, otpBoxes, form, submit, shadowRoots };
+}
+
+export function summarize(fields: LoginFields): FieldSummary {
+  const any = fields.username !== null || fields.password !== null || fields.otp !== null || fields.otpBoxes !== null;
+  return {
+    username: fields.username !== null,
+    password: fields.password !== null,
+    otp: fields.otp !== null || fields.otpBoxes !== null,
+    otpDigits: fields.otpBoxes?.length ?? null,
+    submittable: any && (fields.submit !== null || fields.form !== null),
+  };
+}
