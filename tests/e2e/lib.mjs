@@ -72,9 +72,10 @@ export function installHost(browser, manifestDir) {
 /**
  * Starts Chromium with the built extension in a fresh profile. With `host`, the
  * host is registered in <profile>/NativeMessagingHosts (Chromium reads it there
- * when --user-data-dir is given).
+ * when --user-data-dir is given). `args` adds Chromium switches (e.g.
+ * --host-resolver-rules for the autofill fixtures' names).
  */
-export async function launchChromium({ host, locale = "en-US" }) {
+export async function launchChromium({ host, locale = "en-US", args = [] }) {
   const userDataDir = tempDir("chromium");
   if (host) installHost("chromium", join(userDataDir, "NativeMessagingHosts"));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -88,6 +89,7 @@ export async function launchChromium({ host, locale = "en-US" }) {
       "--disable-quic",
       `--disable-extensions-except=${EXT_CHROMIUM}`,
       `--load-extension=${EXT_CHROMIUM}`,
+      ...args,
     ],
   });
   let [worker] = context.serviceWorkers();
