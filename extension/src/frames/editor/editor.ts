@@ -1,0 +1,144 @@
+// The secure editor: an extension-origin frame in place of the webmail's
+// body. The text typed here never leaves this frame except encrypted: the
+// background encrypts it (page-api "encrypt") and this frame hands only the
+// armored result to the background, which relays it to the content script.
+
+import type { KeyInfo } from "../../shared/crypto-api";
+import { byTestId, el } from "../../shared/dom";
+import { localizePage, t } from "../../shared/i18n";
+import { paintPattern } from "../../shared/security-pattern";
+import { parseAddresses, type ToFrame } from "../../shared/webmail-messages";
+import { GestureGuard } from "../common/gesture-guard";
+import { failureText, send } from "../common/replies";
+import { connectSession, reportHeight } from "../common/session";
+
+localizePage(document);
+void paintPattern(byTestId("security-pattern"));
+
+const text = byTestId<HTMLTextAreaElement>("editor-text");
+const errorBox = byTestId("editor-error");
+const buttons = [byTestId<HTMLButtonElement>("editor-encrypt"), byTestId<HTMLButtonElement>("editor-sign-encrypt")];
+const guard = new GestureGuard(byTestId("editor-buttons"));
+
+let addresses: string[] = [];
+let sender: string | null = null;
+let keys: KeyInfo[] = [];
+
+/** The addresses of a key's user IDs ("Name <a@b>" or a bare address). */
+function keyAddresses(key: KeyInfo): string[] {
+  return key.user_ids.flatMap((uid) => parseAddresses(uid));
+}
+
+function keyFor(address: string): KeyInfo | undefined {
+  return keys.find((k) => k.can_encrypt && k.validity === "valid" && keyAddresses(k).includes(address));
+}
+
+function showError(message: string | null, code = ""): void {
+  errorBox.hidden = message === null;
+  errorBox.textContent = message ?? "";
+  errorBox.dataset["code"] = code;
+}
+
+function renderRecipients(): void {
+  const list = byTestId("editor-recipients");
+  list.replaceChildren(
+    ...addresses.map((address) => {
+      const has = keyFor(address) !== undefined;
+      const item = el("li", { "data-testid": "recipient", "data-address": address, "data-has-key": String(has) }, address);
+      if (!has) item.append(" ", el("span", { class: "missing" }, t("editorNoKey")));
+      return item;
+    }),
+  );
+  byTestId("editor-no-recipients").hidden = addresses.length > 0;
+  byTestId("editor-import").hidden = addresses.every((a) => keyFor(a) !== undefined);
+}
+
+async function loadKeys(): Promise<void> {
+  const reply = await send({ type: "keyring.list" });
+  if (reply.ok && "keys" in reply) keys = reply.keys;
+  renderRecipients();
+}
+
+const session = connectSession("editor", (message: ToFrame) => {
+  if (message.type === "recipients") {
+    addresses = message.addresses;
+    sender = message.sender;
+    renderRecipients();
+  } else if (message.type === "visibility") {
+    guard.setPageVisible(message.visible);
+  }
+});
+reportHeight(session);
+document.body.dataset["state"] = "ready";
+
+async function encrypt(sign: boolean): Promise<void> {
+  showError(null);
+  const recipients = addresses.filter((a) => a !== sender);
+  if (recipients.length === 0) return showError(t("editorNoRecipients"), "no_recipients");
+  const missing = recipients.filter((a) => keyFor(a) === undefined);
+  if (missing.length > 0) return showError(t("editorMissingKeys", [missing.join(", ")]), "missing_keys");
+  const fingerprints = [...new Set(recipients.map((a) => keyFor(a)?.fingerprint ?? ""))];
+  for (const b of buttons) b.disabled = true;
+  byTestId("editor-busy").hidden = false;
+  document.body.dataset["state"] = "encrypting";
+  try {
+    const reply = await send({ type: "encrypt", text: text.value, recipients: fingerprints, sign });
+    if (!reply.ok || !("armored" in reply)) {
+      document.body.dataset["state"] = "ready";
+      return showError(failureText(reply), "code" in reply ? reply.code : "");
+    }
+    text.value = "";
+    document.body.dataset["state"] = "done";
+    session.send({ type: "write", armored: reply.armored });
+  } finally {
+    for (const b of buttons) b.disabled = false;
+    byTestId("editor-busy").hidden = true;
+  }
+}
+
+function guarded(fn: () => void): (event: Event) => void {
+  return (event) => {
+    const refusal = guard.refusal(event);
+    if (refusal !== null) {
+      showError(t("frameNotVisible"), `gesture_${refusal}`);
+      return;
+    }
+    fn();
+  };
+}
+
+buttons[0]?.addEventListener("click", guarded(() => void encrypt(false)));
+buttons[1]?.addEventListener("click", guarded(() => void encrypt(true)));
+byTestId("editor-cancel").addEventListener("click", () => {
+  if (text.value === "") return session.send({ type: "close" });
+  byTestId("editor-discard").hidden = false;
+});
+byTestId("editor-discard-cancel").addEventListener("click", () => {
+  byTestId("editor-discard").hidden = true;
+});
+byTestId("editor-discard-confirm").addEventListener("click", () => {
+  text.value = "";
+  session.send({ type: "close" });
+});
+byTestId<HTMLFormElement>("editor-import").addEventListener(
+  "submit",
+  guarded(() => void importKey()),
+);
+byTestId<HTMLFormElement>("editor-import").addEventListener("submit", (event) => event.preventDefault());
+
+async function importKey(): Promise<void> {
+  const input = byTestId<HTMLTextAreaElement>("editor-import-text");
+  const result = byTestId("editor-import-result");
+  const reply = await send({ type: "keyring.import", text: input.value });
+  if (!reply.ok || !("results" in reply)) {
+    result.textContent = failureText(reply);
+    return;
+  }
+  const failed = reply.results.filter((r) => !r.ok);
+  result.textContent = failed.length === 0 ? t("editorImportDone") : failed.map((r) => (r.ok ? "" : `${r.label}: ${r.message}`)).join("; ");
+  if (failed.length === 0) input.value = "";
+  await loadKeys();
+}
+
+void loadKeys();
+text.focus();

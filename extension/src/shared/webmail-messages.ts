@@ -1,0 +1,51 @@
+// Messages of the webmail integration. Three parties: the content script (in
+// the web page, sees ciphertext only), the background (relays, checks every
+// sender) and the extension-origin frames (editor, reader: the only places
+// plaintext exists). The content script and a frame never talk directly:
+// a page can postMessage to a frame as easily as the content script can.
+
+export const WEBMAIL_CONTENT_PORT = "tessera-webmail-content";
+export const WEBMAIL_FRAME_PORT = "tessera-webmail-frame";
+
+export type FrameKind = "editor" | "reader";
+
+/** Largest armored text relayed either way (a 10 MiB attachment grows ~4/3 in armor). */
+export const MAX_ARMORED_CHARS = 20 * 1024 * 1024;
+
+/** Session ids are random, made by the content script, and travel in the frame's URL fragment. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+export const ARMORED_MESSAGE = /^-----BEGIN PGP MESSAGE-----\r?\n[\s\S]*\r?\n-----END PGP MESSAGE-----\s*$/;
+
+/** Content script → background: the first message binds the port to a session. */
+export type ContentToBackground =
+  | { type: "open"; session: string; kind: FrameKind }
+  | { type: "recipients"; addresses: string[]; sender: string | null }
+  | { type: "armored"; armored: string }
+  | { type: "visibility"; visible: boolean };
+
+/** Background → frame (what the content script said, checked). */
+export type ToFrame =
+  | { type: "recipients"; addresses: string[]; sender: string | null }
+  | { type: "armored"; armored: string }
+  | { type: "visibility"; visible: boolean };
+
+/** Frame → background: the first message claims the session. */
+export type FrameToBackground =
+  | { type: "hello"; session: string; kind: FrameKind }
+  | { type: "write"; armored: string }
+  | { type: "height"; px: number }
+  | { type: "close" };
+
+/** Background → content script. */
+export type ToContent = { type: "write"; armored: string } | { type: "height"; px: number } | { type: "close" };
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+/** Addresses as they come from To/Cc fields: each "Name <a@b>" or "a@b", lowercased, deduplicated. */
+export function parseAddresses(text: string): string[] {
+  const found = text.match(/[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g) ?? [];
+  return [...new Set(found.map((a) => a.toLowerCase()))];
+}

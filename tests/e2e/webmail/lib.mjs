@@ -1,0 +1,173 @@
+// Helpers of the webmail end-to-end tests: two Chromium profiles (Alice, Bob)
+// on the real Roundcube stack (tests/webmail/with-webmail.sh), the real host,
+// and the virtual card under scripts/lib/with-virtual-card.sh. See README.md
+// next to this file for who holds which key.
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CHROMIUM_BIN, CHROMIUM_ID, HOST_BIN, REPO, chromium, installHost, tempDir, waitFor } from "../lib.mjs";
+
+export const EXT = resolve(process.env.TESSERA_EXTENSION_CHROMIUM ?? join(REPO, "extension", "dist", "chromium"));
+export const WEBMAIL_URL = process.env.TESSERA_WEBMAIL_URL ?? "";
+export const ALICE_SOFT_PASSPHRASE = "alice-soft-token-pass";
+const IMAP_RAW = join(REPO, "tests", "webmail", "imap_raw.py");
+
+export function requireStack() {
+  const missing = [];
+  if (!WEBMAIL_URL) missing.push("TESSERA_WEBMAIL_URL is not set: run tests/e2e/webmail/run.sh");
+  if (!process.env.TESSERA_TEST_CARD_JSON) missing.push("TESSERA_TEST_CARD_JSON is not set: run tests/e2e/webmail/run.sh");
+  if (!existsSync(join(EXT, "manifest.json"))) missing.push(`no built extension in ${EXT}`);
+  if (!existsSync(HOST_BIN)) missing.push(`no host at ${HOST_BIN}: cargo build -p tessera-host`);
+  if (missing.length > 0) throw new Error(missing.join("\n"));
+}
+
+export function gpg(home, args, input) {
+  return execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], {
+    input,
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/** Alice's soft token (the host's own key file) and her public key, exported by GnuPG. */
+export function makeAliceSoftToken() {
+  const dataDir = tempDir("alice-data");
+  execFileSync(HOST_BIN, ["soft-token", "init", "--user-id", "Alice Example <alice@example.test>"], {
+    env: { ...process.env, TESSERA_DATA_DIR: dataDir },
+    input: `${ALICE_SOFT_PASSPHRASE}\n`,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const home = tempDir("alice-gpg");
+  const opts = ["--pinentry-mode", "loopback", "--passphrase", ALICE_SOFT_PASSPHRASE];
+  gpg(home, [...opts, "--import", join(dataDir, "soft-token.asc")]);
+  const publicKey = gpg(home, ["--armor", "--export", "alice@example.test"]);
+  execFileSync("gpgconf", ["--homedir", home, "--kill", "all"]);
+  rmSync(home, { recursive: true, force: true });
+  return { dataDir, publicKey };
+}
+
+/**
+ * Chromium with the extension; `env` reaches the host (Chromium passes its
+ * environment on): TESSERA_DATA_DIR picks the soft token, PCSCLITE_CSOCK_NAME
+ * pointing nowhere hides the card from Alice's host.
+ */
+export async function launchProfile(name, env) {
+  const userDataDir = tempDir(`chromium-${name}`);
+  installHost("chromium", join(userDataDir, "NativeMessagingHosts"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_BIN,
+    headless: true,
+    locale: "en-US",
+    env: { ...process.env, LANGUAGE: "en_US", ...env },
+    viewport: { width: 1280, height: 1000 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", `--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`],
+  });
+  let [worker] = context.serviceWorkers();
+  if (!worker) worker = await context.waitForEvent("serviceworker", { timeout: 15_000 });
+  return {
+    context,
+    worker,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Imports public keys through the options page (an extension page, like a user pasting them). */
+export async function importKeys(context, armoredKeys) {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
+  for (const key of armoredKeys) {
+    await page.fill('[data-testid="import-text"]', key);
+    await page.click('[data-testid="import-submit"]');
+    await page.waitForSelector('[data-testid="import-result"][data-ok="true"]', { timeout: 20_000 });
+  }
+  await page.close();
+}
+
+export async function login(page, user) {
+  await page.goto(WEBMAIL_URL);
+  await page.fill("#rcmloginuser", user);
+  await page.fill("#rcmloginpwd", `${user}-pw`);
+  await page.click("#rcmloginsubmit");
+  await page.waitForURL(/_task=mail/, { timeout: 20_000 });
+  await page.waitForLoadState("networkidle");
+}
+
+/** A real (trusted) mouse click in the middle of an element, even one in a closed shadow root's host. */
+export async function clickCenter(page, locator) {
+  const box = await waitFor(async () => await locator.boundingBox(), { what: "a visible element to click" });
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+export function frameOf(page, kind) {
+  return page.frames().find((f) => f.url().startsWith(`chrome-extension://${CHROMIUM_ID}/frames/${kind}/`)) ?? null;
+}
+
+export async function waitForFrame(page, kind) {
+  return waitFor(() => frameOf(page, kind), { what: `the ${kind} frame`, timeoutMs: 20_000 });
+}
+
+export async function waitForPinPage(context, timeoutMs = 20_000) {
+  const existing = context.pages().find((p) => p.url().includes("/pin/pin.html"));
+  const page = existing ?? (await context.waitForEvent("page", { predicate: (p) => p.url().includes("/pin/pin.html"), timeout: timeoutMs }));
+  await page.waitForSelector('body[data-state="ready"]', { timeout: timeoutMs });
+  return page;
+}
+
+export async function enterPin(context, pin) {
+  const pinPage = await waitForPinPage(context);
+  const purpose = await pinPage.textContent('[data-testid="pin-purpose"]');
+  await pinPage.fill('[data-testid="pin-input"]', pin);
+  await pinPage.click('[data-testid="pin-submit"]');
+  await waitFor(() => pinPage.isClosed(), { what: "the PIN window to close" });
+  return purpose;
+}
+
+/** Raw messages of a folder over IMAP (tests/webmail/imap_raw.py), "" when none. */
+export function imapRaw(user, folder, subject, { wait = 0 } = {}) {
+  const args = [IMAP_RAW, user, folder, "--subject", subject];
+  if (wait > 0) args.push("--wait", String(wait));
+  try {
+    return execFileSync("/usr/bin/python3", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    if (err.status === 1) return "";
+    throw err;
+  }
+}
+
+/** Files under `dir` whose bytes contain `needle` (the whole webmail state: DB, sessions, mail, spool, logs). */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  const bytes = Buffer.from(needle, "utf8");
+  const walk = (d) => {
+    for (const entry of readdirSync(d)) {
+      const path = join(d, entry);
+      let st;
+      try {
+        st = statSync(path);
+      } catch {
+        continue; // a socket or file gone meanwhile
+      }
+      if (st.isDirectory()) walk(path);
+      else if (st.isFile() && readFileSync(path).includes(bytes)) hits.push(path);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+/** The first armored OpenPGP message in a raw mail source (format=flowed leaves armor lines alone). */
+export function armoredIn(raw) {
+  const m = /-----BEGIN PGP MESSAGE-----\r?\n[\s\S]*?-----END PGP MESSAGE-----/.exec(raw);
+  return m ? m[0].replace(/\r\n/g, "\n") + "\n" : null;
+}
+
+export function writeTemp(prefix, name, content) {
+  const dir = tempDir(prefix);
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return { dir, path };
+}
