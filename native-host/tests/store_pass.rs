@@ -1,4 +1,4 @@
-//! `store.list`, `store.read` and `store.write` against a store made by the real
+//! `store.list`, `store.read`, `store.write` and `store.recipients` against a store made by the real
 //! `pass` (with GnuPG in a throwaway home), through the host binary's stdin and
 //! stdout; and the crash test: the host killed with SIGKILL in the middle of
 //! large writes leaves every entry whole.
@@ -289,6 +289,21 @@ fn list_read_write_against_a_real_pass_store() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(outside, ["stolen.gpg"]);
+
+    // store.recipients: the nearest .gpg-id of a new entry, folders or not.
+    for (id, path, file) in [
+        (13, "work/new.example.test", "work/.gpg-id"),
+        (14, "work/deeper/new.example.test", "work/.gpg-id"),
+        (15, "other/new.example.test", ".gpg-id"),
+    ] {
+        let reply = host.call(&json!({"id": id, "method": "store.recipients",
+            "params": {"store": "default", "path": path}}));
+        assert_eq!(reply["result"]["recipients_file"], file, "{path}: {reply}");
+        assert_eq!(reply["result"]["recipients"], json!([s.fpr]), "{path}: {reply}");
+    }
+    let reply = host.call(&json!({"id": 16, "method": "store.recipients",
+        "params": {"store": "default", "path": "../outside/x"}}));
+    assert_eq!(reply["error"]["code"], "invalid_params", "{reply}");
 
     // Unknown store and missing entry.
     let reply =

@@ -111,7 +111,8 @@ fn hello_reports_versions_and_capabilities() {
             "token.decrypt_session_key",
             "store.list",
             "store.read",
-            "store.write"
+            "store.write",
+            "store.recipients"
         ])
     );
     assert_eq!(r["max_response_bytes"], 1024 * 1024);

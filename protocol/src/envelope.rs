@@ -10,7 +10,8 @@ use crate::hello::{HelloParams, HelloResult};
 use crate::pin::{ForgetPinParams, ForgetPinResult, VerifyPinParams, VerifyPinResult};
 use crate::sign::{SignParams, SignResult};
 use crate::store::{
-    StoreListParams, StoreListResult, StoreReadParams, StoreReadResult, StoreWriteParams, StoreWriteResult,
+    StoreListParams, StoreListResult, StoreReadParams, StoreReadResult, StoreRecipientsParams,
+    StoreRecipientsResult, StoreWriteParams, StoreWriteResult,
 };
 use crate::token::{TokenListParams, TokenListResult};
 
@@ -43,6 +44,8 @@ pub enum Request {
     StoreRead(StoreReadParams),
     #[serde(rename = "store.write")]
     StoreWrite(StoreWriteParams),
+    #[serde(rename = "store.recipients")]
+    StoreRecipients(StoreRecipientsParams),
 }
 
 impl Request {
@@ -57,6 +60,7 @@ impl Request {
         "store.list",
         "store.read",
         "store.write",
+        "store.recipients",
     ];
 
     /// Parameters that carry a secret, by method. They must be strings: a
@@ -74,6 +78,7 @@ impl Request {
             Request::StoreList(_) => "store.list",
             Request::StoreRead(_) => "store.read",
             Request::StoreWrite(_) => "store.write",
+            Request::StoreRecipients(_) => "store.recipients",
         }
     }
 }
@@ -250,6 +255,8 @@ pub enum ResultBody {
     StoreList(StoreListResult),
     StoreRead(StoreReadResult),
     StoreWrite(StoreWriteResult),
+    // Last: untagged, and its fields are a subset of StoreRead's.
+    StoreRecipients(StoreRecipientsResult),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

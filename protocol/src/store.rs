@@ -1,4 +1,4 @@
-//! `store.list`, `store.read`, `store.write`: the host's access to `pass`-compatible
+//! `store.list`, `store.read`, `store.write`, `store.recipients`: the host's access to `pass`-compatible
 //! password stores. The host only moves encrypted files; the wasm core decrypts,
 //! parses and encrypts them.
 
@@ -82,4 +82,20 @@ pub struct StoreWriteResult {
     pub written: bool,
     /// SHA-256 (hex) of what was written: the next write's `expect_previous`.
     pub sha256: String,
+}
+
+/// `store.recipients`: who a new entry at `path` would be encrypted to (the
+/// entry need not exist; its folders need not exist either).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreRecipientsParams {
+    pub store: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreRecipientsResult {
+    /// Key ids or fingerprints from the nearest `.gpg-id`, in file order.
+    pub recipients: Vec<String>,
+    /// The nearest `.gpg-id`, relative to the store root; `null` when there is none.
+    pub recipients_file: Option<String>,
 }

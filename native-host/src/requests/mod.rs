@@ -3,6 +3,7 @@
 pub mod hello;
 pub mod store_list;
 pub mod store_read;
+pub mod store_recipients;
 pub mod store_write;
 pub mod token_decrypt_session_key;
 pub mod token_forget_pin;
