@@ -32,7 +32,12 @@ function manifest(browser) {
     description: "__MSG_extDescription__",
     version: pkg.version,
     default_locale: "en",
-    permissions: ["nativeMessaging", "storage"],
+    // webNavigation: every frame's URL from the browser (autofill's origin check);
+    // activeTab: the fill-best-match command and the popup act on the current tab.
+    permissions: ["nativeMessaging", "storage", "webNavigation", "activeTab"],
+    commands: {
+      "fill-best-match": { suggested_key: { default: "Alt+Shift+L" }, description: "__MSG_commandFillBest__" },
+    },
     icons,
     action: { default_popup: "popup/popup.html", default_title: "__MSG_actionTitle__", default_icon: icons },
     // Keyring, and the Decrypt / Encrypt boxes; a tab so that the PIN window can sit beside it.
@@ -130,6 +135,10 @@ function corePkgDir() {
   return resolve(process.env.TESSERA_CORE_PKG ?? join(repo, "wasm-core", "pkg"));
 }
 
+function credentialsPkgDir() {
+  return resolve(process.env.TESSERA_CREDENTIALS_PKG ?? join(repo, "wasm-core", "pkg-credentials"));
+}
+
 async function buildBrowser(browser, coreDir) {
   const out = join(here, "dist", browser);
   rmSync(out, { recursive: true, force: true });
@@ -146,7 +155,10 @@ async function buildBrowser(browser, coreDir) {
     bundle: true,
     format: "iife", // classic scripts: a Chromium service worker and Firefox background scripts both load them
     target: ["chrome120", "firefox128"],
-    alias: { "tessera-core": join(coreDir, "tessera_core.js") },
+    alias: {
+      "tessera-core": join(coreDir, "tessera_core.js"),
+      "tessera-credentials": join(credentialsPkgDir(), "tessera_credentials.js"),
+    },
     // The glue only uses import.meta.url to find the .wasm when no path is given; we always give one.
     define: { "import.meta.url": '"about:invalid"' },
     legalComments: "none",
@@ -154,6 +166,8 @@ async function buildBrowser(browser, coreDir) {
   });
   mkdirSync(join(out, "wasm"));
   cpSync(join(coreDir, "tessera_core_bg.wasm"), join(out, "wasm", "tessera_core_bg.wasm"));
+  // The second module (autofill), loaded by the service worker on first use.
+  cpSync(join(credentialsPkgDir(), "tessera_credentials_bg.wasm"), join(out, "wasm", "tessera_credentials_bg.wasm"));
   for (const page of ["popup", "options", "pin"]) {
     for (const ext of ["html", "css"]) cpSync(join(here, "src", page, `${page}.${ext}`), join(out, page, `${page}.${ext}`));
   }
@@ -188,6 +202,13 @@ if (process.argv.includes("--tests")) {
   if (!existsSync(join(coreDir, "tessera_core.js")) || !existsSync(join(coreDir, "tessera_core_bg.wasm"))) {
     console.error(
       `tessera: the wasm core is not built (no tessera_core.js / tessera_core_bg.wasm in ${coreDir}).\n` +
+        "Run `scripts/lib/wasm.sh build` from the repository root first.",
+    );
+    process.exit(1);
+  }
+  if (!existsSync(join(credentialsPkgDir(), "tessera_credentials_bg.wasm"))) {
+    console.error(
+      `tessera: the credentials wasm module is not built (no tessera_credentials_bg.wasm in ${credentialsPkgDir()}).\n` +
         "Run `scripts/lib/wasm.sh build` from the repository root first.",
     );
     process.exit(1);

@@ -2,6 +2,7 @@
 # Builds and tests tessera-core (wasm-core/) as WebAssembly for the extension.
 #
 #   scripts/lib/wasm.sh [build] [--dev]   build wasm-core/pkg/tessera_core{.js,_bg.wasm,.d.ts}
+#                                         and wasm-core/pkg-credentials/tessera_credentials{…}
 #   scripts/lib/wasm.sh test              run wasm-core/tests/web.rs in headless Chromium
 #   scripts/lib/wasm.sh build --bench     the benchmark build (feature `bench`) into target/wasm-bench-pkg
 #
@@ -33,9 +34,13 @@ usage() {
 # --- arguments ---------------------------------------------------------------
 cmd=build
 profile=wasm-release
-# credentials/ stays out of the extension's wasm until the autofill UI uses it
-# (wasm-core/Cargo.toml says why); the benchmark build adds `bench`.
-FEATURES=(--no-default-features)
+# Two modules from one crate (wasm-core/Cargo.toml says why): tessera_core
+# (OpenPGP, MIME, host protocol) and tessera_credentials (autofill: pass
+# entries, OTP, origin binding), loaded by the service worker on first use.
+# The benchmark build adds `bench` and builds only the first.
+FEATURES=(--no-default-features --features openpgp)
+OUT_NAME=tessera_core
+CREDENTIALS=1
 for arg in "$@"; do
   case $arg in
     build | test) cmd=$arg ;;
@@ -44,6 +49,7 @@ for arg in "$@"; do
     # in its own target and output dirs so it never replaces the extension's pkg/.
     --bench)
       FEATURES=(--no-default-features --features bench)
+      CREDENTIALS=0
       PKG_DIR=$REPO/target/wasm-bench-pkg
       TARGET_DIR=$REPO/target/wasm-bench
       ;;
@@ -149,18 +155,18 @@ smoke_test() {
   command -v node >/dev/null || { say "node not found: skipping the load check of pkg/"; return; }
   node --input-type=module -e "
     import { readFileSync } from 'node:fs';
-    const glue = await import('$PKG_DIR/tessera_core.js');
-    glue.initSync({ module: readFileSync('$PKG_DIR/tessera_core_bg.wasm') });
+    const glue = await import('$PKG_DIR/$OUT_NAME.js');
+    glue.initSync({ module: readFileSync('$PKG_DIR/${OUT_NAME}_bg.wasm') });
     const req = glue.encodeRequest(7, 'token.list', '{}');
-    console.error('wasm.sh: pkg/ loads in node: coreVersion() = ' + glue.coreVersion() + ', encodeRequest(7, \'token.list\', \'{}\') = ' + req);
-  " || die "pkg/ does not load: see the error above"
+    console.error('wasm.sh: $(basename "$PKG_DIR")/ loads in node: coreVersion() = ' + glue.coreVersion() + ', encodeRequest(7, \'token.list\', \'{}\') = ' + req);
+  " || die "$PKG_DIR does not load: see the error above"
 }
 
 build() {
   local profile_dir=$profile
   [ "$profile" = dev ] && profile_dir=debug
   local input=$TARGET_DIR/$TARGET/$profile_dir/tessera_core.wasm
-  local output=$PKG_DIR/tessera_core_bg.wasm
+  local output=$PKG_DIR/${OUT_NAME}_bg.wasm
   local stamp=$PKG_DIR/.tessera-build
 
   say "cargo build -p tessera-core --target $TARGET --profile $profile (target dir $TARGET_DIR)"
@@ -170,14 +176,14 @@ build() {
 
   # pkg/ is current when it came from this very input, profile and wasm-bindgen version.
   local want_stamp="profile=$profile wasm-bindgen=$WB_VERSION input=$input"
-  if [ -f "$output" ] && [ -f "$PKG_DIR/tessera_core.js" ] && [ "$output" -nt "$input" ] \
+  if [ -f "$output" ] && [ -f "$PKG_DIR/$OUT_NAME.js" ] && [ "$output" -nt "$input" ] \
     && [ "$(cat "$stamp" 2>/dev/null)" = "$want_stamp" ]; then
     say "pkg/ is newer than the cargo output: skipping wasm-bindgen and wasm-opt"
   else
     find_wasm_bindgen "$WB_VERSION"
     say "$WASM_BINDGEN --target web --out-dir $PKG_DIR"
     rm -f "$stamp"
-    "$WASM_BINDGEN" --target web --out-dir "$PKG_DIR" "$input"
+    "$WASM_BINDGEN" --target web --out-dir "$PKG_DIR" --out-name "$OUT_NAME" "$input"
     if [ "$profile" = wasm-release ]; then
       find_wasm_opt
       say "$WASM_OPT -Oz ($("$WASM_OPT" --version))"
@@ -212,6 +218,17 @@ WB_VERSION=$(lock_version wasm-bindgen)
 [ -n "$WB_VERSION" ] || die "no wasm-bindgen in $REPO/Cargo.lock"
 choose_toolchain
 case $cmd in
-  build) build ;;
+  build)
+    build
+    if [ "$CREDENTIALS" = 1 ]; then
+      # Its own target dir: the same crate with other features would otherwise
+      # overwrite tessera_core.wasm between the two builds.
+      FEATURES=(--no-default-features --features credentials)
+      OUT_NAME=tessera_credentials
+      PKG_DIR=$CRATE_DIR/pkg-credentials
+      TARGET_DIR=$REPO/target/wasm-credentials
+      build
+    fi
+    ;;
   test) run_tests ;;
 esac

@@ -7,7 +7,9 @@
 #[cfg(feature = "credentials")]
 pub mod credentials;
 pub mod host_protocol;
+#[cfg(feature = "openpgp")]
 pub mod mime;
+#[cfg(feature = "openpgp")]
 pub mod openpgp;
 
 // Public only so that tests/web.rs can call the exports through JS values; the
@@ -18,9 +20,9 @@ pub mod bindings;
 pub mod bindings_bench;
 #[cfg(all(target_arch = "wasm32", feature = "credentials"))]
 pub mod bindings_credentials;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "openpgp"))]
 pub mod bindings_mime;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "openpgp"))]
 pub mod bindings_openpgp;
 
 /// The core's version, shown in the popup as proof that the wasm build is wired in.

@@ -20,7 +20,21 @@ export interface Decryption {
 }
 
 export async function decrypt(deps: FlowDeps, armored: string): Promise<Decryption> {
-  const input = new TextEncoder().encode(armored);
+  const out = await decryptBytes(deps, new TextEncoder().encode(armored));
+  // fatal: false would hide a non-UTF-8 message as replacement characters; show it as is.
+  const plaintext = new TextDecoder("utf-8").decode(out.data);
+  out.data.fill(0);
+  return { plaintext, signatures: out.signatures };
+}
+
+/**
+ * The same flow on a binary or armored message (password-store entries are
+ * binary); the caller zeroes `data` once it has used it.
+ */
+export async function decryptBytes(
+  deps: FlowDeps,
+  input: Uint8Array,
+): Promise<{ data: Uint8Array; signatures: SignatureStatus[] }> {
   const [stored, tokens] = await Promise.all([deps.keyring.read(), deps.listTokens()]);
   const decryptionKeys = slotFingerprints(tokens, "decryption");
   if (decryptionKeys.length === 0) throw new HostError("no_token", "no token with a decryption key is connected");
@@ -38,10 +52,7 @@ export async function decrypt(deps: FlowDeps, armored: string): Promise<Decrypti
   const sessionKey = fromBase64(result["session_key"]);
   try {
     const out = deps.pgp.decryptFinish(stored, input, sym, sessionKey);
-    // fatal: false would hide a non-UTF-8 message as replacement characters; show it as is.
-    const plaintext = new TextDecoder("utf-8").decode(out.data);
-    out.data.fill(0);
-    return { plaintext, signatures: readVerifications(out.verifications) };
+    return { data: out.data, signatures: readVerifications(out.verifications) };
   } finally {
     sessionKey.fill(0);
   }

@@ -8,6 +8,7 @@
 // and it connects again from the top.
 
 import { loadCore, type Core } from "./core";
+import { isCredentialsRequest, registerCredentials } from "./credentials/register";
 import type { FlowDeps } from "./flow-deps";
 import { HOST_NAME, HostConnection } from "./host-connection";
 import { KeyringStore } from "./keyring-store";
@@ -110,8 +111,12 @@ async function flows(): Promise<FlowDeps> {
   };
 }
 
+// Autofill: content-script messages and the popup's credentials.* requests.
+registerCredentials({ flows, isExtensionPage });
+
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   if (!isExtensionPage(sender) || typeof message !== "object" || message === null) return false;
+  if (isCredentialsRequest(message)) return false; // answered by registerCredentials
   void handlePageRequest({ flows, broker }, message as PageRequest).then(sendResponse);
   return true;
 });

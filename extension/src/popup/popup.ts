@@ -14,6 +14,7 @@ import {
   type TokenInfo,
 } from "../shared/status";
 import { byTestId, el } from "../shared/dom";
+import { initCredentials } from "./credentials";
 
 const STATE_KEYS: Record<HostState, string> = {
   connecting: "stateConnecting",
@@ -94,6 +95,7 @@ function render(status: HostStatus): void {
 
 function main(): void {
   localizePage(document);
+  void initCredentials();
   render({
     state: "connecting",
     hostVersion: null,

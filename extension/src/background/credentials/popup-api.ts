@@ -1,0 +1,152 @@
+// Answers `credentials.*` requests from the extension's own pages (the popup,
+// and e2e tests through any extension page; README.md). Replies never carry a
+// password, an OTP code or an entry's text.
+
+import { HostError, errorMessage } from "../errors";
+import { slotFingerprints } from "../flow-deps";
+import type { RankMatch } from "./core";
+import { fillEntry, type FillDeps, type FillOutcome } from "./fill-flow";
+import type { SaveOffers, SaveOfferView } from "./sessions";
+import { shareArmored, shareToFolder, importShared } from "./share-flow";
+import { listEntries, writeEntry, type EntryRef, type StoreProblem } from "./store-flow";
+
+export interface PopupApiDeps extends FillDeps {
+  offers: SaveOffers;
+}
+
+export interface EntryView {
+  store: string;
+  path: string;
+  /** How it matches the tab, null when it does not. */
+  match: RankMatch | null;
+}
+
+export interface TokenView {
+  id: string;
+  label: string;
+  /** The host holds no verified PIN for it: the next decryption asks. */
+  pinNeeded: boolean;
+}
+
+export type CredentialsReply =
+  | { ok: true; tabUrl: string | null; entries: EntryView[]; problems: StoreProblem[]; tokens: TokenView[]; offers: SaveOfferView[] }
+  | FillOutcome
+  | { ok: true; armored: string }
+  | { ok: true; written: string; recipients?: string[] }
+  | { ok: true; dismissed: boolean }
+  | { ok: false; code: string; message: string };
+
+export function isCredentialsRequest(msg: unknown): boolean {
+  const type = (msg as { type?: unknown } | null)?.type;
+  return typeof type === "string" && type.startsWith("credentials.");
+}
+
+const str = (v: unknown, what: string): string => {
+  if (typeof v !== "string" || v === "") throw new HostError("bad_request", `missing ${what}`);
+  return v;
+};
+const tabOf = (v: unknown): number => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new HostError("bad_request", "missing tabId");
+  return v;
+};
+const refOf = (store: unknown, path: unknown): EntryRef => ({ store: str(store, "store"), path: str(path, "path") });
+
+async function topUrl(deps: FillDeps, tabId: number | null): Promise<string | null> {
+  if (tabId === null) return null;
+  try {
+    return (await deps.frames(tabId)).find((f) => f.frameId === 0)?.url ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Entries of every store, those matching the tab first (credentialsRank). */
+export async function listForTab(deps: PopupApiDeps, tabId: number | null): Promise<CredentialsReply> {
+  const flows = await deps.flows();
+  const [listing, tabUrl, tokens] = await Promise.all([
+    listEntries(flows),
+    topUrl(deps, tabId),
+    flows.listTokens().catch(() => []),
+  ]);
+  let entries: EntryView[] = listing.entries.map((e) => ({ store: e.store, path: e.path, match: null }));
+  if (tabUrl !== null && /^https?:/.test(tabUrl)) {
+    const cred = await deps.cred();
+    const ranked = cred.rank(entries.map((e) => ({ path: e.path })), tabUrl);
+    const first = ranked.map((r) => ({ ...entries[r.index]!, match: r.match }));
+    const rest = entries.filter((_, i) => !ranked.some((r) => r.index === i));
+    entries = [...first, ...rest];
+  }
+  const decrypting = slotFingerprints(tokens, "decryption");
+  const tokenViews: TokenView[] = tokens
+    .filter((t) => t.slots.some((s) => s.slot === "decryption" && s.fingerprint !== null && decrypting.includes(s.fingerprint)))
+    .map((t) => ({
+      id: t.id,
+      label: `${t.cardholder ?? t.manufacturer ?? t.backend} (${t.serial})`,
+      pinNeeded: !t.pinCached,
+    }));
+  return {
+    ok: true,
+    tabUrl,
+    entries,
+    problems: listing.problems,
+    tokens: tokenViews,
+    offers: deps.offers.list(deps.now()).filter((o) => tabId === null || o.tabId === tabId),
+  };
+}
+
+/** The best-ranked entry for the tab, filled. */
+export async function fillBest(deps: PopupApiDeps, tabId: number): Promise<FillOutcome> {
+  const listed = await listForTab(deps, tabId);
+  if (!("entries" in listed)) throw new HostError("internal", "listing failed");
+  const best = listed.entries[0];
+  if (best === undefined || best.match === null) {
+    throw new HostError("no_match", `no entry matches ${listed.tabUrl ?? "this tab"}`);
+  }
+  return fillEntry(deps, tabId, { store: best.store, path: best.path });
+}
+
+export async function handleCredentialsRequest(deps: PopupApiDeps, msg: unknown): Promise<CredentialsReply> {
+  const m = msg as Record<string, unknown>;
+  try {
+    switch (m["type"]) {
+      case "credentials.list":
+        return await listForTab(deps, m["tabId"] === undefined || m["tabId"] === null ? null : tabOf(m["tabId"]));
+      case "credentials.fill": {
+        const confirm = typeof m["confirmFrameId"] === "number" ? m["confirmFrameId"] : null;
+        return await fillEntry(deps, tabOf(m["tabId"]), refOf(m["store"], m["path"]), confirm);
+      }
+      case "credentials.fillBest":
+        return await fillBest(deps, tabOf(m["tabId"]));
+      case "credentials.save": {
+        const offer = deps.offers.take(str(m["offerId"], "offerId"), deps.now());
+        if (offer === null) throw new HostError("offer_gone", "this save offer has expired: submit the login form again");
+        const ref = refOf(m["store"], m["path"]);
+        const cred = await deps.cred();
+        const text = cred.editEntry("", { password: offer.password, login: offer.username, url: offer.origin });
+        await writeEntry(await deps.flows(), ref, text, null);
+        return { ok: true, written: `${ref.store}:${ref.path}` };
+      }
+      case "credentials.dismissOffer":
+        return { ok: true, dismissed: deps.offers.take(str(m["offerId"], "offerId"), deps.now()) !== null };
+      case "credentials.share":
+        return {
+          ok: true,
+          armored: await shareArmored(await deps.flows(), await deps.cred(), refOf(m["store"], m["path"]), str(m["recipient"], "recipient")),
+        };
+      case "credentials.shareToFolder": {
+        const target = refOf(m["targetStore"], m["targetPath"]);
+        const r = await shareToFolder(await deps.flows(), await deps.cred(), refOf(m["store"], m["path"]), target);
+        return { ok: true, written: `${target.store}:${target.path}`, recipients: r.recipients };
+      }
+      case "credentials.import": {
+        const target = refOf(m["store"], m["path"]);
+        await importShared(await deps.flows(), await deps.cred(), str(m["armored"], "armored"), target);
+        return { ok: true, written: `${target.store}:${target.path}` };
+      }
+      default:
+        return { ok: false, code: "bad_request", message: "unknown credentials request" };
+    }
+  } catch (err) {
+    return { ok: false, code: err instanceof HostError ? err.code : "internal", message: errorMessage(err) };
+  }
+}

@@ -1,0 +1,110 @@
+// Short-lived, in-memory state: the login a tab is going through (so the next
+// step of a multi-step login is filled when its page reports its fields), and
+// save offers from submitted login forms. Nothing here is ever stored on disk;
+// everything expires, and a closed tab drops its state.
+
+import type { OpenedEntry } from "./store-flow";
+
+/** How long a multi-step login stays armed after the user's action. */
+export const SESSION_TTL_MS = 60_000;
+/** How long a save offer waits for the user. */
+export const OFFER_TTL_MS = 5 * 60_000;
+
+export type FieldKind = "username" | "password" | "otp";
+
+export interface LoginSession {
+  entry: OpenedEntry;
+  /** What the entry is bound to (its url:, or its path name). */
+  entryUrl: string;
+  /** A cross-origin frame the user confirmed in the popup for this entry. */
+  confirmedFrameId: number | null;
+  done: Set<FieldKind>;
+  /** Every field filled: no further step; kept until expiry so the submit is not offered for saving. */
+  complete: boolean;
+  expires: number;
+}
+
+export class TabSessions {
+  private readonly byTab = new Map<number, LoginSession>();
+
+  start(tabId: number, entry: OpenedEntry, entryUrl: string, confirmedFrameId: number | null, now: number): LoginSession {
+    const s: LoginSession = { entry, entryUrl, confirmedFrameId, done: new Set(), complete: false, expires: now + SESSION_TTL_MS };
+    this.byTab.set(tabId, s);
+    return s;
+  }
+
+  get(tabId: number, now: number): LoginSession | null {
+    const s = this.byTab.get(tabId);
+    if (s === undefined) return null;
+    if (s.expires <= now) {
+      this.byTab.delete(tabId);
+      return null;
+    }
+    return s;
+  }
+
+  /** Marks the session complete once every field the entry can fill has been filled. */
+  finishIfComplete(tabId: number): void {
+    const s = this.byTab.get(tabId);
+    if (s === undefined) return;
+    const needsOtp = s.entry.parsed.otpUris.length > 0;
+    if (s.done.has("password") && (!needsOtp || s.done.has("otp"))) s.complete = true;
+  }
+
+  clear(tabId: number): void {
+    this.byTab.delete(tabId);
+  }
+}
+
+export interface SaveOffer {
+  id: string;
+  tabId: number;
+  /** From the browser (sender.url), never from the page's message. */
+  origin: string;
+  username: string;
+  password: string;
+  expires: number;
+}
+
+/** What the popup sees of an offer: never the password. */
+export interface SaveOfferView {
+  id: string;
+  tabId: number;
+  origin: string;
+  username: string;
+}
+
+export class SaveOffers {
+  private readonly offers = new Map<string, SaveOffer>();
+
+  constructor(private readonly newId: () => string) {}
+
+  /** One offer per tab: a newer submit replaces the older offer. */
+  add(tabId: number, origin: string, username: string, password: string, now: number): SaveOffer {
+    for (const [id, o] of this.offers) if (o.tabId === tabId) this.offers.delete(id);
+    const offer: SaveOffer = { id: this.newId(), tabId, origin, username, password, expires: now + OFFER_TTL_MS };
+    this.offers.set(offer.id, offer);
+    return offer;
+  }
+
+  private prune(now: number): void {
+    for (const [id, o] of this.offers) if (o.expires <= now) this.offers.delete(id);
+  }
+
+  list(now: number): SaveOfferView[] {
+    this.prune(now);
+    return [...this.offers.values()].map(({ id, tabId, origin, username }) => ({ id, tabId, origin, username }));
+  }
+
+  /** The offer, removed (saved or dismissed), or null when gone or expired. */
+  take(id: string, now: number): SaveOffer | null {
+    this.prune(now);
+    const o = this.offers.get(id);
+    this.offers.delete(id);
+    return o ?? null;
+  }
+
+  clearTab(tabId: number): void {
+    for (const [id, o] of this.offers) if (o.tabId === tabId) this.offers.delete(id);
+  }
+}

@@ -1,0 +1,158 @@
+// Password-store entries through tessera-host: list (names only), open (read →
+// decrypt with the token, PIN through the PinBroker → parse), and write a new
+// version encrypted to the folder's `.gpg-id` recipients with the host's
+// `expect_previous` check. The host only moves ciphertext.
+
+import { fromBase64, toBase64 } from "../../shared/base64";
+import { decryptBytes } from "../decrypt-flow";
+import { HostError } from "../errors";
+import type { FlowDeps } from "../flow-deps";
+import type { CredCore, ParsedEntry } from "./core";
+import { resolveRecipients } from "./recipients";
+
+export interface EntryRef {
+  store: string;
+  path: string;
+}
+
+export interface ListedEntry extends EntryRef {
+  recipientsFile: string | null;
+}
+
+export interface StoreProblem {
+  store: string;
+  code: string;
+  message: string;
+}
+
+export interface Listing {
+  stores: Array<{ name: string; path: string }>;
+  entries: ListedEntry[];
+  problems: StoreProblem[];
+}
+
+export interface OpenedEntry {
+  ref: EntryRef;
+  /** The decrypted text. Secret: kept only as long as a fill needs it. */
+  text: string;
+  parsed: ParsedEntry;
+  sha256: string;
+  recipients: string[];
+  recipientsFile: string | null;
+}
+
+export const refLabel = (ref: EntryRef): string => `${ref.store}:${ref.path}`;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const strOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+export async function listEntries(flows: Pick<FlowDeps, "request">): Promise<Listing> {
+  const r = await flows.request("store.list", {});
+  if (!isObj(r) || !Array.isArray(r["entries"])) throw new HostError("bad_reply", "store.list returned no entries");
+  const entries: ListedEntry[] = [];
+  for (const e of r["entries"]) {
+    if (isObj(e) && typeof e["store"] === "string" && typeof e["path"] === "string") {
+      entries.push({ store: e["store"], path: e["path"], recipientsFile: strOrNull(e["recipients_file"]) });
+    }
+  }
+  const problems: StoreProblem[] = [];
+  for (const p of Array.isArray(r["problems"]) ? r["problems"] : []) {
+    if (isObj(p)) problems.push({ store: String(p["store"]), code: String(p["code"]), message: String(p["message"]) });
+  }
+  const stores: Listing["stores"] = [];
+  for (const s of Array.isArray(r["stores"]) ? r["stores"] : []) {
+    if (isObj(s)) stores.push({ name: String(s["name"]), path: String(s["path"]) });
+  }
+  return { stores, entries, problems };
+}
+
+/** Read → decrypt (token) → parse. Errors name the entry; nothing is written. */
+export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef): Promise<OpenedEntry> {
+  const r = await flows.request("store.read", { store: ref.store, path: ref.path });
+  if (!isObj(r) || typeof r["ciphertext"] !== "string" || typeof r["sha256"] !== "string") {
+    throw new HostError("bad_reply", "store.read returned no ciphertext");
+  }
+  let data: Uint8Array;
+  try {
+    data = (await decryptBytes(flows, fromBase64(r["ciphertext"]))).data;
+  } catch (err) {
+    if (err instanceof HostError && ["pin_cancelled", "pin_blocked", "no_token"].includes(err.code)) throw err;
+    const code = err instanceof HostError ? err.code : "internal";
+    throw new HostError(code, `entry ${refLabel(ref)} cannot be decrypted: ${(err as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw new HostError("entry_unreadable", `entry ${refLabel(ref)} is not UTF-8 text`);
+  } finally {
+    data.fill(0);
+  }
+  return {
+    ref,
+    text,
+    parsed: cred.parseEntry(text),
+    sha256: r["sha256"],
+    recipients: strs(r["recipients"]),
+    recipientsFile: strOrNull(r["recipients_file"]),
+  };
+}
+
+/** The `.gpg-id` lines a (new) entry at `ref` gets. */
+export async function folderRecipients(
+  flows: Pick<FlowDeps, "request">,
+  ref: EntryRef,
+): Promise<{ recipients: string[]; recipientsFile: string | null }> {
+  const r = await flows.request("store.recipients", { store: ref.store, path: ref.path });
+  if (!isObj(r)) throw new HostError("bad_reply", "store.recipients returned nothing");
+  return { recipients: strs(r["recipients"]), recipientsFile: strOrNull(r["recipients_file"]) };
+}
+
+/** `text` encrypted to exactly these `.gpg-id` lines (as `pass` does: no extra recipient). */
+export async function encryptToLines(
+  flows: Pick<FlowDeps, "pgp" | "keyring">,
+  text: string,
+  lines: string[],
+  recipientsFile: string | null,
+): Promise<string> {
+  const stored = await flows.keyring.read();
+  const fprs = resolveRecipients(flows.pgp.keyringList(stored, []), lines, recipientsFile);
+  const data = new TextEncoder().encode(text);
+  try {
+    return flows.pgp.encryptMessage(stored, fprs, undefined, data, false).armored;
+  } finally {
+    data.fill(0);
+  }
+}
+
+/**
+ * Encrypts `text` for the entry's folder and writes it. `expectPrevious` is the
+ * sha256 of the version being replaced, or null for a new entry (the host
+ * refuses with store_conflict when that no longer holds). Returns the new sha256.
+ */
+export async function writeEntry(
+  flows: FlowDeps,
+  ref: EntryRef,
+  text: string,
+  expectPrevious: string | null,
+  recipients?: { recipients: string[]; recipientsFile: string | null },
+): Promise<string> {
+  const rcpt = recipients ?? (await folderRecipients(flows, ref));
+  const armored = await encryptToLines(flows, text, rcpt.recipients, rcpt.recipientsFile);
+  const r = await flows.request("store.write", {
+    store: ref.store,
+    path: ref.path,
+    ciphertext: toBase64(new TextEncoder().encode(armored)),
+    expect_previous: expectPrevious,
+  });
+  if (!isObj(r) || typeof r["sha256"] !== "string") throw new HostError("bad_reply", "store.write returned no sha256");
+  return r["sha256"];
+}
+
+/** The URL an entry is bound to: its `url:`, else `https://<last path component>` (pass naming). */
+export function entryUrl(ref: EntryRef, parsed: Pick<ParsedEntry, "url">): string | null {
+  if (parsed.url !== null && parsed.url.trim() !== "") return parsed.url.trim();
+  const name = ref.path.split("/").pop() ?? "";
+  return /^[a-z0-9.-]+\.[a-z0-9-]+(:\d+)?$/i.test(name) ? `https://${name}` : null;
+}

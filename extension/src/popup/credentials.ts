@@ -1,0 +1,226 @@
+// The popup's logins section: entries matching the target tab first, search
+// over all, one click fills (and submits for `autosubmit: true` entries), the
+// token in use and whether a PIN will be asked, save offers, share, import.
+// It never receives a password or an OTP code: the background fills pages
+// directly. Nothing here writes to the clipboard.
+//
+// Target tab: the active tab of this window, or `?tab=<id>` when the popup is
+// opened as a tab (e2e tests; background/credentials/README.md).
+
+import { byTestId, el } from "../shared/dom";
+import { errorText, t } from "../shared/i18n";
+import type { KeyInfo } from "../shared/crypto-api";
+
+interface EntryView {
+  store: string;
+  path: string;
+  match: string | null;
+}
+interface TokenView {
+  id: string;
+  label: string;
+  pinNeeded: boolean;
+}
+interface OfferView {
+  id: string;
+  origin: string;
+  username: string;
+}
+type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown };
+
+let tabId: number | null = null;
+let entries: EntryView[] = [];
+let stores: string[] = [];
+let shareRef: { store: string; path: string } | null = null;
+
+async function send(message: Record<string, unknown>): Promise<Reply> {
+  const reply = (await chrome.runtime.sendMessage(message)) as Reply | undefined;
+  return reply ?? { ok: false, code: "disconnected", message: "no answer from the background" };
+}
+
+function status(text: string, kind: "info" | "error" = "info"): void {
+  const s = byTestId("cred-status");
+  s.textContent = text;
+  s.dataset["kind"] = kind;
+}
+
+function fail(r: { code: string; message: string }): void {
+  status(`${errorText(r.code)} (${r.message})`, "error");
+}
+
+async function targetTab(): Promise<number | null> {
+  const param = new URLSearchParams(location.search).get("tab");
+  if (param !== null && /^\d+$/.test(param)) return Number(param);
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+function describeFill(r: Record<string, unknown>): string {
+  const frames = Array.isArray(r["frames"]) ? (r["frames"] as Array<{ filled: string[]; submitted: boolean }>) : [];
+  const filled = frames.flatMap((f) => f.filled);
+  const submitted = frames.some((f) => f.submitted);
+  return t(submitted ? "credFilledSubmitted" : "credFilled", [String(r["entry"] ?? ""), filled.join(", ")]);
+}
+
+async function fill(message: Record<string, unknown>): Promise<void> {
+  status(t("credFilling"));
+  byTestId("cred-confirm").hidden = true;
+  const r = await send(message);
+  if (r.ok) {
+    status(describeFill(r));
+    return;
+  }
+  if (r.code === "needs_confirmation" && Array.isArray(r.frames) && r.frames.length > 0) {
+    const frame = r.frames[0] as { frameId: number; origin: string };
+    byTestId("cred-confirm-text").textContent = t("credConfirmText", [frame.origin]);
+    byTestId("cred-confirm").hidden = false;
+    byTestId("cred-confirm-fill").onclick = () => void fill({ ...message, type: "credentials.fill", confirmFrameId: frame.frameId });
+    status(t("credNeedsConfirmation"));
+    return;
+  }
+  fail(r);
+}
+
+function renderEntries(): void {
+  const q = byTestId<HTMLInputElement>("cred-search").value.trim().toLowerCase();
+  const shown = entries.filter((e) => (q === "" ? e.match !== null || entries.length <= 50 : `${e.store}/${e.path}`.toLowerCase().includes(q)));
+  byTestId("cred-list").replaceChildren(
+    ...shown.slice(0, 200).map((e) => {
+      const item = el("li", { "data-testid": "cred-entry", "data-entry": `${e.store}:${e.path}` });
+      const label = stores.length > 1 ? `${e.store}: ${e.path}` : e.path;
+      item.append(el("span", { class: "path" }, label));
+      if (e.match !== null) item.append(el("span", { class: "match", "data-testid": "cred-match" }, t("credMatch")));
+      const fillBtn = el("button", { type: "button", "data-testid": "cred-fill" }, t("credFill"));
+      fillBtn.disabled = tabId === null;
+      fillBtn.addEventListener("click", () => void fill({ type: "credentials.fill", tabId, store: e.store, path: e.path }));
+      const shareBtn = el("button", { type: "button", "data-testid": "cred-share-open" }, t("credShare"));
+      shareBtn.addEventListener("click", () => openShare(e));
+      item.append(fillBtn, shareBtn);
+      return item;
+    }),
+  );
+  byTestId<HTMLButtonElement>("cred-fill-best").disabled = tabId === null || entries[0]?.match == null;
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return "";
+  }
+}
+
+function renderOffers(offers: OfferView[]): void {
+  byTestId("cred-offers").replaceChildren(
+    ...offers.map((o) => {
+      const item = el("li", { "data-testid": "cred-offer", "data-offer": o.id });
+      item.append(el("span", { class: "path" }, t("credSaveOffer", [o.username, o.origin])));
+      const store = storeSelect("cred-offer-store");
+      const path = el("input", { type: "text", "data-testid": "cred-offer-path", autocomplete: "off" });
+      path.value = hostOf(o.origin);
+      const save = el("button", { type: "button", "data-testid": "cred-save" }, t("credSave"));
+      save.addEventListener("click", async () => {
+        const r = await send({ type: "credentials.save", offerId: o.id, store: store.value, path: path.value.trim() });
+        if (r.ok) {
+          status(t("credSaved", [String(r["written"])]));
+          await refresh();
+        } else fail(r);
+      });
+      const dismiss = el("button", { type: "button", "data-testid": "cred-dismiss" }, t("credDismiss"));
+      dismiss.addEventListener("click", async () => {
+        await send({ type: "credentials.dismissOffer", offerId: o.id });
+        item.remove();
+      });
+      item.append(store, path, save, dismiss);
+      return item;
+    }),
+  );
+}
+
+function storeSelect(testId: string, into?: HTMLSelectElement): HTMLSelectElement {
+  const select = into ?? el("select", { "data-testid": testId });
+  select.replaceChildren(...stores.map((s) => el("option", { value: s }, s)));
+  return select;
+}
+
+async function openShare(e: EntryView): Promise<void> {
+  shareRef = { store: e.store, path: e.path };
+  const panel = byTestId<HTMLDetailsElement>("cred-share");
+  panel.hidden = false;
+  panel.open = true;
+  byTestId("cred-share-title").textContent = t("credShareTitle", [e.path]);
+  byTestId("cred-share-output").hidden = true;
+  const r = (await chrome.runtime.sendMessage({ type: "keyring.list" })) as { ok: boolean; keys?: KeyInfo[] } | undefined;
+  const keys = (r?.keys ?? []).filter((k) => !k.own && k.can_encrypt);
+  byTestId("cred-share-recipient").replaceChildren(
+    ...keys.map((k) => el("option", { value: k.fingerprint }, `${k.user_ids[0] ?? k.fingerprint} (${k.fingerprint.slice(-16)})`)),
+  );
+  if (keys.length === 0) status(t("credShareNoKeys"), "error");
+}
+
+async function refresh(): Promise<void> {
+  const r = await send({ type: "credentials.list", tabId });
+  if (!r.ok) {
+    fail(r);
+    return;
+  }
+  entries = (r["entries"] as EntryView[]) ?? [];
+  stores = [...new Set(entries.map((e) => e.store))];
+  const problems = (r["problems"] as Array<{ store: string; message: string }>) ?? [];
+  for (const p of problems) if (!stores.includes(p.store)) stores.push(p.store);
+  const tokens = (r["tokens"] as TokenView[]) ?? [];
+  byTestId("cred-token").textContent =
+    tokens.length === 0
+      ? t("credNoToken")
+      : tokens.map((tk) => t(tk.pinNeeded ? "credTokenPin" : "credTokenNoPin", [tk.label])).join(" · ");
+  if (problems.length > 0) status(problems.map((p) => p.message).join("; "), "error");
+  storeSelect("cred-share-store", byTestId<HTMLSelectElement>("cred-share-store"));
+  storeSelect("cred-import-store", byTestId<HTMLSelectElement>("cred-import-store"));
+  renderOffers((r["offers"] as OfferView[]) ?? []);
+  renderEntries();
+}
+
+export async function initCredentials(): Promise<void> {
+  byTestId<HTMLInputElement>("cred-search").placeholder = t("credSearch");
+  byTestId<HTMLTextAreaElement>("cred-import-armored").placeholder = t("credImportPaste");
+  byTestId("cred-search").addEventListener("input", renderEntries);
+  byTestId("cred-fill-best").addEventListener("click", () => void fill({ type: "credentials.fillBest", tabId }));
+  byTestId("cred-share-armored").addEventListener("click", async () => {
+    if (shareRef === null) return;
+    const recipient = byTestId<HTMLSelectElement>("cred-share-recipient").value;
+    const r = await send({ type: "credentials.share", ...shareRef, recipient });
+    if (!r.ok) return fail(r);
+    const out = byTestId<HTMLTextAreaElement>("cred-share-output");
+    out.value = String(r["armored"]); // ciphertext for the colleague, not the secret
+    out.hidden = false;
+    status(t("credShareReady"));
+  });
+  byTestId("cred-share-copy").addEventListener("click", async () => {
+    if (shareRef === null) return;
+    const r = await send({
+      type: "credentials.shareToFolder",
+      ...shareRef,
+      targetStore: byTestId<HTMLSelectElement>("cred-share-store").value,
+      targetPath: byTestId<HTMLInputElement>("cred-share-path").value.trim(),
+    });
+    if (r.ok) {
+      status(t("credSaved", [String(r["written"])]));
+      await refresh();
+    } else fail(r);
+  });
+  byTestId("cred-import-do").addEventListener("click", async () => {
+    const r = await send({
+      type: "credentials.import",
+      armored: byTestId<HTMLTextAreaElement>("cred-import-armored").value,
+      store: byTestId<HTMLSelectElement>("cred-import-store").value,
+      path: byTestId<HTMLInputElement>("cred-import-path").value.trim(),
+    });
+    if (r.ok) {
+      byTestId<HTMLTextAreaElement>("cred-import-armored").value = "";
+      status(t("credSaved", [String(r["written"])]));
+      await refresh();
+    } else fail(r);
+  });
+  tabId = await targetTab();
+  await refresh();
+}

@@ -1,0 +1,428 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { HostError } from "../src/background/errors";
+import type { FlowDeps } from "../src/background/flow-deps";
+import type { PgpCore } from "../src/background/pgp";
+import { contentSender, handleContentMessage, type ContentApiDeps } from "../src/background/credentials/content-api";
+import type { CredCore, FillDecision, ParsedEntry } from "../src/background/credentials/core";
+import { fillEntry, type FrameInfo } from "../src/background/credentials/fill-flow";
+import { handleCredentialsRequest } from "../src/background/credentials/popup-api";
+import { resolveRecipients } from "../src/background/credentials/recipients";
+import { OFFER_TTL_MS, SESSION_TTL_MS, SaveOffers, TabSessions } from "../src/background/credentials/sessions";
+import { importShared } from "../src/background/credentials/share-flow";
+import { entryUrl } from "../src/background/credentials/store-flow";
+import { fromBase64, toBase64 } from "../src/shared/base64";
+import type { KeyInfo } from "../src/shared/crypto-api";
+import type { TokenInfo } from "../src/shared/status";
+
+const DEC = "1A2B3C4D5E6F708192A3B4C5D6E7F80912345678";
+const ALICE = "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333";
+const BOB = "BBBB0000111122223333444455556666777788889";
+
+const token: TokenInfo = {
+  id: "card:1",
+  backend: "card",
+  reader: "r",
+  serial: "00000001",
+  cardholder: "Alice",
+  manufacturer: null,
+  slots: [{ slot: "decryption", algorithm: "cv25519", fingerprint: DEC }],
+  pinRetries: { user: 3, reset: 0, admin: 3 },
+  pinCached: true,
+};
+
+function key(fpr: string, uid: string, sub?: string): KeyInfo {
+  return {
+    fingerprint: fpr,
+    user_ids: [uid],
+    algorithm: "ed25519",
+    created: 0,
+    validity: "valid",
+    own: false,
+    can_encrypt: true,
+    can_sign: true,
+    subkeys: sub === undefined ? [] : [{ fingerprint: sub, algorithm: "cv25519", usage: "E", validity: "valid" }],
+  };
+}
+const KEYS = [key(ALICE, "Alice <alice@example.test>", DEC), key(BOB, "Bob <bob@example.test>")];
+
+// --- fakes: "ciphertext" is `ENC(<fprs>):<text>`; the host keeps files in a Map ---
+
+const enc = (fprs: string[], text: string) => `ENC(${fprs.join(",")}):${text}`;
+
+function fakePgp(): PgpCore {
+  return {
+    keyringImport: () => assert.fail("unused"),
+    keyringRemove: () => assert.fail("unused"),
+    keyringList: () => KEYS,
+    encryptMessage: (_s, recipients, sender, data) => ({
+      armored: enc([...recipients, ...(sender === undefined ? [] : [sender])], new TextDecoder().decode(data)),
+      recipient_keys: recipients,
+    }),
+    signPrepare: () => assert.fail("unused"),
+    signFinish: () => assert.fail("unused"),
+    decryptPrepare: (_s, input) => {
+      if (!new TextDecoder().decode(input).startsWith("ENC(")) throw new HostError("malformed", "not a message");
+      return { token_fingerprint: DEC, pkesk: new Uint8Array([1]), recipient_key: new Uint8Array([2]), container: "binary" };
+    },
+    decryptFinish: (_s, input) => ({
+      data: new TextEncoder().encode(new TextDecoder().decode(input).replace(/^ENC\([^)]*\):/, "")),
+      verifications: [],
+    }),
+  };
+}
+
+class FakeHost {
+  files = new Map<string, string>(); // "store:path" -> ciphertext text
+  gpgId = ["alice@example.test"];
+  writes: Array<Record<string, unknown>> = [];
+  conflictOnce = false;
+  sha = (t: string) => `sha-${t.length}-${[...t].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7)}`;
+
+  async request(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const id = `${String(params["store"])}:${String(params["path"])}`;
+    switch (method) {
+      case "store.list":
+        return {
+          stores: [{ name: "default", path: "/s" }],
+          entries: [...this.files.keys()].map((k) => ({ store: "default", path: k.slice(8), recipients_file: ".gpg-id" })),
+          problems: [{ store: "team", code: "store_not_found", message: "store `team`: /t does not exist" }],
+        };
+      case "store.read": {
+        const f = this.files.get(id);
+        if (f === undefined) throw new HostError("entry_not_found", id);
+        return { ciphertext: toBase64(new TextEncoder().encode(f)), recipients: this.gpgId, recipients_file: ".gpg-id", sha256: this.sha(f) };
+      }
+      case "store.recipients":
+        return { recipients: this.gpgId, recipients_file: ".gpg-id" };
+      case "store.write": {
+        this.writes.push(params);
+        const cur = this.files.get(id);
+        if (this.conflictOnce) {
+          this.conflictOnce = false;
+          throw new HostError("store_conflict", "changed");
+        }
+        const expect = params["expect_previous"] ?? null;
+        if ((cur === undefined ? null : this.sha(cur)) !== expect) throw new HostError("store_conflict", "changed");
+        const text = new TextDecoder().decode(fromBase64(String(params["ciphertext"])));
+        this.files.set(id, text);
+        return { written: true, sha256: this.sha(text) };
+      }
+      case "token.decrypt_session_key":
+        return { session_key: toBase64(new Uint8Array([9, 9])), symmetric_algorithm: 9 };
+      default:
+        throw new HostError("unknown_method", method);
+    }
+  }
+}
+
+/** Enough of the wasm core's logic for the flows: origins compared exactly. */
+function fakeCred(): CredCore {
+  const parse = (text: string): ParsedEntry => {
+    const [password = "", ...rest] = text.split("\n");
+    const field = (k: string) => rest.find((l) => l.startsWith(`${k}:`))?.slice(k.length + 1).trim() ?? null;
+    return {
+      password,
+      login: field("login"),
+      url: field("url"),
+      autosubmit: field("autosubmit") === "true",
+      allowSubdomains: false,
+      otpUris: rest.filter((l) => l.startsWith("otpauth://")),
+    };
+  };
+  return {
+    parseEntry: parse,
+    editEntry: (text, e) => [e.password ?? parse(text).password, `login: ${e.login ?? ""}`, `url: ${e.url ?? ""}`].join("\n"),
+    otpCode: (uri) => {
+      const counter = /counter=(\d+)/.exec(uri)?.[1];
+      if (counter === undefined) return { code: "123456", secondsLeft: 10, nextCounter: null, nextUri: null };
+      const n = Number(counter);
+      return { code: `hotp${n}`, secondsLeft: null, nextCounter: n + 1, nextUri: uri.replace(/counter=\d+/, `counter=${n + 1}`) };
+    },
+    replaceOtpUri: (text, _i, uri) => text.replace(/otpauth:\/\/\S+/, uri),
+    mayFill(entry, _sub, frameUrl, topUrl): FillDecision {
+      const o = (u: string) => new URL(u).origin;
+      if (o(frameUrl) === o(entry) && o(topUrl) === o(entry)) return { decision: "fill", reason: null };
+      if (o(topUrl) === o(entry)) return { decision: "needs_confirmation", reason: "cross-origin frame" };
+      return { decision: "refuse", reason: `${o(frameUrl)} is not ${o(entry)}` };
+    },
+    rank: (cands, tabUrl) =>
+      cands.flatMap((c, index) => (tabUrl.includes(c.path.split("/").pop() ?? "\u0000") ? [{ index, match: "path_host" as const }] : [])),
+  };
+}
+
+interface World {
+  host: FakeHost;
+  deps: ContentApiDeps;
+  frames: FrameInfo[];
+  sent: Array<{ frameId: number; message: Record<string, unknown> }>;
+  fields: Map<number, Record<string, unknown>>;
+  clock: { now: number };
+}
+
+function world(): World {
+  const host = new FakeHost();
+  const clock = { now: 1_000_000 };
+  const frames: FrameInfo[] = [{ frameId: 0, parentFrameId: -1, url: "https://console.example.test/login" }];
+  const sent: World["sent"] = [];
+  const fields = new Map<number, Record<string, unknown>>([
+    [0, { username: true, password: true, otp: false, otpDigits: null, submittable: true }],
+  ]);
+  const flows: FlowDeps = {
+    pgp: fakePgp(),
+    keyring: { read: async () => "ring", update: () => assert.fail("unused") },
+    request: (m, p) => host.request(m, p),
+    listTokens: async () => [token],
+    pins: { requestPin: async () => undefined },
+  };
+  const cred = fakeCred();
+  let n = 0;
+  const deps: ContentApiDeps = {
+    flows: async () => flows,
+    cred: async () => cred,
+    frames: async () => frames,
+    async sendToFrame(_tab, frameId, message) {
+      const m = message as Record<string, unknown>;
+      sent.push({ frameId, message: m });
+      if (m["type"] === "autofill.probe") return { ok: true, fields: fields.get(frameId) };
+      const filled = (["username", "password", "otp"] as const).filter((k) => typeof m[k] === "string");
+      return { ok: true, filled, submitted: m["submit"] === true };
+    },
+    sessions: new TabSessions(),
+    offers: new SaveOffers(() => `offer-${++n}`),
+    now: () => clock.now,
+  };
+  return { host, deps, frames, sent, fields, clock };
+}
+
+const fills = (w: World) => w.sent.filter((s) => s.message["type"] === "autofill.fill");
+
+// --- sender checks ---
+
+test("content sender: only our extension, a real tab and frame, an http(s) page", () => {
+  const ok = { id: "ext", tab: { id: 4 } as chrome.tabs.Tab, frameId: 0, url: "https://a.example.test/x" };
+  assert.deepEqual(contentSender(ok, "ext"), { tabId: 4, frameId: 0, url: "https://a.example.test/x", origin: "https://a.example.test" });
+  assert.equal(contentSender({ ...ok, id: "other" }, "ext"), null);
+  assert.equal(contentSender({ id: "ext", frameId: 0, url: ok.url }, "ext"), null, "no tab");
+  assert.equal(contentSender({ ...ok, frameId: undefined as unknown as number }, "ext"), null, "no frame");
+  assert.equal(contentSender({ ...ok, url: "chrome-extension://ext/popup/popup.html" }, "ext"), null);
+  assert.equal(contentSender({ ...ok, url: "file:///etc/passwd" }, "ext"), null);
+  assert.equal(contentSender({ ...ok, url: "not a url" }, "ext"), null);
+  assert.equal(contentSender(undefined, "ext"), null);
+});
+
+// --- origin binding and filling ---
+
+test("fills username and password into the matching page, with the frame's browser-reported origin", async () => {
+  const w = world();
+  w.host.files.set("default:work/console.example.test", enc([DEC], "s3cret\nlogin: alice\nurl: https://console.example.test"));
+  const r = await fillEntry(w.deps, 7, { store: "default", path: "work/console.example.test" });
+  assert.equal(r.ok, true);
+  const [fill] = fills(w);
+  assert.deepEqual(fill?.message, {
+    type: "autofill.fill",
+    expectedOrigin: "https://console.example.test",
+    username: "alice",
+    password: "s3cret",
+    submit: false,
+  });
+  assert.ok(!JSON.stringify(r).includes("s3cret"), "the reply to the popup carries no secret");
+});
+
+test("refuses a page of another origin (http:, lookalike host) and sends nothing", async () => {
+  for (const url of ["http://console.example.test/login", "https://console.example.test.evil.test/login"]) {
+    const w = world();
+    w.frames[0]!.url = url;
+    w.host.files.set("default:c", enc([DEC], "pw\nurl: https://console.example.test"));
+    await assert.rejects(fillEntry(w.deps, 1, { store: "default", path: "c" }), (e: HostError) => e.code === "origin_refused");
+    assert.equal(fills(w).length, 0, url);
+  }
+});
+
+test("a cross-origin iframe needs the popup's confirmation of that very frame", async () => {
+  const w = world();
+  w.fields.set(0, { username: false, password: false, otp: false, otpDigits: null, submittable: false });
+  w.frames.push({ frameId: 5, parentFrameId: 0, url: "https://sso.other.test/frame" });
+  w.fields.set(5, { username: true, password: true, otp: false, otpDigits: null, submittable: true });
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test"));
+  const first = await fillEntry(w.deps, 1, { store: "default", path: "c" });
+  assert.equal(first.ok, false);
+  assert.equal(!first.ok && first.code, "needs_confirmation");
+  assert.deepEqual(!first.ok && first.frames.map((f) => f.frameId), [5]);
+  assert.equal(fills(w).length, 0);
+  const second = await fillEntry(w.deps, 1, { store: "default", path: "c" }, 5);
+  assert.equal(second.ok, true);
+  assert.equal(fills(w)[0]?.frameId, 5);
+  assert.equal(fills(w)[0]?.message["expectedOrigin"], "https://sso.other.test");
+});
+
+test("entry without url: is bound to its path name as https://", () => {
+  assert.equal(entryUrl({ store: "d", path: "work/console.example.test" }, { url: null }), "https://console.example.test");
+  assert.equal(entryUrl({ store: "d", path: "bank" }, { url: null }), null);
+  assert.equal(entryUrl({ store: "d", path: "x" }, { url: " http://a.test " }), "http://a.test");
+});
+
+// --- OTP ---
+
+test("HOTP: the counter is written back with expect_previous before the code is filled; a conflict re-reads once", async () => {
+  const w = world();
+  w.fields.set(0, { username: false, password: false, otp: true, otpDigits: 6, submittable: true });
+  const text = "pw\nurl: https://console.example.test\notpauth://hotp/x?secret=AAAA&counter=4";
+  w.host.files.set("default:c", enc([DEC], text));
+  const before = w.host.sha(enc([DEC], text));
+  await fillEntry(w.deps, 1, { store: "default", path: "c" });
+  assert.equal(w.host.writes.length, 1);
+  assert.equal(w.host.writes[0]?.["expect_previous"], before);
+  assert.match(w.host.files.get("default:c") ?? "", /counter=5/);
+  assert.match(w.host.files.get("default:c") ?? "", /^ENC\(AAAABBBBCCCCDDDDEEEEFFFF0000111122223333\)/, "re-encrypted to the .gpg-id recipient");
+  assert.equal(fills(w)[0]?.message["otp"], "hotp4");
+
+  w.host.conflictOnce = true;
+  w.sent.length = 0;
+  await fillEntry(w.deps, 1, { store: "default", path: "c" });
+  assert.equal(w.host.writes.length, 3, "a failed write, then one after re-reading");
+  assert.match(w.host.files.get("default:c") ?? "", /counter=6/);
+  assert.equal(fills(w)[0]?.message["otp"], "hotp5");
+});
+
+test("TOTP is computed in the background and nothing is written", async () => {
+  const w = world();
+  w.fields.set(0, { username: true, password: true, otp: true, otpDigits: null, submittable: true });
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nautosubmit: true\nurl: https://console.example.test\notpauth://totp/x?secret=AAAA"));
+  await fillEntry(w.deps, 1, { store: "default", path: "c" });
+  assert.equal(w.host.writes.length, 0);
+  assert.equal(fills(w)[0]?.message["otp"], "123456");
+  assert.equal(fills(w)[0]?.message["submit"], true);
+});
+
+// --- multi-step ---
+
+test("multi-step: the next page of the same origin gets the next field once; other origins and expired sessions get nothing", async () => {
+  const w = world();
+  w.fields.set(0, { username: true, password: false, otp: false, otpDigits: null, submittable: true });
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nautosubmit: true\nurl: https://console.example.test\notpauth://totp/x?secret=A"));
+  await fillEntry(w.deps, 3, { store: "default", path: "c" });
+  assert.deepEqual(fills(w)[0]?.message, { type: "autofill.fill", expectedOrigin: "https://console.example.test", username: "a", submit: true });
+
+  const from = { tabId: 3, frameId: 0, url: "https://console.example.test/login", origin: "https://console.example.test" };
+  const usernameOnly = { type: "autofill.fieldsFound", fields: { username: true, password: false, otp: false, otpDigits: null, submittable: true } };
+  assert.deepEqual(await handleContentMessage(w.deps, from, usernameOnly), { fill: null }, "a re-report of the filled step");
+
+  w.frames[0]!.url = "https://console.example.test/password";
+  const pw = { type: "autofill.fieldsFound", fields: { username: false, password: true, otp: false, otpDigits: null, submittable: true } };
+  const step2 = (await handleContentMessage(w.deps, { ...from, url: w.frames[0]!.url }, pw)) as { fill: Record<string, unknown> | null };
+  assert.equal(step2.fill?.["password"], "pw");
+  assert.equal(step2.fill?.["submit"], true);
+  assert.deepEqual(await handleContentMessage(w.deps, { ...from, url: w.frames[0]!.url }, pw), { fill: null }, "not twice");
+
+  // sender.url that the browser does not confirm for that frame: nothing.
+  const otp = { type: "autofill.fieldsFound", fields: { username: false, password: false, otp: true, otpDigits: 6, submittable: true } };
+  assert.deepEqual(await handleContentMessage(w.deps, { ...from, url: "https://evil.test/" }, otp), { fill: null });
+  w.frames[0]!.url = "https://evil.test/otp";
+  assert.deepEqual(await handleContentMessage(w.deps, { ...from, url: "https://evil.test/otp" }, otp), { fill: null });
+
+  w.frames[0]!.url = "https://console.example.test/otp";
+  const step3 = (await handleContentMessage(w.deps, { ...from, url: w.frames[0]!.url }, otp)) as { fill: Record<string, unknown> | null };
+  assert.equal(step3.fill?.["otp"], "123456");
+  assert.equal(step3.fill?.["password"], undefined);
+
+  // A new login after expiry: nothing armed.
+  await fillEntry(w.deps, 3, { store: "default", path: "c" }).catch(() => undefined);
+  w.clock.now += SESSION_TTL_MS + 1;
+  assert.deepEqual(await handleContentMessage(w.deps, { ...from, url: w.frames[0]!.url }, pw), { fill: null });
+});
+
+test("fieldsFound with malformed fields is ignored", async () => {
+  const w = world();
+  const from = { tabId: 3, frameId: 0, url: "https://console.example.test/", origin: "https://console.example.test" };
+  assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.fieldsFound", fields: { username: "yes" } }), { fill: null });
+});
+
+// --- save offers ---
+
+test("save offers: held in memory without showing the password, one per tab, expire, and saved encrypted to .gpg-id", async () => {
+  const w = world();
+  const from = { tabId: 9, frameId: 0, url: "https://new.example.test/login", origin: "https://new.example.test" };
+  await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "bob", password: "first" });
+  await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "bob", password: "hunter2" });
+  assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "bob", password: 5 }), { ok: false });
+  const listed = await handleCredentialsRequest(w.deps, { type: "credentials.list", tabId: 9 });
+  assert.ok(listed.ok && "offers" in listed);
+  assert.deepEqual(listed.offers, [{ id: "offer-2", tabId: 9, origin: "https://new.example.test", username: "bob" }]);
+  assert.ok(!JSON.stringify(listed).includes("hunter2"));
+  assert.deepEqual(listed.problems.map((p) => p.code), ["store_not_found"], "an unreadable store is reported, the others listed");
+
+  const saved = await handleCredentialsRequest(w.deps, { type: "credentials.save", offerId: "offer-2", store: "default", path: "new.example.test" });
+  assert.deepEqual(saved, { ok: true, written: "default:new.example.test" });
+  assert.equal(w.host.files.get("default:new.example.test"), enc([ALICE], "hunter2\nlogin: bob\nurl: https://new.example.test"));
+  assert.equal(w.host.writes[0]?.["expect_previous"], null);
+  const again = await handleCredentialsRequest(w.deps, { type: "credentials.save", offerId: "offer-2", store: "default", path: "x" });
+  assert.equal(!again.ok && again.code, "offer_gone");
+
+  await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "c", password: "d" });
+  w.clock.now += OFFER_TTL_MS + 1;
+  assert.deepEqual(w.deps.offers.list(w.clock.now), []);
+});
+
+test("no save offer for a login Tessera just filled", async () => {
+  const w = world();
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test"));
+  await fillEntry(w.deps, 2, { store: "default", path: "c" });
+  const from = { tabId: 2, frameId: 0, url: "https://console.example.test/login", origin: "https://console.example.test" };
+  await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "a", password: "pw" });
+  assert.deepEqual(w.deps.offers.list(w.clock.now), []);
+});
+
+// --- recipients, share, import ---
+
+test(".gpg-id lines resolve by fingerprint, key id or address; a missing one is named", () => {
+  assert.deepEqual(resolveRecipients(KEYS, [ALICE], ".gpg-id"), [ALICE]);
+  assert.deepEqual(resolveRecipients(KEYS, [`0x${DEC.slice(-16)}`, "bob@example.test"], ".gpg-id"), [ALICE, BOB]);
+  assert.throws(
+    () => resolveRecipients(KEYS, ["carol@example.test", ALICE], "team/.gpg-id"),
+    (e: HostError) => e.code === "recipient_missing" && e.message.includes("carol@example.test") && e.message.includes("team/.gpg-id"),
+  );
+  assert.throws(() => resolveRecipients(KEYS, [], null), (e: HostError) => e.code === "no_recipients");
+});
+
+test("share: an armored message to the colleague only; a copy into a folder goes to that folder's .gpg-id", async () => {
+  const w = world();
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a"));
+  const r = await handleCredentialsRequest(w.deps, { type: "credentials.share", store: "default", path: "c", recipient: BOB });
+  assert.ok(r.ok && "armored" in r);
+  assert.equal(r.armored, enc([BOB], "pw\nlogin: a"));
+  const bad = await handleCredentialsRequest(w.deps, { type: "credentials.share", store: "default", path: "c", recipient: "FFFF" });
+  assert.equal(!bad.ok && bad.code, "recipient_missing");
+
+  w.host.gpgId = ["alice@example.test", "bob@example.test"];
+  const copy = await handleCredentialsRequest(w.deps, {
+    type: "credentials.shareToFolder", store: "default", path: "c", targetStore: "default", targetPath: "team/c",
+  });
+  assert.ok(copy.ok);
+  assert.equal(w.host.files.get("default:team/c"), enc([ALICE, BOB], "pw\nlogin: a"));
+});
+
+test("import: a shared armored entry is decrypted with the token and stored for the folder; bad input loses nothing", async () => {
+  const w = world();
+  const flows = await w.deps.flows();
+  const cred = await w.deps.cred();
+  await assert.rejects(importShared(flows, cred, "hello", { store: "default", path: "x" }), (e: HostError) => e.code === "not_a_message");
+  w.host.files.set("default:y", "old");
+  const armored = enc([ALICE], "pw2\nlogin: z\n-----BEGIN PGP MESSAGE-----");
+  await assert.rejects(importShared(flows, cred, armored, { store: "default", path: "y" }), (e: HostError) => e.code === "store_conflict");
+  assert.equal(w.host.files.get("default:y"), "old", "an existing entry is not replaced");
+  await importShared(flows, cred, armored, { store: "default", path: "z" });
+  assert.equal(w.host.files.get("default:z"), enc([ALICE], "pw2\nlogin: z\n-----BEGIN PGP MESSAGE-----"));
+});
+
+test("fill-best picks the entry ranked for the tab; none ranked is no_match", async () => {
+  const w = world();
+  w.host.files.set("default:other.test", enc([DEC], "x\nurl: https://other.test"));
+  const none = await handleCredentialsRequest(w.deps, { type: "credentials.fillBest", tabId: 1 });
+  assert.equal(!none.ok && none.code, "no_match");
+  w.host.files.set("default:work/console.example.test", enc([DEC], "pw\nlogin: a"));
+  const r = await handleCredentialsRequest(w.deps, { type: "credentials.fillBest", tabId: 1 });
+  assert.ok(r.ok && "entry" in r && r.entry === "default:work/console.example.test");
+  const bad = await handleCredentialsRequest(w.deps, { type: "credentials.fill", tabId: "1", store: "default", path: "c" });
+  assert.equal(!bad.ok && bad.code, "bad_request");
+});
