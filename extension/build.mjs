@@ -21,7 +21,12 @@ export const GECKO_ID = "tessera@tessera-project.org";
 const CHROMIUM_KEY =
   "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuHN7H9y/jGXODAW5LworOM9r4Da5VxA83eVFZs30DFkxXbmSI3rIjKColF9YBgXatsFYn/hSCQhedj7XRFybE9rHm3hBOa3nMFyS0w35+o4Vzikm4AHl8yifGW2I211YdvohG4pZEX8QqijAt+QLH8SF2HH8IvLfGnkkOi/Rq+wS95e1NYa26nbb4TBsYzc+XuTYUk0UfhKzBM3+3Ljb5NEKsUt9k16x57ZmZeoEkxIeUllBALaJq3+KddZtsAckpHoUxVRvIhW87JHSBcb6x7GFdVzFwhM7aJ1FCZqMNwHnpvOfKtM+chs4uCCt8lG0fux1QJJGRqDRabUZy4ZyqQIDAQAB";
 
-const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// frame-ancestors allows web pages only because the webmail frames (frames/*) sit in
+// them; pages can frame nothing that is not in web_accessible_resources anyway.
+const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors http: https:";
+// Webmail: a content script that only sees ciphertext, and the editor / reader frames it places.
+const WEBMAIL_CONTENT_SCRIPT = { matches: ["http://*/*", "https://*/*"], js: ["content/webmail.js"], all_frames: true, run_at: "document_idle" };
+const WEBMAIL_FRAMES = { resources: ["frames/editor/*", "frames/reader/*", "frames/frame.css"], matches: ["http://*/*", "https://*/*"] };
 const ICON_SIZES = [16, 32, 48, 128];
 
 function manifest(browser) {
@@ -53,7 +58,9 @@ function manifest(browser) {
         match_about_blank: true,
         run_at: "document_idle",
       },
+      WEBMAIL_CONTENT_SCRIPT,
     ],
+    web_accessible_resources: [WEBMAIL_FRAMES],
   };
   if (browser === "chromium") {
     return {
@@ -140,7 +147,8 @@ function credentialsPkgDir() {
 }
 
 async function buildBrowser(browser, coreDir) {
-  const out = join(here, "dist", browser);
+  // TESSERA_DIST_DIR: a private output folder, so a test run does not rebuild the dist/ others use.
+  const out = join(resolve(process.env.TESSERA_DIST_DIR ?? join(here, "dist")), browser);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await esbuild.build({
@@ -149,6 +157,9 @@ async function buildBrowser(browser, coreDir) {
       "popup/popup": join(here, "src/popup/popup.ts"),
       "options/options": join(here, "src/options/options.ts"),
       "pin/pin": join(here, "src/pin/pin.ts"),
+      "content/webmail": join(here, "src/content/webmail/main.ts"),
+      "frames/editor/editor": join(here, "src/frames/editor/editor.ts"),
+      "frames/reader/reader": join(here, "src/frames/reader/reader.ts"),
       "content/autofill": join(here, "src/content/autofill/autofill.ts"),
     },
     outdir: out,
@@ -171,6 +182,8 @@ async function buildBrowser(browser, coreDir) {
   for (const page of ["popup", "options", "pin"]) {
     for (const ext of ["html", "css"]) cpSync(join(here, "src", page, `${page}.${ext}`), join(out, page, `${page}.${ext}`));
   }
+  for (const frame of ["editor", "reader"]) cpSync(join(here, "src/frames", frame, `${frame}.html`), join(out, "frames", frame, `${frame}.html`));
+  cpSync(join(here, "src/frames/frame.css"), join(out, "frames/frame.css"));
   cpSync(join(here, "static"), out, { recursive: true });
   mkdirSync(join(out, "icons"));
   for (const s of ICON_SIZES) writeFileSync(join(out, "icons", `icon-${s}.png`), iconPng(s));

@@ -15,6 +15,7 @@ import { KeyringStore } from "./keyring-store";
 import { handlePageRequest } from "./page-api";
 import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
+import { WEBMAIL_PORT_NAMES, WebmailRelay } from "./webmail-relay";
 import type { PageRequest } from "../shared/crypto-api";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
 import { readTokenList } from "../shared/token-list";
@@ -46,7 +47,18 @@ function isExtensionPage(sender: chrome.runtime.MessageSender | undefined): bool
   return sender?.id === chrome.runtime.id && (sender.url ?? "").startsWith(chrome.runtime.getURL(""));
 }
 
+// Webmail: content-script ports and frame ports, paired and checked (webmail-relay.ts).
+const webmail = new WebmailRelay({
+  extensionId: chrome.runtime.id,
+  extensionBase: chrome.runtime.getURL(""),
+  log: (message) => console.info(`tessera: ${message}`),
+});
+
 chrome.runtime.onConnect.addListener((port) => {
+  if (WEBMAIL_PORT_NAMES.has(port.name)) {
+    webmail.accept(port);
+    return;
+  }
   if (port.name !== STATUS_PORT_NAME || !isExtensionPage(port.sender)) {
     port.disconnect();
     return;

@@ -8,6 +8,7 @@ import { formatFingerprint } from "../shared/fingerprint";
 import { errorText, localizePage, t } from "../shared/i18n";
 import { STATUS_PORT_NAME } from "../shared/status";
 import { byTestId, el } from "../shared/dom";
+import { setupPatternSection } from "./pattern-section";
 
 function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;
@@ -265,6 +266,7 @@ function main(): void {
   };
   open();
   void refreshKeys();
+  setupPatternSection();
 }
 
 main();

@@ -6,6 +6,9 @@
 import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/crypto-api";
 import { errorText, localizePage, t } from "../shared/i18n";
 import { byTestId } from "../shared/dom";
+import { paintPattern } from "../shared/security-pattern";
+
+void paintPattern(byTestId("security-pattern"));
 
 function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;

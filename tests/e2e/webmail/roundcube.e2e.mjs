@@ -6,6 +6,10 @@
 //     sends to Bob: Sent, Drafts (the saved draft) and Bob's INBOX hold armor,
 //     never the marker; no file of the stack (SQLite DB, PHP sessions, mail,
 //     relay spool, logs) holds it.
+// (2) A spy script in Roundcube's pages (before Roundcube's own scripts and
+//     before Tessera's content script) records every value, text node,
+//     attribute and input/keyboard/clipboard/message event it can reach: it
+//     sees the subject and the armor Alice produced, never the marker.
 // (3) gpg with Bob's card decrypts what Bob received to the same bytes, with a
 //     good signature from Alice.
 // (4) Bob opens it in Roundcube, clicks Decrypt in the reader frame, enters the
@@ -35,6 +39,7 @@ import {
   waitForFrame,
   writeTemp,
 } from "./lib.mjs";
+import { installSpy } from "./spy.mjs";
 
 const marker = `TESSERA-MARKER-${randomBytes(8).toString("hex")}`;
 const subject = `tessera e2e ${randomBytes(4).toString("hex")}`;
@@ -66,13 +71,16 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     if (alice) rmSync(alice.dataDir, { recursive: true, force: true });
   });
 
+  let spyLog = [];
+
   test("(1) Alice's plaintext never reaches Roundcube, its storage or IMAP; only armor does", async () => {
     const page = await aliceBrowser.context.newPage();
+    await page.addInitScript(installSpy);
     await login(page, "alice");
     await page.goto(`${WEBMAIL_URL}?_task=mail&_action=compose`);
     await page.waitForLoadState("networkidle");
     await page.fill("#compose_to .recipient-input input", "bob@example.test");
-    await page.fill("#compose-subject", subject);
+    await page.locator("#compose-subject").pressSequentially(subject);
 
     await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
     const editor = await waitForFrame(page, "editor");
@@ -80,7 +88,8 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     await editor.waitForSelector('[data-testid="recipient"][data-address="bob@example.test"][data-has-key="true"]', { timeout: 15_000 });
     // Roundcube's textarea is hidden while the editor is open.
     assert.equal(await page.isVisible("textarea#composebody"), false);
-    await editor.fill('[data-testid="editor-text"]', plaintext);
+    // Typed key by key into the frame: keyboard events go to the frame, not to the page.
+    await editor.locator('[data-testid="editor-text"]').pressSequentially(plaintext);
     await editor.click('[data-testid="editor-sign-encrypt"]');
     assert.match(await enterPin(aliceBrowser.context, ALICE_SOFT_PASSPHRASE), /sign/i);
 
@@ -94,6 +103,8 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     assert.ok(!body.includes(marker));
     assert.equal(await page.isVisible("textarea#composebody"), true, "the body is shown again with the ciphertext");
     assert.equal(await waitFor(async () => (await page.locator("tessera-frame").count()) === 0, { what: "the editor to close" }), true);
+
+    spyLog = await page.evaluate(() => (window.__tesseraSpy.snapshot(), window.__tesseraSpy.log));
 
     // A draft, saved by Roundcube's own button: armor only.
     await page.click("a.save.draft");
@@ -120,6 +131,15 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     const searched = filesContaining(process.env.TESSERA_WEBMAIL_STATE, "-----BEGIN PGP MESSAGE-----");
     assert.ok(searched.length >= 2, `the search can find what is there (armor in ${searched.length} files)`);
     await page.close();
+  });
+
+  test("(2) a spy script in Roundcube's page sees the subject and the armor, never the plaintext", () => {
+    assert.ok(spyLog.length > 0, "the spy recorded something");
+    assert.ok(spyLog.some((e) => e.includes(subject)), "the spy saw the subject typed in Roundcube's field");
+    assert.ok(spyLog.some((e) => e.startsWith("value:-----BEGIN PGP MESSAGE-----")), "the spy saw the ciphertext in the body");
+    assert.ok(spyLog.some((e) => e.startsWith("event.keydown.key:")), "the spy saw keyboard events (Roundcube's own fields)");
+    const leaks = spyLog.filter((e) => e.includes(marker) || e.includes("Hello Bob"));
+    assert.deepEqual(leaks, [], "the spy never saw any of the plaintext");
   });
 
   test("(3) gpg with Bob's card decrypts what Bob received, byte for byte, with Alice's good signature", () => {

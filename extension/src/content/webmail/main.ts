@@ -24,6 +24,7 @@ function provider(): WebmailProvider | null {
 
 function makeButton(label: string, onClick: () => void): HTMLElement {
   const host = document.createElement("tessera-action");
+  host.style.cssText = "display:block;width:max-content";
   const root = host.attachShadow({ mode: "closed" });
   const button = document.createElement("button");
   button.type = "button";
@@ -42,7 +43,7 @@ function setupCompose(p: WebmailProvider): void {
   if (target === null || composeButton?.isConnected || editor !== null) return;
   composeButton = makeButton(t("webmailEncryptButton"), () => startEditor(p));
   composeButton.dataset["tesseraAction"] = "encrypt";
-  target.anchor.insertAdjacentElement("beforebegin", composeButton);
+  target.buttonBefore.insertAdjacentElement("beforebegin", composeButton);
 }
 
 function startEditor(p: WebmailProvider): void {

@@ -6,6 +6,8 @@
 export interface ComposeTarget {
   /** The element the editor frame replaces on screen while the user writes. */
   readonly anchor: HTMLElement;
+  /** Where the "Encrypt with Tessera" button goes (inserted before this element). */
+  readonly buttonBefore: HTMLElement;
   /** Writes the armored message into the provider's body, firing the events it listens to. */
   write(armored: string): void;
 }

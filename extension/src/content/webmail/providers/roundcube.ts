@@ -12,7 +12,9 @@ function isHtmlMode(doc: Document): boolean {
 function plainTarget(doc: Document): ComposeTarget | null {
   const body = doc.querySelector<HTMLTextAreaElement>("textarea#composebody");
   if (body === null) return null;
-  return { anchor: body, write: (armored) => setControlValue(body, armored) };
+  // The whole container: Roundcube's editor toolbar floats over the textarea's top.
+  const container = doc.querySelector<HTMLElement>("#composebodycontainer") ?? body;
+  return { anchor: container, buttonBefore: container, write: (armored) => setControlValue(body, armored) };
 }
 
 /** TinyMCE's editable body: armored text as one <pre>, so line breaks survive the HTML part. */
@@ -22,7 +24,8 @@ function htmlTarget(doc: Document): ComposeTarget | null {
   const container = doc.querySelector<HTMLElement>("#composebody_ifr")?.closest<HTMLElement>(".tox-tinymce");
   if (!frame || !editable || !container) return null;
   return {
-    anchor: container,
+    anchor: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
+    buttonBefore: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
     write(armored) {
       const editorDoc = editable.ownerDocument;
       const pre = editorDoc.createElement("pre");
