@@ -16,6 +16,7 @@ import { handlePageRequest } from "./page-api";
 import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
 import { WEBMAIL_PORT_NAMES, WebmailRelay } from "./webmail-relay";
+import { patternSeed } from "../shared/security-pattern";
 import type { PageRequest } from "../shared/crypto-api";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
 import { readTokenList } from "../shared/token-list";
@@ -46,6 +47,9 @@ const connection = new HostConnection({
 function isExtensionPage(sender: chrome.runtime.MessageSender | undefined): boolean {
   return sender?.id === chrome.runtime.id && (sender.url ?? "").startsWith(chrome.runtime.getURL(""));
 }
+
+// The security pattern exists before any frame or PIN prompt asks for it (no two first draws).
+void patternSeed();
 
 // Webmail: content-script ports and frame ports, paired and checked (webmail-relay.ts).
 const webmail = new WebmailRelay({

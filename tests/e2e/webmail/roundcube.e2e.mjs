@@ -15,13 +15,17 @@
 // (4) Bob opens it in Roundcube, clicks Decrypt in the reader frame, enters the
 //     card's PIN in the Tessera prompt: the frame shows the text and a valid
 //     signature from Alice; no DOM Roundcube can reach holds the marker.
+// (6) Page scripts cannot start a decryption, a signature or a key import:
+//     messages posted at every frame, synthetic clicks and key presses, a
+//     nearly transparent frame, a frame covered by a fake UI: nothing starts;
+//     the same real click works once the page stops.
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { screenshot, testCard, waitFor } from "../lib.mjs";
+import { CHROMIUM_ID, screenshot, testCard, waitFor } from "../lib.mjs";
 import {
   ALICE_SOFT_PASSPHRASE,
   WEBMAIL_URL,
@@ -37,9 +41,14 @@ import {
   makeAliceSoftToken,
   requireStack,
   waitForFrame,
+  waitForPinPage,
   writeTemp,
 } from "./lib.mjs";
 import { installSpy } from "./spy.mjs";
+
+/** The security pattern as drawn (inline background set from extension storage). */
+const patternOf = (frameOrPage) =>
+  frameOrPage.$eval('[data-testid="security-pattern"]', (e) => e.style.backgroundImage || e.style.background);
 
 const marker = `TESSERA-MARKER-${randomBytes(8).toString("hex")}`;
 const subject = `tessera e2e ${randomBytes(4).toString("hex")}`;
@@ -72,6 +81,9 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
   });
 
   let spyLog = [];
+  let editorPattern;
+  let pinPattern;
+  let bobPage;
 
   test("(1) Alice's plaintext never reaches Roundcube, its storage or IMAP; only armor does", async () => {
     const page = await aliceBrowser.context.newPage();
@@ -90,7 +102,9 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     assert.equal(await page.isVisible("textarea#composebody"), false);
     // Typed key by key into the frame: keyboard events go to the frame, not to the page.
     await editor.locator('[data-testid="editor-text"]').pressSequentially(plaintext);
+    editorPattern = await patternOf(editor);
     await editor.click('[data-testid="editor-sign-encrypt"]');
+    pinPattern = await patternOf(await waitForPinPage(aliceBrowser.context));
     assert.match(await enterPin(aliceBrowser.context, ALICE_SOFT_PASSPHRASE), /sign/i);
 
     const body = await waitFor(
@@ -201,5 +215,146 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
       assert.equal(seen.openShadowRoots, 0, "the reader's host is closed to the page");
     }
     rmSync(bobData.dir, { recursive: true, force: true });
+    bobPage = page;
+  });
+
+  test("(6) posted messages, synthetic clicks, a transparent or covered frame start nothing", async () => {
+    assert.ok(bobPage, "test (4) left Bob's page open");
+    const page = bobPage;
+    await page.reload();
+    await page.waitForLoadState("networkidle");
+    await page.click(`#messagelist tr:has-text("${subject}") td.subject`);
+    const reader = await waitFor(() => page.frames().find((f) => f.url().includes("/frames/reader/") && !f.isDetached()), { what: "a fresh reader" });
+    await reader.waitForSelector('body[data-state="ready"]');
+    const preview = page.frames().find((f) => f.url().includes("_action=preview"));
+    assert.ok(preview, "Roundcube's preview frame");
+    const pinWindows = [];
+    bobBrowser.context.on("page", (p) => p.url().includes("/pin/") && pinWindows.push(p));
+    const stillReady = async (what) => {
+      await new Promise((r) => setTimeout(r, 1500)); // time for a wrongly started decryption to show
+      assert.equal(await reader.getAttribute("body", "data-state"), "ready", `${what}: no decryption started`);
+      assert.equal(await reader.isHidden('[data-testid="reader-plaintext"]'), true, what);
+      assert.equal(pinWindows.length, 0, `${what}: no PIN prompt`);
+    };
+
+    // (a) messages posted at every frame the page can name (window.frames includes ours).
+    const posted = await preview.evaluate((armored) => {
+      const shapes = [
+        { type: "decrypt", armored }, { type: "armored", armored }, { type: "visibility", visible: true },
+        { type: "hello", session: "x".repeat(32), kind: "reader" }, "decrypt", { type: "keyring.import", text: "x" },
+      ];
+      let n = 0;
+      for (const target of [window, window.top, ...Array.from({ length: window.frames.length }, (_, i) => window.frames[i])]) {
+        for (const shape of shapes) {
+          target.postMessage(shape, "*");
+          n++;
+        }
+      }
+      return n;
+    }, received);
+    assert.ok(posted > 6, "the page posted at our frame too");
+    await stillReady("postMessage");
+
+    // (b) synthetic clicks and key presses on everything the page can reach of ours.
+    await preview.evaluate(() => {
+      const host = document.querySelector("tessera-frame");
+      host.click();
+      const r = host.getBoundingClientRect();
+      for (const type of ["pointerdown", "mousedown", "pointerup", "mouseup", "click"]) {
+        host.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true, clientX: r.left + 40, clientY: r.top + 40 }));
+      }
+      document.elementFromPoint(r.left + 40, r.top + 40)?.click();
+      for (const key of ["Enter", " "]) host.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, composed: true }));
+    });
+    await stillReady("synthetic events");
+
+    // (c) nearly transparent frame, then a real click on Decrypt.
+    await preview.evaluate(() => (document.querySelector("tessera-frame").style.opacity = "0.05"));
+    await new Promise((r) => setTimeout(r, 600));
+    await reader.click('[data-testid="reader-decrypt"]', { force: true });
+    await stillReady("transparent frame");
+    assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-code"), "gesture_hidden");
+
+    // (d) covered by an opaque fake UI that lets clicks through to the frame.
+    await preview.evaluate(() => {
+      const host = document.querySelector("tessera-frame");
+      host.style.opacity = "";
+      const r = host.getBoundingClientRect();
+      const cover = document.createElement("div");
+      cover.id = "fake-ui";
+      cover.textContent = "Click to see your mail";
+      cover.style.cssText = `position:fixed;left:${r.left}px;top:${r.top}px;width:${r.width}px;height:${r.height}px;background:#fff;z-index:99999;pointer-events:none`;
+      document.body.append(cover);
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    await reader.click('[data-testid="reader-decrypt"]', { force: true });
+    await stillReady("covered frame");
+    assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-code"), "gesture_hidden");
+
+    // Control: the page stops; the same real click decrypts (PIN cached by the host).
+    await preview.evaluate(() => document.getElementById("fake-ui").remove());
+    await new Promise((r) => setTimeout(r, 600));
+    await reader.click('[data-testid="reader-decrypt"]');
+    await reader.waitForSelector('body[data-state="decrypted"]', { timeout: 30_000 });
+    assert.equal(await reader.textContent('[data-testid="reader-plaintext"]'), plaintext);
+  });
+
+  test("(6) in the editor: a transparent frame cannot be made to sign or import a key", async () => {
+    const page = await aliceBrowser.context.newPage();
+    await page.goto(`${WEBMAIL_URL}?_task=mail&_action=compose`);
+    await page.waitForLoadState("networkidle");
+    await page.fill("#compose_to .recipient-input input", "carol@example.test, bob@example.test");
+    await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
+    const editor = await waitForFrame(page, "editor");
+    await editor.waitForSelector('[data-testid="recipient"][data-address="carol@example.test"][data-has-key="false"]', { timeout: 15_000 });
+    await editor.locator('[data-testid="editor-text"]').pressSequentially("secret draft");
+    const pinWindows = [];
+    aliceBrowser.context.on("page", (p) => p.url().includes("/pin/") && pinWindows.push(p));
+    await page.evaluate(() => (document.querySelector("tessera-frame").style.opacity = "0.05"));
+    await new Promise((r) => setTimeout(r, 600));
+    await editor.click('[data-testid="editor-sign-encrypt"]', { force: true });
+    assert.equal(await editor.getAttribute('[data-testid="editor-error"]', "data-code"), "gesture_hidden");
+    await editor.fill('[data-testid="editor-import-text"]', bobPublicKey);
+    await editor.click('[data-testid="editor-import-submit"]', { force: true });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(pinWindows.length, 0, "no PIN prompt");
+    assert.equal(await editor.textContent('[data-testid="editor-import-result"]'), "", "no import ran");
+    assert.equal(await editor.inputValue('[data-testid="editor-text"]'), "secret draft", "nothing lost");
+    assert.equal(await page.inputValue("textarea#composebody"), "", "nothing written into Roundcube");
+
+    // Visible again: the real click runs, and with Carol's key missing the editor says so (no encryption).
+    await page.evaluate(() => (document.querySelector("tessera-frame").style.opacity = ""));
+    await new Promise((r) => setTimeout(r, 600));
+    await editor.click('[data-testid="editor-encrypt"]');
+    assert.equal(await editor.getAttribute('[data-testid="editor-error"]', "data-code"), "missing_keys");
+    assert.match(await editor.textContent('[data-testid="editor-error"]'), /carol@example.test/);
+    assert.equal(await page.inputValue("textarea#composebody"), "");
+    await page.close();
+  });
+
+  test("security pattern: the same random pattern in the editor, the PIN prompt and the options page; changing it there changes it everywhere", async () => {
+    assert.ok(editorPattern && editorPattern.includes("repeating-linear-gradient"), `editor pattern: ${editorPattern}`);
+    assert.equal(pinPattern, editorPattern, "the PIN prompt shows the editor's pattern");
+    const options = await aliceBrowser.context.newPage();
+    await options.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
+    await options.waitForFunction(() => document.querySelector('[data-testid="security-pattern"]').style.backgroundImage !== "");
+    assert.equal(await patternOf(options), editorPattern);
+    await options.click('[data-testid="security-pattern-change"]');
+    const changed = await waitFor(async () => {
+      const now = await patternOf(options);
+      return now !== editorPattern ? now : null;
+    }, { what: "a new pattern" });
+    const page = await aliceBrowser.context.newPage();
+    await page.goto(`${WEBMAIL_URL}?_task=mail&_action=compose`);
+    await page.waitForLoadState("networkidle");
+    await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
+    const editor = await waitForFrame(page, "editor");
+    await editor.waitForFunction(() => document.querySelector('[data-testid="security-pattern"]').style.backgroundImage !== "");
+    assert.equal(await patternOf(editor), changed, "a new editor shows the new pattern");
+    // Bob's install has its own pattern.
+    const bobOptions = await bobBrowser.context.newPage();
+    await bobOptions.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
+    await bobOptions.waitForFunction(() => document.querySelector('[data-testid="security-pattern"]').style.backgroundImage !== "");
+    assert.notEqual(await patternOf(bobOptions), changed, "another install, another pattern");
   });
 });
