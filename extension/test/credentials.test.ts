@@ -189,6 +189,7 @@ function world(): World {
       return { ok: true, filled, submitted: m["submit"] === true };
     },
     sessions: new TabSessions(),
+    knownUrls: new Map(),
     offers: new SaveOffers(() => `offer-${++n}`),
     now: () => clock.now,
   };
@@ -425,4 +426,14 @@ test("fill-best picks the entry ranked for the tab; none ranked is no_match", as
   assert.ok(r.ok && "entry" in r && r.entry === "default:work/console.example.test");
   const bad = await handleCredentialsRequest(w.deps, { type: "credentials.fill", tabId: "1", store: "default", path: "c" });
   assert.equal(!bad.ok && bad.code, "bad_request");
+});
+
+test("an entry opened once ranks by its url: on an IP host, where path names cannot match", async () => {
+  const w = world();
+  w.frames[0]!.url = "http://127.0.0.1:8080/login";
+  w.host.files.set("default:roundcube", enc([DEC], "pw\nlogin: bob\nurl: http://127.0.0.1:8080"));
+  const before = await handleCredentialsRequest(w.deps, { type: "credentials.list", tabId: 1 });
+  assert.ok(before.ok && "entries" in before && before.entries[0]?.match === null);
+  await fillEntry(w.deps, 1, { store: "default", path: "roundcube" });
+  assert.deepEqual([...w.deps.knownUrls.entries()], [["default:roundcube", { url: "http://127.0.0.1:8080", allowSubdomains: false }]]);
 });

@@ -27,6 +27,12 @@ export interface FillDeps {
   /** chrome.tabs.sendMessage(tabId, message, { frameId }); rejects when no content script answers. */
   sendToFrame(tabId: number, frameId: number, message: unknown): Promise<unknown>;
   sessions: TabSessions;
+  /**
+   * What each entry opened so far is bound to (`store:path` → its url and
+   * allowSubdomains): not secret, kept in memory so that the popup can rank
+   * entries by their `url:` (needed for IP hosts) without decrypting them all.
+   */
+  knownUrls: Map<string, { url: string; allowSubdomains: boolean }>;
   /** Milliseconds since the epoch. */
   now(): number;
 }
@@ -158,6 +164,7 @@ export async function fillEntry(
   const label = refLabel(ref);
   const entry = await openEntry(flows, cred, ref);
   const bound = entryUrl(ref, entry.parsed);
+  if (entry.parsed.url !== null) deps.knownUrls.set(label, { url: entry.parsed.url, allowSubdomains: entry.parsed.allowSubdomains });
   if (bound === null) {
     throw new HostError("no_url", `entry ${label} has no url: line and its name is not a host name, so it fills nowhere`);
   }

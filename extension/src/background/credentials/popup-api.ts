@@ -71,7 +71,13 @@ export async function listForTab(deps: PopupApiDeps, tabId: number | null): Prom
   let entries: EntryView[] = listing.entries.map((e) => ({ store: e.store, path: e.path, match: null }));
   if (tabUrl !== null && /^https?:/.test(tabUrl)) {
     const cred = await deps.cred();
-    const ranked = cred.rank(entries.map((e) => ({ path: e.path })), tabUrl);
+    const ranked = cred.rank(
+      entries.map((e) => {
+        const known = deps.knownUrls.get(`${e.store}:${e.path}`);
+        return known === undefined ? { path: e.path } : { path: e.path, url: known.url, allowSubdomains: known.allowSubdomains };
+      }),
+      tabUrl,
+    );
     const first = ranked.map((r) => ({ ...entries[r.index]!, match: r.match }));
     const rest = entries.filter((_, i) => !ranked.some((r) => r.index === i));
     entries = [...first, ...rest];

@@ -30,6 +30,7 @@ export function registerCredentials(opts: {
     },
     sendToFrame: (tabId, frameId, message) => chrome.tabs.sendMessage(tabId, message, { frameId }),
     sessions,
+    knownUrls: new Map(),
     offers,
     now: () => Date.now(),
   };
