@@ -437,3 +437,18 @@ test("an entry opened once ranks by its url: on an IP host, where path names can
   await fillEntry(w.deps, 1, { store: "default", path: "roundcube" });
   assert.deepEqual([...w.deps.knownUrls.entries()], [["default:roundcube", { url: "http://127.0.0.1:8080", allowSubdomains: false }]]);
 });
+
+test("an entry for a token key whose certificate is not in the keyring: told to import it", async () => {
+  const w = world();
+  const flows = await w.deps.flows();
+  flows.pgp.decryptPrepare = () => {
+    throw new HostError("not_for_us", "the message is not encrypted to any of your keys");
+  };
+  flows.pgp.keyringList = () => [];
+  w.host.files.set("default:c", enc([DEC], "pw\nurl: https://console.example.test"));
+  await assert.rejects(
+    fillEntry(w.deps, 1, { store: "default", path: "c" }),
+    (e: HostError) => e.code === "no_own_key" && e.message.includes("default:c"),
+  );
+  assert.equal(fills(w).length, 0);
+});

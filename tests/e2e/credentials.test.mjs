@@ -68,8 +68,8 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
 
   before(async () => {
     requireBuilt({ host: true });
-    testCard();
-    const colons = gpg(["--with-colons", "--fingerprint", "--list-keys"]);
+    // The certificate whose encryption subkey is on the card (the home may hold others).
+    const colons = gpg(["--with-colons", "--fingerprint", "--list-keys", testCard().decryption.fingerprint]);
     alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(colons)[1];
 
     // The store, as a `pass` user has it: made by pass, encrypted by GnuPG to Alice's key.

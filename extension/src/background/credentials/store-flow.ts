@@ -6,7 +6,7 @@
 import { fromBase64, toBase64 } from "../../shared/base64";
 import { decryptBytes } from "../decrypt-flow";
 import { HostError } from "../errors";
-import type { FlowDeps } from "../flow-deps";
+import { slotFingerprints, type FlowDeps } from "../flow-deps";
 import type { CredCore, ParsedEntry } from "./core";
 import { resolveRecipients } from "./recipients";
 
@@ -78,6 +78,13 @@ export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef):
     data = (await decryptBytes(flows, fromBase64(r["ciphertext"]))).data;
   } catch (err) {
     if (err instanceof HostError && ["pin_cancelled", "pin_blocked", "no_token"].includes(err.code)) throw err;
+    // The core finds the token's key through its certificate in the keyring.
+    if (err instanceof HostError && err.code === "not_for_us" && !(await hasOwnKey(flows))) {
+      throw new HostError(
+        "no_own_key",
+        `entry ${refLabel(ref)} cannot be decrypted: import your own public key (the one on your token) on the options page first`,
+      );
+    }
     const code = err instanceof HostError ? err.code : "internal";
     throw new HostError(code, `entry ${refLabel(ref)} cannot be decrypted: ${(err as Error).message}`);
   }
@@ -97,6 +104,11 @@ export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef):
     recipients: strs(r["recipients"]),
     recipientsFile: strOrNull(r["recipients_file"]),
   };
+}
+
+async function hasOwnKey(flows: FlowDeps): Promise<boolean> {
+  const [stored, tokens] = await Promise.all([flows.keyring.read(), flows.listTokens()]);
+  return flows.pgp.keyringList(stored, slotFingerprints(tokens, "decryption")).some((k) => k.own);
 }
 
 /** The `.gpg-id` lines a (new) entry at `ref` gets. */
