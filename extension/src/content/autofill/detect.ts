@@ -69,10 +69,27 @@ function autocompleteTokens(input: HTMLInputElement): string[] {
   return (input.getAttribute("autocomplete") ?? "").toLowerCase().split(/\s+/);
 }
 
+// Label text per input for the current detection. Built once from the
+// <label> elements: `input.labels` scans the whole tree per input the first
+// time, which on a 10,000-element page cost half a second.
+let labelTexts = new Map<HTMLInputElement, string>();
+
+function collectLabels(roots: Array<Document | ShadowRoot>): void {
+  labelTexts = new Map();
+  for (const root of roots) {
+    for (const label of root.querySelectorAll("label")) {
+      const control = label.control;
+      if (control instanceof HTMLInputElement) {
+        labelTexts.set(control, `${labelTexts.get(control) ?? ""} ${label.textContent ?? ""}`);
+      }
+    }
+  }
+}
+
 /** Name, id, labels, placeholder and aria-label, lowercased, in one string. */
 function describe(input: HTMLInputElement): string {
   const parts = [input.name, input.id, input.placeholder, input.getAttribute("aria-label") ?? ""];
-  for (const label of input.labels ?? []) parts.push(label.textContent ?? "");
+  parts.push(labelTexts.get(input) ?? "");
   return parts.join(" ").toLowerCase();
 }
 
@@ -127,18 +144,17 @@ function preferAutocomplete(candidates: HTMLInputElement[], token: string): HTML
   return candidates.find((i) => autocompleteTokens(i).includes(token)) ?? candidates[0] ?? null;
 }
 
-/** The last username-like textual input before `password` in document order, in its form or tree. */
+/** The closest textual input before `password` in document order, in its form or tree. */
 function usernameBefore(password: HTMLInputElement, inputs: HTMLInputElement[]): HTMLInputElement | null {
-  let found: HTMLInputElement | null = null;
-  for (const input of inputs) {
-    if (input === password) break;
-    if (input.getRootNode() !== password.getRootNode()) continue;
-    if (password.form !== null && input.form !== password.form) continue;
-    if (!TEXTUAL.has(input.type) || input.type === "number" || !isFillable(input)) continue;
-    if (isOtp(input) || NOT_LOGIN.test(describe(input))) continue;
-    found = input;
+  const root = password.getRootNode();
+  for (let i = inputs.indexOf(password) - 1; i >= 0; i--) {
+    const input = inputs[i]!;
+    if (input.getRootNode() !== root || (password.form !== null && input.form !== password.form)) continue;
+    if (!TEXTUAL.has(input.type) || input.type === "number") continue;
+    if (isOtp(input) || NOT_LOGIN.test(describe(input)) || !isFillable(input)) continue;
+    return input;
   }
-  return found;
+  return null;
 }
 
 function isVisibleControl(el: HTMLElement): boolean {
@@ -173,24 +189,33 @@ export function detectLoginFields(): LoginFields {
   const shadowRoots: ShadowRoot[] = [];
   openShadowRoots(document, shadowRoots);
   const inputs = allInputs(shadowRoots);
-  const fillable = inputs.filter(isFillable);
-
-  const password = preferAutocomplete(fillable.filter(isPassword), "current-password");
+  collectLabels([document, ...shadowRoots]);
+  // Attribute checks first, layout (isFillable) only for the few candidates
+  // left: a big page has many inputs and style/layout reads are the cost.
+  const password = preferAutocomplete(inputs.filter((i) => isPassword(i) && isFillable(i)), "current-password");
   const otpBoxes = splitOtpBoxes(inputs);
-  const otp = otpBoxes === null ? (fillable.find((i) => i.maxLength !== 1 && isOtp(i)) ?? null) : null;
+  const otp = otpBoxes === null ? (inputs.find((i) => i.maxLength !== 1 && isOtp(i) && isFillable(i)) ?? null) : null;
   let username: HTMLInputElement | null = null;
   if (password !== null) {
-    const inScope = fillable.filter(
-      (i) => i.getRootNode() === password.getRootNode() && (password.form === null || i.form === password.form),
+    const inScope = inputs.filter(
+      (i) =>
+        i.getRootNode() === password.getRootNode() &&
+        (password.form === null || i.form === password.form) &&
+        isUsername(i) &&
+        isFillable(i),
     );
-    username = preferAutocomplete(inScope.filter(isUsername), "username") ?? usernameBefore(password, inputs);
+    username = preferAutocomplete(inScope, "username") ?? usernameBefore(password, inputs);
   } else {
-    username = preferAutocomplete(fillable.filter(isUsername), "username");
+    username = preferAutocomplete(
+      inputs.filter((i) => isUsername(i) && isFillable(i)),
+      "username",
+    );
   }
 
   const anchor = password ?? username ?? otp ?? otpBoxes?.[otpBoxes.length - 1] ?? null;
   const form = anchor?.form ?? null;
   const submit = anchor === null ? null : submitControl(anchor, form);
+  labelTexts = new Map(); // no references to the page's nodes between detections
   return { username, password, otp, otpBoxes, form, submit, shadowRoots };
 }
 
