@@ -171,3 +171,20 @@ export function writeTemp(prefix, name, content) {
   writeFileSync(path, content);
   return { dir, path };
 }
+
+/** The decoded text parts of a raw message (Python's email package undoes quoted-printable and base64). */
+export function textParts(raw) {
+  const script = `
+import email, json, sys
+from email import policy
+msg = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)
+out = []
+for part in msg.walk():
+    if part.get_content_maintype() == "text":
+        out.append({"type": part.get_content_type(), "text": part.get_content()})
+print(json.dumps(out))
+`;
+  // imap_raw.py puts "==== UID n ====" before each message: parse the first message only.
+  const first = raw.replace(/^==== UID \d+ ====\r?\n/, "").split(/\r?\n==== UID \d+ ====\r?\n/)[0];
+  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script], { input: first, encoding: "utf8" }));
+}

@@ -15,6 +15,10 @@
 // (4) Bob opens it in Roundcube, clicks Decrypt in the reader frame, enters the
 //     card's PIN in the Tessera prompt: the frame shows the text and a valid
 //     signature from Alice; no DOM Roundcube can reach holds the marker.
+// (5) The same in HTML compose mode (TinyMCE): Alice switches Roundcube to
+//     HTML, encrypts in the editor; TinyMCE's body gets the armor (as <pre>);
+//     IMAP holds no marker; gpg decrypts the text/plain and text/html parts'
+//     armor; Bob's reader decrypts it with a valid signature.
 // (6) Page scripts cannot start a decryption, a signature or a key import:
 //     messages posted at every frame, synthetic clicks and key presses, a
 //     nearly transparent frame, a frame covered by a fake UI: nothing starts;
@@ -40,6 +44,7 @@ import {
   login,
   makeAliceSoftToken,
   requireStack,
+  textParts,
   waitForFrame,
   waitForPinPage,
   writeTemp,
@@ -49,6 +54,13 @@ import { installSpy } from "./spy.mjs";
 /** The security pattern as drawn (inline background set from extension storage). */
 const patternOf = (frameOrPage) =>
   frameOrPage.$eval('[data-testid="security-pattern"]', (e) => e.style.backgroundImage || e.style.background);
+
+/** Fonts loaded in every frame of Roundcube: a late font swap moves our frame under a click in flight. */
+const settled = async (page) => {
+  for (const frame of page.frames()) {
+    if (frame.url().startsWith(WEBMAIL_URL)) await frame.evaluate(() => document.fonts.ready.then(() => true)).catch(() => {});
+  }
+};
 
 const marker = `TESSERA-MARKER-${randomBytes(8).toString("hex")}`;
 const subject = `tessera e2e ${randomBytes(4).toString("hex")}`;
@@ -96,7 +108,7 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
 
     await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
     const editor = await waitForFrame(page, "editor");
-    await editor.waitForSelector('body[data-state="ready"]');
+    await editor.waitForSelector('body[data-state="ready"][data-visible="true"]');
     await editor.waitForSelector('[data-testid="recipient"][data-address="bob@example.test"][data-has-key="true"]', { timeout: 15_000 });
     // Roundcube's textarea is hidden while the editor is open.
     assert.equal(await page.isVisible("textarea#composebody"), false);
@@ -194,7 +206,8 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     await login(page, "bob");
     await page.click(`#messagelist tr:has-text("${subject}") td.subject`);
     const reader = await waitForFrame(page, "reader");
-    await reader.waitForSelector('body[data-state="ready"]');
+    await reader.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await settled(page);
     await reader.click('[data-testid="reader-decrypt"]');
     assert.match(await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN), /decrypt/i);
     await reader.waitForSelector('body[data-state="decrypted"]', { timeout: 30_000 });
@@ -225,7 +238,8 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     await page.waitForLoadState("networkidle");
     await page.click(`#messagelist tr:has-text("${subject}") td.subject`);
     const reader = await waitFor(() => page.frames().find((f) => f.url().includes("/frames/reader/") && !f.isDetached()), { what: "a fresh reader" });
-    await reader.waitForSelector('body[data-state="ready"]');
+    await reader.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await settled(page);
     const preview = page.frames().find((f) => f.url().includes("_action=preview"));
     assert.ok(preview, "Roundcube's preview frame");
     const pinWindows = [];
@@ -270,7 +284,7 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
 
     // (c) nearly transparent frame, then a real click on Decrypt.
     await preview.evaluate(() => (document.querySelector("tessera-frame").style.opacity = "0.05"));
-    await new Promise((r) => setTimeout(r, 600));
+    await reader.waitForSelector('body[data-visible="false"]');
     await reader.click('[data-testid="reader-decrypt"]', { force: true });
     await stillReady("transparent frame");
     assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-code"), "gesture_hidden");
@@ -286,14 +300,14 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
       cover.style.cssText = `position:fixed;left:${r.left}px;top:${r.top}px;width:${r.width}px;height:${r.height}px;background:#fff;z-index:99999;pointer-events:none`;
       document.body.append(cover);
     });
-    await new Promise((r) => setTimeout(r, 600));
+    await reader.waitForSelector('body[data-visible="false"]');
     await reader.click('[data-testid="reader-decrypt"]', { force: true });
     await stillReady("covered frame");
     assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-code"), "gesture_hidden");
 
     // Control: the page stops; the same real click decrypts (PIN cached by the host).
     await preview.evaluate(() => document.getElementById("fake-ui").remove());
-    await new Promise((r) => setTimeout(r, 600));
+    await reader.waitForSelector('body[data-visible="true"]');
     await reader.click('[data-testid="reader-decrypt"]');
     await reader.waitForSelector('body[data-state="decrypted"]', { timeout: 30_000 });
     assert.equal(await reader.textContent('[data-testid="reader-plaintext"]'), plaintext);
@@ -311,7 +325,7 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     const pinWindows = [];
     aliceBrowser.context.on("page", (p) => p.url().includes("/pin/") && pinWindows.push(p));
     await page.evaluate(() => (document.querySelector("tessera-frame").style.opacity = "0.05"));
-    await new Promise((r) => setTimeout(r, 600));
+    await editor.waitForSelector('body[data-visible="false"]');
     await editor.click('[data-testid="editor-sign-encrypt"]', { force: true });
     assert.equal(await editor.getAttribute('[data-testid="editor-error"]', "data-code"), "gesture_hidden");
     await editor.fill('[data-testid="editor-import-text"]', bobPublicKey);
@@ -324,7 +338,7 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
 
     // Visible again: the real click runs, and with Carol's key missing the editor says so (no encryption).
     await page.evaluate(() => (document.querySelector("tessera-frame").style.opacity = ""));
-    await new Promise((r) => setTimeout(r, 600));
+    await editor.waitForSelector('body[data-visible="true"]');
     await editor.click('[data-testid="editor-encrypt"]');
     assert.equal(await editor.getAttribute('[data-testid="editor-error"]', "data-code"), "missing_keys");
     assert.match(await editor.textContent('[data-testid="editor-error"]'), /carol@example.test/);
@@ -356,5 +370,83 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     await bobOptions.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
     await bobOptions.waitForFunction(() => document.querySelector('[data-testid="security-pattern"]').style.backgroundImage !== "");
     assert.notEqual(await patternOf(bobOptions), changed, "another install, another pattern");
+    await bobOptions.close();
+    await options.close();
+    await page.close();
+  });
+
+  test("(5) HTML compose (TinyMCE): armor into TinyMCE's body, only armor on the server, Bob decrypts", async () => {
+    const htmlSubject = `${subject} html`;
+    const htmlMarker = `${marker}-HTML`;
+    const htmlText = `Hello Bob, in HTML mode.\n\n${htmlMarker}\n`;
+    const page = await aliceBrowser.context.newPage();
+    await page.goto(`${WEBMAIL_URL}?_task=mail&_action=compose`);
+    await page.waitForLoadState("networkidle");
+    // The user's choice of HTML mode, made the way Roundcube's own mode menu does it.
+    await page.evaluate(() => window.rcmail.command("toggle-editor", { id: "composebody", html: true }));
+    await page.waitForSelector("iframe#composebody_ifr");
+    await page.fill("#compose_to .recipient-input input", "bob@example.test");
+    await page.fill("#compose-subject", htmlSubject);
+    await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
+    const editor = await waitForFrame(page, "editor");
+    await editor.waitForSelector('[data-testid="recipient"][data-address="bob@example.test"][data-has-key="true"]', { timeout: 15_000 });
+    assert.equal(await page.isVisible("iframe#composebody_ifr"), false, "TinyMCE is hidden while the editor is open");
+    await editor.waitForSelector('body[data-visible="true"]');
+    await editor.locator('[data-testid="editor-text"]').pressSequentially(htmlText);
+    await editor.click('[data-testid="editor-sign-encrypt"]');
+    // Signing asks the soft token's passphrase again unless the host still caches it.
+    const tinymceText = () => page.frameLocator("iframe#composebody_ifr").locator("body").innerText();
+    await waitFor(async () => {
+      const pin = aliceBrowser.context.pages().find((p) => p.url().includes("/pin/pin.html"));
+      if (pin) await enterPin(aliceBrowser.context, ALICE_SOFT_PASSPHRASE);
+      return (await tinymceText()).includes("-----BEGIN PGP MESSAGE-----");
+    }, { what: "armor in TinyMCE's body", timeoutMs: 30_000 });
+    assert.ok(!(await tinymceText()).includes(htmlMarker));
+    await page.click("button.btn.btn-primary.send");
+    await page.waitForURL((u) => !u.toString().includes("_action=compose"), { timeout: 30_000 });
+
+    const inbox = imapRaw("bob", "INBOX", htmlSubject, { wait: 20 });
+    assert.ok(!inbox.includes(htmlMarker), "Bob's INBOX holds no plaintext");
+    assert.ok(!imapRaw("alice", "Sent", htmlSubject, { wait: 10 }).includes(htmlMarker), "Alice's Sent holds no plaintext");
+    assert.deepEqual(filesContaining(process.env.TESSERA_WEBMAIL_STATE, htmlMarker), []);
+    const parts = textParts(inbox);
+    assert.ok(parts.some((p) => p.type === "text/html"), `an HTML message (parts: ${parts.map((p) => p.type)})`);
+    gpg(cardHome, ["--import"], alice.publicKey);
+    for (const part of parts) {
+      const armored = armoredIn(part.type === "text/html" ? part.text.replace(/<[^>]+>/g, "\n") : part.text);
+      assert.ok(armored, `armor in the ${part.type} part`);
+      const out = execFileSync(
+        "gpg",
+        ["--homedir", cardHome, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", process.env.TESSERA_TEST_USER_PIN, "--decrypt"],
+        { input: armored, stdio: ["pipe", "pipe", "pipe"] },
+      );
+      assert.equal(out.toString("utf8"), htmlText, `gpg decrypts the ${part.type} part's armor`);
+    }
+    execFileSync("gpgconf", ["--homedir", cardHome, "--kill", "all"]);
+    await page.close();
+
+    const bob = bobPage;
+    await bob.bringToFront(); // a background tab gets no input routed to its frames
+    await bob.goto(`${WEBMAIL_URL}?_task=mail&_mbox=INBOX`);
+    await bob.waitForLoadState("networkidle");
+    await bob.click(`#messagelist tr:has-text("${htmlSubject}") td.subject`);
+    const reader = await waitFor(() => bob.frames().find((f) => f.url().includes("/frames/reader/") && !f.isDetached()), { what: "the reader" });
+    await reader.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await settled(bob);
+    await reader.click('[data-testid="reader-decrypt"]');
+    await waitFor(async () => {
+      const pin = bobBrowser.context.pages().find((p) => p.url().includes("/pin/pin.html"));
+      if (pin) await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN);
+      return (await reader.getAttribute("body", "data-state")) === "decrypted";
+    }, { what: "the reader to decrypt", timeoutMs: 30_000 }).catch(async (err) => {
+      let error = await reader.textContent('[data-testid="reader-error"]').catch(() => "?");
+      for (const f of bob.frames().filter((x) => x.url().includes("/frames/reader/"))) {
+        error += ` | frame detached=${f.isDetached()} state=${await f.getAttribute("body", "data-state").catch(() => "?")} err=${await f.textContent('[data-testid="reader-error"]').catch(() => "?")} code=${await f.getAttribute('[data-testid="reader-error"]', "data-code").catch(() => "?")} hidden=${await f.getAttribute('[data-testid="reader-error"]', "hidden").catch(() => "?")} btn=${await f.getAttribute('[data-testid="reader-decrypt"]', "disabled").catch(() => "?")}`;
+      }
+      await screenshot(bob, "webmail-html-reader");
+      throw new Error(`${err.message}; reader says: ${error}`);
+    });
+    assert.equal(await reader.textContent('[data-testid="reader-plaintext"]'), htmlText);
+    assert.equal(await reader.getAttribute('[data-testid="reader-signature"]', "data-status"), "valid");
   });
 });

@@ -17,6 +17,7 @@ export class GestureGuard {
         // Browsers without v2 leave isVisible undefined: then only the content script's check counts.
         this.ioVisible = v2 === undefined ? null : v2;
       }
+      this.publish();
     }, options);
     observer.observe(target);
   }
@@ -24,6 +25,12 @@ export class GestureGuard {
   /** The content script's report (through the background) of opacity and covering. */
   setPageVisible(visible: boolean): void {
     this.pageVisible = visible;
+    this.publish();
+  }
+
+  /** body[data-visible]: what the checks conclude now (tests wait for it before a real click). */
+  private publish(): void {
+    document.body.dataset["visible"] = String(this.pageVisible && this.ioVisible !== false);
   }
 
   /** Why an event must not start anything, or null when it may. */
