@@ -9,6 +9,7 @@ import { errorText, localizePage, t } from "../shared/i18n";
 import { STATUS_PORT_NAME } from "../shared/status";
 import { byTestId, el } from "../shared/dom";
 import { setupPatternSection } from "./pattern-section";
+import { setupWebmailSites } from "./webmail-sites";
 
 function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;
@@ -267,6 +268,7 @@ function main(): void {
   open();
   void refreshKeys();
   setupPatternSection();
+  setupWebmailSites();
 }
 
 main();

@@ -8,9 +8,11 @@ import { t } from "../../shared/i18n";
 import { ARMORED_MESSAGE } from "../../shared/webmail-messages";
 import { openFrame, type FrameHost } from "./frame-host";
 import type { WebmailProvider } from "./provider";
+import { SITES_KEY, genericProvider } from "./providers/generic";
 import { roundcube } from "./providers/roundcube";
 
-const PROVIDERS: readonly WebmailProvider[] = [roundcube];
+// Site-specific modules first; the generic one only on sites the user enabled.
+let providers: readonly WebmailProvider[] = [roundcube];
 const BLOCK = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/g;
 const RECIPIENTS_POLL_MS = 500;
 
@@ -19,7 +21,7 @@ let editor: FrameHost | null = null;
 let composeButton: HTMLElement | null = null;
 
 function provider(): WebmailProvider | null {
-  return PROVIDERS.find((p) => p.detect(document)) ?? null;
+  return providers.find((p) => p.detect(document)) ?? null;
 }
 
 function makeButton(label: string, onClick: () => void): HTMLElement {
@@ -113,4 +115,15 @@ new MutationObserver(() => {
     scan();
   }, 100);
 }).observe(document.documentElement, { childList: true, subtree: true });
+
+async function loadSites(): Promise<void> {
+  const got = (await chrome.storage.local.get(SITES_KEY)) as Record<string, unknown>;
+  const list = Array.isArray(got[SITES_KEY]) ? (got[SITES_KEY] as unknown[]).filter((o): o is string => typeof o === "string") : [];
+  providers = [roundcube, genericProvider(new Set(list))];
+  scan();
+}
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && SITES_KEY in changes) void loadSites();
+});
 scan();
+void loadSites();

@@ -20,6 +20,9 @@ const errorBox = byTestId("editor-error");
 const buttons = [byTestId<HTMLButtonElement>("editor-encrypt"), byTestId<HTMLButtonElement>("editor-sign-encrypt")];
 const guard = new GestureGuard(byTestId("editor-buttons"));
 
+let pageAddresses: string[] = [];
+/** Typed into the editor itself: sites without To/Cc fields (the generic provider), or extra recipients. */
+let ownAddresses: string[] = [];
 let addresses: string[] = [];
 let sender: string | null = null;
 let keys: KeyInfo[] = [];
@@ -61,7 +64,8 @@ async function loadKeys(): Promise<void> {
 
 const session = connectSession("editor", (message: ToFrame) => {
   if (message.type === "recipients") {
-    addresses = message.addresses;
+    pageAddresses = message.addresses;
+    addresses = [...new Set([...pageAddresses, ...ownAddresses])];
     sender = message.sender;
     renderRecipients();
   } else if (message.type === "visibility") {
@@ -139,6 +143,17 @@ async function importKey(): Promise<void> {
   if (failed.length === 0) input.value = "";
   await loadKeys();
 }
+
+byTestId<HTMLFormElement>("editor-add-recipient").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = byTestId<HTMLInputElement>("editor-add-recipient-input");
+  const added = parseAddresses(input.value);
+  if (added.length === 0) return;
+  ownAddresses = [...new Set([...ownAddresses, ...added])];
+  addresses = [...new Set([...pageAddresses, ...ownAddresses])];
+  input.value = "";
+  renderRecipients();
+});
 
 void loadKeys();
 text.focus();
