@@ -25,6 +25,7 @@ const LOGINS = {
   "iframe.example.test": { page: "/iframe", frame: "/frame/login", password: "iframe-pw-3" },
   "react.example.test": { page: "/react", password: "react pw ✓ 4" },
   "formless.example.test": { page: "/formless", password: "formless-pw-5" },
+  "spa.example.test": { page: "/spa-steps", password: "spa-pw-6" },
 };
 
 function gnupgHome() {
@@ -155,6 +156,10 @@ describe("autofill: one click in the popup fills and submits each fixture login"
 
   test("form-less login", T, async () => {
     await oneClick("formless.example.test", "formless", { username: USER, password: LOGINS["formless.example.test"].password });
+  });
+
+  test("two steps in one page: the username is sent with Next, the password step that appears is filled and signed in", T, async () => {
+    await oneClick("spa.example.test", "spa-steps", { username: USER, password: LOGINS["spa.example.test"].password });
   });
 
   test("split OTP boxes get the TOTP oathtool computes, one digit each", T, async () => {
