@@ -22,6 +22,8 @@ pub mod bindings_credentials;
 pub mod bindings_mime;
 #[cfg(target_arch = "wasm32")]
 pub mod bindings_openpgp;
+#[cfg(target_arch = "wasm32")]
+pub mod webcrypto;
 
 /// The core's version, shown in the popup as proof that the wasm build is wired in.
 pub fn version() -> &'static str {
