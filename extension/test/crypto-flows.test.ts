@@ -90,7 +90,7 @@ function fakeCore(overrides: Partial<PgpCore> = {}): PgpCore & { calls: string[]
         ? []
         : stored.split(",").map((f) => ({ ...alice, fingerprint: f, own: f === PRIMARY && own.includes(DEC) }));
     },
-    encryptMessage(_stored, recipients, sender, data, isPackets) {
+    async encryptMessage(_stored, recipients, sender, data, isPackets) {
       calls.push(`encrypt:${recipients.join("+")}:${sender}:${isPackets}:${new TextDecoder().decode(data)}`);
       return { armored: "-----BEGIN PGP MESSAGE-----", recipient_keys: [DEC] };
     },
@@ -288,6 +288,20 @@ test("error mapping: core errors keep their code, others are internal", () => {
   const host = new HostError("pin_incorrect", "wrong", 2);
   assert.equal(coreError(host), host);
   assert.equal(host.retriesLeft, 2);
+});
+
+test("error mapping: a rejected core promise (encryptMessage) keeps its code too", async () => {
+  const raw = {
+    encryptMessage: async () => {
+      throw Object.assign(new Error("expired on 2025-03-01"), { code: "key_expired" });
+    },
+  };
+  const core = wrapPgpCore(raw as unknown as RawPgpCore);
+  await assert.rejects(core.encryptMessage("", ["AB"], undefined, new Uint8Array(1), false), (err: unknown) => {
+    assert.ok(err instanceof HostError);
+    assert.equal(err.code, "key_expired");
+    return true;
+  });
 });
 
 // Every code the core (wasm-core/src/openpgp/error.rs), the host (PROTOCOL.md's

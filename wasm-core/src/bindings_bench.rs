@@ -52,9 +52,10 @@ impl BenchEngine {
         })
     }
 
-    /// Armored SEIPD message to the key, as the extension encrypts.
-    pub fn encrypt(&self, data: &[u8]) -> Result<String, JsError> {
-        let out = encrypt::encrypt(
+    /// A promise of the armored SEIPD message to the key, as the extension
+    /// encrypts (symmetric layer by WebCrypto).
+    pub fn encrypt(&self, data: &[u8]) -> Result<js_sys::Promise, JsError> {
+        let sealing = encrypt::prepare(
             &self.ring,
             std::slice::from_ref(&self.primary),
             None,
@@ -62,7 +63,12 @@ impl BenchEngine {
             now(),
         )
         .map_err(err)?;
-        Ok(out.armored)
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            crate::webcrypto::seal(sealing)
+                .await
+                .map(|out| JsValue::from_str(&out.armored))
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+        }))
     }
 
     /// Both decryption phases, the session key recovered with the secret key.

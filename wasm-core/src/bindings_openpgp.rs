@@ -75,29 +75,35 @@ pub fn keyring_list(stored: &str, own: js_sys::Array) -> Result<JsValue, JsValue
 
 /// Encrypts to `recipients` (any key fingerprint of each certificate) plus
 /// `sender`. `isPackets`: `data` is an OpenPGP message already (from `signFinish`).
-/// `{ armored, container: "seipd_v1"|"seipd_v2", recipient_keys }`.
+/// A promise of `{ armored, container: "seipd_v1"|"seipd_v2", recipient_keys }`:
+/// SEIPDv1's AES runs in the browser's WebCrypto (`webcrypto.rs` says why).
 #[wasm_bindgen(js_name = encryptMessage)]
-pub fn encrypt_message(
-    stored: &str,
+pub async fn encrypt_message(
+    stored: String,
     recipients: js_sys::Array,
     sender: Option<String>,
-    data: &[u8],
+    data: Vec<u8>,
     is_packets: bool,
 ) -> Result<JsValue, JsValue> {
-    let ring = ring(stored)?;
-    let payload = if is_packets {
-        Payload::Packets(data)
-    } else {
-        Payload::Data(data)
+    let data = zeroize::Zeroizing::new(data);
+    let sealing = {
+        let ring = ring(&stored)?;
+        let payload = if is_packets {
+            Payload::Packets(&data)
+        } else {
+            Payload::Data(&data)
+        };
+        encrypt::prepare(
+            &ring,
+            &strings(&recipients),
+            sender.as_deref(),
+            payload,
+            cert::now(),
+        )
+        .map_err(js_err)?
     };
-    let out = encrypt::encrypt(
-        &ring,
-        &strings(&recipients),
-        sender.as_deref(),
-        payload,
-        cert::now(),
-    )
-    .map_err(js_err)?;
+    drop(data);
+    let out = crate::webcrypto::seal(sealing).await.map_err(js_err)?;
     let container = match out.container {
         Container::SeipdV1 => "seipd_v1",
         Container::SeipdV2 => "seipd_v2",

@@ -366,6 +366,37 @@ fn core_encrypted_messages_decrypt_with_gpg() {
     assert_eq!(&back.data[..], data);
 }
 
+/// The SEIPDv1 path the extension takes (symmetric layer outside rpgp, by the
+/// browser's WebCrypto there; by software CFB here): gpg and the core read it
+/// at each packet length encoding (one, two and five octets).
+#[test]
+fn messages_sealed_outside_rpgp_decrypt_with_gpg_and_the_core() {
+    use cfb_mode::cipher::{AsyncStreamCipher, KeyIvInit};
+    let f = fixture();
+    for size in [0usize, 150, 8000, 100_000] {
+        let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let sealing = encrypt::prepare(
+            &f.keyring,
+            std::slice::from_ref(&f.cv25519.fpr),
+            Some(&f.rsa2048.fpr),
+            Payload::Data(&data),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(sealing.container(), Container::SeipdV1);
+        let mut buf = sealing.v1_plaintext().unwrap().to_vec();
+        cfb_mode::Encryptor::<aes::Aes256>::new_from_slices(sealing.session_key(), &[0u8; 16])
+            .unwrap()
+            .encrypt(&mut buf);
+        let out = sealing.finish_v1(&buf).unwrap();
+        assert_eq!(out.recipient_keys.len(), 2);
+        let plain = gpg(&f.home, &["--decrypt"], out.armored.as_bytes());
+        assert_eq!(plain, data, "gpg, {size} bytes");
+        let back = decrypt_two_phase(out.armored.as_bytes(), &f.keyring, &f.rsa2048.token).unwrap();
+        assert_eq!(&back.data[..], &data[..], "core, {size} bytes");
+    }
+}
+
 #[test]
 fn core_sign_then_encrypt_decrypts_and_verifies_with_gpg() {
     let f = fixture();

@@ -19,6 +19,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const A3_CERT: &str = include_str!("vectors/a3-v6-certificate.asc");
 const A4_SECRET: &str = include_str!("vectors/a4-v6-secret-key.asc");
+const V4_CERT: &str = include_str!("vectors/v4-cv25519-certificate.asc");
+const V4_SECRET: &str = include_str!("vectors/v4-cv25519-secret-key.asc");
+const V4_FPR: &str = "2F605EC73AAAD03F039CE2D71D7FC97BCE48C2E3";
 const A3_FPR: &str = "CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9";
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -72,19 +75,20 @@ fn a_secret_key_throws_an_error_with_a_code() {
 }
 
 #[wasm_bindgen_test]
-fn encrypt_then_decrypt_in_two_phases_round_trips() {
+async fn encrypt_then_decrypt_in_two_phases_round_trips() {
     let stored = stored();
     let token = SoftToken::from_armor(A4_SECRET);
     let fprs: Vec<String> = token.fingerprints();
     let fprs: Vec<&str> = fprs.iter().map(String::as_str).collect();
 
     let out = encrypt_message(
-        &stored,
+        stored.clone(),
         strings(&[A3_FPR]),
         None,
-        b"hello from the browser",
+        b"hello from the browser".to_vec(),
         false,
     )
+    .await
     .unwrap();
     assert_eq!(string(&out, "container"), "seipd_v2");
     let armored = string(&out, "armored");
@@ -136,5 +140,36 @@ fn sign_then_verify_in_two_phases() {
         let v = verifications.get(0);
         assert_eq!(string(&v, "status"), "valid", "{mode}");
         assert_eq!(string(&v, "signer_fingerprint"), A3_FPR);
+    }
+}
+
+/// SEIPDv1, whose AES runs in WebCrypto (src/webcrypto.rs), at sizes around
+/// the block and packet length boundaries: the core's own decryption reads
+/// it back, and a flipped ciphertext byte is refused.
+#[wasm_bindgen_test]
+async fn seipd_v1_by_webcrypto_round_trips() {
+    let out = keyring_import("", V4_CERT.as_bytes()).unwrap();
+    let stored = string(&out, "stored");
+    let token = SoftToken::from_armor(V4_SECRET);
+    let fprs: Vec<String> = token.fingerprints();
+    let fprs: Vec<&str> = fprs.iter().map(String::as_str).collect();
+    for size in [0usize, 1, 15, 16, 17, 170, 8400, 70_000] {
+        let data: Vec<u8> = (0..size).map(|i| (i * 7 % 256) as u8).collect();
+        let out = encrypt_message(stored.clone(), strings(&[V4_FPR]), None, data.clone(), false)
+            .await
+            .unwrap();
+        assert_eq!(string(&out, "container"), "seipd_v1");
+        let armored = string(&out, "armored");
+        let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
+        let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
+        let back = decrypt_finish(&stored, armored.as_bytes(), sk.symmetric_algorithm, &sk.key).unwrap();
+        assert_eq!(bytes(&back, "data"), data, "{size} bytes");
+
+        let mut tampered = common::dearmor(&armored);
+        let at = tampered.len() - 1 - size / 2;
+        tampered[at] ^= 0x40;
+        let err = decrypt_finish(&stored, &tampered, sk.symmetric_algorithm, &sk.key)
+            .expect_err("tampered data must not decrypt");
+        assert_eq!(code(&err), "integrity_failure", "{size} bytes");
     }
 }

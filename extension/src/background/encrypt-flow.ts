@@ -28,7 +28,7 @@ export async function encrypt(
   const data = new TextEncoder().encode(text);
   try {
     if (!sign) {
-      const out = deps.pgp.encryptMessage(stored, recipients, sender, data, false);
+      const out = await deps.pgp.encryptMessage(stored, recipients, sender, data, false);
       return { armored: out.armored, recipientKeys: out.recipient_keys };
     }
     // The signing key: a token's signature slot whose key is in the keyring.
@@ -45,7 +45,7 @@ export async function encrypt(
       throw new HostError("bad_reply", "token.sign returned no signature");
     }
     const signed = deps.pgp.signFinish(req.state, (mpis as string[]).map(fromBase64));
-    const out = deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true);
+    const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true);
     signed.binary.fill(0);
     return { armored: out.armored, recipientKeys: out.recipient_keys };
   } finally {

@@ -30,7 +30,7 @@ export interface PgpCore {
     sender: string | undefined,
     data: Uint8Array,
     isPackets: boolean,
-  ): { armored: string; recipient_keys: string[] };
+  ): Promise<{ armored: string; recipient_keys: string[] }>;
   signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): SigningRequest;
   signFinish(state: Uint8Array, signature: Uint8Array[]): { binary: Uint8Array; armored: string };
   decryptPrepare(stored: string, input: Uint8Array, tokenFingerprints: string[]): DecryptionRequest;
@@ -42,7 +42,7 @@ export interface PgpCore {
   ): { data: Uint8Array; verifications: unknown };
 }
 
-/** The raw module functions (each returns `unknown`). */
+/** The raw module functions (each returns `unknown`, or a promise of it). */
 export type RawPgpCore = { [K in keyof PgpCore]: (...args: Parameters<PgpCore[K]>) => unknown };
 
 /** A thrown core error → HostError(code); anything else → HostError("internal"). */
@@ -58,7 +58,9 @@ export function wrapPgpCore(raw: RawPgpCore): PgpCore {
     const fn = raw[name] as (...args: unknown[]) => unknown;
     wrapped[name] = (...args: unknown[]) => {
       try {
-        return fn(...args);
+        const out = fn(...args);
+        // encryptMessage is async (its AES runs in WebCrypto): its rejections get codes too.
+        return out instanceof Promise ? out.catch((err: unknown) => Promise.reject(coreError(err))) : out;
       } catch (err) {
         throw coreError(err);
       }

@@ -25,7 +25,7 @@ declare module "tessera-core" {
     sender: string | undefined,
     data: Uint8Array,
     isPackets: boolean,
-  ): unknown;
+  ): Promise<unknown>;
   export function signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): unknown;
   export function signFinish(state: Uint8Array, signature: Uint8Array[]): unknown;
   export function decryptPrepare(stored: string, input: Uint8Array, tokenFingerprints: string[]): unknown;

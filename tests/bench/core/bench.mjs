@@ -51,7 +51,7 @@ async function run() {
       openpgp.encrypt({ message: await openpgp.createMessage({ binary: data }), encryptionKeys: pgpPublic, format: "armored" });
     const tsEncrypt = async () => tessera.encrypt(data);
     const jsMessage = await jsEncrypt();
-    const tsMessage = tessera.encrypt(data);
+    const tsMessage = await tessera.encrypt(data);
 
     // Cross-check before timing: each engine opens the other's message.
     const enc = new TextEncoder();

@@ -11,7 +11,9 @@
 
 use pgp::composed::{DecryptionOptions, Message, PlainSessionKey, TheRing};
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
-use pgp::packet::{Packet, PacketParser, PacketTrait, PublicKeyEncryptedSessionKey};
+use pgp::packet::{
+    Packet, PacketParser, PacketTrait, PublicKeyEncryptedSessionKey, SymEncryptedProtectedData,
+};
 use pgp::types::{KeyDetails, Seipdv1ReadMode, Timestamp};
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -20,6 +22,7 @@ use super::cert::{fpr_hex, key_id_hex, KeyRef};
 use super::error::{clean, Error, Result};
 use super::keyring::{normalize_fpr, Keyring};
 use super::packets::{dearmor, write_packet};
+use super::seipd_v1;
 use super::verify::{read_and_verify, Verification};
 
 /// Size limits for untrusted input.
@@ -96,6 +99,8 @@ pub struct Decrypted {
 struct Parsed {
     pkesks: Vec<PublicKeyEncryptedSessionKey>,
     container: &'static str,
+    /// The encrypted data packet, when it is SEIPDv1 (see [`seipd_v1`]).
+    seipd_v1: Option<SymEncryptedProtectedData>,
 }
 
 /// Walks the packets up to the encrypted data, which must be authenticated.
@@ -108,13 +113,25 @@ fn parse_envelope(binary: &[u8]) -> Result<Parsed> {
             Packet::SymKeyEncryptedSessionKey(_) | Packet::Marker(_) | Packet::Padding(_) => {}
             Packet::SymEncryptedData(_) => return Err(Error::UnauthenticatedEncryption),
             Packet::SymEncryptedProtectedData(p) => {
-                let container = if p.version() == 2 { "seipd_v2" } else { "seipd_v1" };
-                return Ok(Parsed { pkesks, container });
+                return Ok(if p.version() == 2 {
+                    Parsed {
+                        pkesks,
+                        container: "seipd_v2",
+                        seipd_v1: None,
+                    }
+                } else {
+                    Parsed {
+                        pkesks,
+                        container: "seipd_v1",
+                        seipd_v1: Some(p),
+                    }
+                });
             }
             Packet::GnupgAeadData(_) => {
                 return Ok(Parsed {
                     pkesks,
                     container: "gnupg_aead",
+                    seipd_v1: None,
                 })
             }
             Packet::LiteralData(_)
@@ -291,6 +308,23 @@ pub fn finish(
         }
     };
     drop(session_key);
+
+    if let (Some(seipd), PlainSessionKey::V3_4 { sym_alg, key }) = (&parsed.seipd_v1, &plain) {
+        if let Some(opened) = seipd_v1::open(*sym_alg, key.as_ref(), seipd.data()) {
+            let opened = opened?;
+            let inner = &opened.plaintext[opened.packets.clone()];
+            let msg = Message::from_bytes(inner).map_err(|e| Error::parse("decrypted message", e))?;
+            let verified = read_and_verify(keyring, msg, limits, now, |e| Error::Malformed {
+                what: "decrypted message",
+                detail: clean(e.to_string()),
+            })?;
+            return Ok(Decrypted {
+                data: verified.data,
+                verifications: verified.verifications,
+                container,
+            });
+        }
+    }
 
     let msg = Message::from_bytes(&binary[..]).map_err(|e| Error::parse("encrypted message", e))?;
     let ring = TheRing {

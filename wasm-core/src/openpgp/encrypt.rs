@@ -53,6 +53,23 @@ pub fn encrypt(
     payload: Payload<'_>,
     now: Timestamp,
 ) -> Result<Encrypted> {
+    prepare(keyring, recipients, sender, payload, now)?.seal()
+}
+
+/// Encrypts to these certificates; every one must have a usable encryption key.
+pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Encrypted> {
+    prepare_to(certs, payload, now)?.seal()
+}
+
+/// [`encrypt`] up to the symmetric encryption: recipients checked, session
+/// key made and encrypted to each of them, plaintext packets built.
+pub fn prepare(
+    keyring: &Keyring,
+    recipients: &[String],
+    sender: Option<&str>,
+    payload: Payload<'_>,
+    now: Timestamp,
+) -> Result<Sealing> {
     let mut certs: Vec<&SignedPublicKey> = Vec::new();
     for fpr in recipients.iter().map(String::as_str).chain(sender) {
         let cert = keyring.require(fpr)?;
@@ -60,11 +77,30 @@ pub fn encrypt(
             certs.push(cert);
         }
     }
-    encrypt_to(&certs, payload, now)
+    prepare_to(&certs, payload, now)
 }
 
-/// Encrypts to these certificates; every one must have a usable encryption key.
-pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Encrypted> {
+/// A message ready for its symmetric layer. The session key and the
+/// plaintext are wiped on drop.
+///
+/// Two ways to finish: [`Sealing::seal`] encrypts here with rpgp; for
+/// SEIPDv1, [`Sealing::v1_plaintext`] + [`Sealing::finish_v1`] let the caller
+/// run the CFB encryption elsewhere (the browser's WebCrypto, see
+/// `webcrypto.rs`: CFB encryption is serial, and a software AES in WebAssembly
+/// is several times slower than the browser's native one).
+pub struct Sealing {
+    pkesks: Vec<u8>,
+    container: Container,
+    session_key: Zeroizing<Vec<u8>>,
+    inner: Zeroizing<Vec<u8>>,
+    recipient_keys: Vec<String>,
+}
+
+/// The one symmetric algorithm Tessera encrypts with.
+const SYM: SymmetricKeyAlgorithm = SymmetricKeyAlgorithm::AES256;
+const BLOCK: usize = 16;
+
+fn prepare_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Sealing> {
     if certs.is_empty() {
         return Err(Error::NoRecipients);
     }
@@ -80,17 +116,16 @@ pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timesta
     };
 
     let mut rng = rand::rngs::OsRng;
-    let sym = SymmetricKeyAlgorithm::AES256;
-    let session_key = sym.new_session_key(rng);
+    let session_key = SYM.new_session_key(rng);
 
-    let mut out = Vec::new();
+    let mut pkesks = Vec::new();
     for key in &keys {
         let pkesk = match (container, key) {
             (Container::SeipdV1, KeyRef::Primary(k)) => {
-                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut rng, &session_key, sym, *k)
+                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut rng, &session_key, SYM, *k)
             }
             (Container::SeipdV1, KeyRef::Sub(k)) => {
-                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut rng, &session_key, sym, *k)
+                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut rng, &session_key, SYM, *k)
             }
             (Container::SeipdV2, KeyRef::Primary(k)) => {
                 PublicKeyEncryptedSessionKey::from_session_key_v6(&mut rng, &session_key, *k)
@@ -103,10 +138,9 @@ pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timesta
             what: "recipient key",
             detail: format!("cannot encrypt to {}: {e}", key.fingerprint_hex()),
         })?;
-        write_packet(&pkesk, &mut out)?;
+        write_packet(&pkesk, &mut pkesks)?;
     }
 
-    // The plaintext packets, wiped after encryption.
     let inner: Zeroizing<Vec<u8>> = match payload {
         Payload::Data(data) => {
             let literal = LiteralData::from_bytes("", data.to_vec().into()).map_err(Error::internal)?;
@@ -116,26 +150,104 @@ pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timesta
         }
         Payload::Packets(packets) => Zeroizing::new(packets.to_vec()),
     };
-    let seipd = match container {
-        Container::SeipdV1 => {
-            SymEncryptedProtectedData::encrypt_seipdv1(&mut rng, sym, session_key.as_ref(), &inner)
-        }
-        Container::SeipdV2 => SymEncryptedProtectedData::encrypt_seipdv2(
-            &mut rng,
-            sym,
-            AeadAlgorithm::Ocb,
-            ChunkSize::default(),
-            session_key.as_ref(),
-            &inner,
-        ),
-    }
-    .map_err(Error::internal)?;
-    drop(inner);
-    write_packet(&seipd, &mut out)?;
-
-    Ok(Encrypted {
-        armored: armor(&out, BlockType::Message)?,
+    Ok(Sealing {
+        pkesks,
         container,
+        session_key: Zeroizing::new(session_key.as_ref().to_vec()),
+        inner,
         recipient_keys: keys.iter().map(KeyRef::fingerprint_hex).collect(),
     })
+}
+
+impl Sealing {
+    pub fn container(&self) -> Container {
+        self.container
+    }
+
+    /// The AES-256 session key.
+    pub fn session_key(&self) -> &[u8] {
+        &self.session_key
+    }
+
+    /// Encrypts with rpgp (SEIPDv1 or SEIPDv2).
+    pub fn seal(self) -> Result<Encrypted> {
+        let mut rng = rand::rngs::OsRng;
+        let seipd = match self.container {
+            Container::SeipdV1 => {
+                SymEncryptedProtectedData::encrypt_seipdv1(&mut rng, SYM, &self.session_key, &self.inner)
+            }
+            Container::SeipdV2 => SymEncryptedProtectedData::encrypt_seipdv2(
+                &mut rng,
+                SYM,
+                AeadAlgorithm::Ocb,
+                ChunkSize::default(),
+                &self.session_key,
+                &self.inner,
+            ),
+        }
+        .map_err(Error::internal)?;
+        let mut out = self.pkesks.clone();
+        write_packet(&seipd, &mut out)?;
+        self.armored(out)
+    }
+
+    /// SEIPDv1 only: what CFB (zero IV, no resynchronisation) must encrypt:
+    /// a random block, its last two octets again (the quick check), the
+    /// packets, and the MDC packet over all of that (RFC 4880 5.13, RFC 9580 5.13.1).
+    pub fn v1_plaintext(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if self.container != Container::SeipdV1 {
+            return Err(Error::internal("v1_plaintext on a SEIPDv2 message"));
+        }
+        let mut prefix = [0u8; BLOCK];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut prefix);
+        let mut plain = Zeroizing::new(Vec::with_capacity(BLOCK + 2 + self.inner.len() + 22));
+        plain.extend_from_slice(&prefix);
+        plain.extend_from_slice(&prefix[BLOCK - 2..]);
+        plain.extend_from_slice(&self.inner);
+        plain.extend_from_slice(&[0xD3, 0x14]);
+        let digest = sha1::Digest::finalize(sha1::Digest::chain_update(sha1::Sha1::default(), &plain[..]));
+        plain.extend_from_slice(&digest);
+        Ok(plain)
+    }
+
+    /// SEIPDv1 only: wraps `ciphertext` (the CFB encryption of
+    /// [`Sealing::v1_plaintext`] under [`Sealing::session_key`]) into the
+    /// packet after the PKESKs, and armors the message.
+    pub fn finish_v1(self, ciphertext: &[u8]) -> Result<Encrypted> {
+        if self.container != Container::SeipdV1 {
+            return Err(Error::internal("finish_v1 on a SEIPDv2 message"));
+        }
+        let mut out = Vec::with_capacity(self.pkesks.len() + ciphertext.len() + 8);
+        out.extend_from_slice(&self.pkesks);
+        // New-format header, tag 18; written here because rpgp builds this
+        // packet only by encrypting itself.
+        out.push(0xC0 | 18);
+        let body_len = ciphertext.len() + 1;
+        match body_len {
+            0..=191 => out.push(body_len as u8),
+            192..=8383 => {
+                let l = body_len - 192;
+                out.extend_from_slice(&[((l >> 8) + 192) as u8, (l & 0xFF) as u8]);
+            }
+            _ => {
+                let l = u32::try_from(body_len).map_err(|_| Error::TooLarge {
+                    size: body_len,
+                    limit: u32::MAX as usize,
+                })?;
+                out.push(0xFF);
+                out.extend_from_slice(&l.to_be_bytes());
+            }
+        }
+        out.push(1);
+        out.extend_from_slice(ciphertext);
+        self.armored(out)
+    }
+
+    fn armored(self, packets: Vec<u8>) -> Result<Encrypted> {
+        Ok(Encrypted {
+            armored: armor(&packets, BlockType::Message)?,
+            container: self.container,
+            recipient_keys: self.recipient_keys,
+        })
+    }
 }

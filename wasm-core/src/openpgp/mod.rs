@@ -14,6 +14,7 @@
 //! | [`decrypt`] | two-phase decryption |
 //! | [`verify`] | signature verification |
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
+//! | [`seipd_v1`] | SEIPDv1 decryption for AES, all blocks at once |
 
 pub mod cert;
 pub mod decrypt;
@@ -21,6 +22,7 @@ pub mod encrypt;
 pub mod error;
 pub mod keyring;
 pub mod packets;
+pub mod seipd_v1;
 pub mod sign;
 pub mod verify;
 

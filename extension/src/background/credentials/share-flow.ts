@@ -19,7 +19,7 @@ export async function shareArmored(flows: FlowDeps, cred: CredCore, ref: EntryRe
   const entry = await openEntry(flows, cred, ref);
   const data = new TextEncoder().encode(entry.text);
   try {
-    return flows.pgp.encryptMessage(stored, [key.fingerprint], undefined, data, false).armored;
+    return (await flows.pgp.encryptMessage(stored, [key.fingerprint], undefined, data, false)).armored;
   } finally {
     data.fill(0);
   }

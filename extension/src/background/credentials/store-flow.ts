@@ -132,7 +132,7 @@ export async function encryptToLines(
   const fprs = resolveRecipients(flows.pgp.keyringList(stored, []), lines, recipientsFile);
   const data = new TextEncoder().encode(text);
   try {
-    return flows.pgp.encryptMessage(stored, fprs, undefined, data, false).armored;
+    return (await flows.pgp.encryptMessage(stored, fprs, undefined, data, false)).armored;
   } finally {
     data.fill(0);
   }
