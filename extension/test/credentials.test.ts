@@ -55,7 +55,7 @@ function fakePgp(): PgpCore {
     keyringImport: () => assert.fail("unused"),
     keyringRemove: () => assert.fail("unused"),
     keyringList: () => KEYS,
-    encryptMessage: (_s, recipients, sender, data) => ({
+    encryptMessage: async (_s, recipients, sender, data) => ({
       armored: enc([...recipients, ...(sender === undefined ? [] : [sender])], new TextDecoder().decode(data)),
       recipient_keys: recipients,
     }),
@@ -142,9 +142,10 @@ function fakeCred(): CredCore {
     replaceOtpUri: (text, _i, uri) => text.replace(/otpauth:\/\/\S+/, uri),
     mayFill(entry, _sub, frameUrl, topUrl): FillDecision {
       const o = (u: string) => new URL(u).origin;
-      if (o(frameUrl) === o(entry) && o(topUrl) === o(entry)) return { decision: "fill", reason: null };
-      if (o(topUrl) === o(entry)) return { decision: "needs_confirmation", reason: "cross-origin frame" };
-      return { decision: "refuse", reason: `${o(frameUrl)} is not ${o(entry)}` };
+      // As the core: the frame must be the entry's; a different top page needs confirmation.
+      if (o(frameUrl) !== o(entry)) return { decision: "refuse", reason: `${o(frameUrl)} is not ${o(entry)}` };
+      if (o(topUrl) === o(frameUrl)) return { decision: "fill", reason: null };
+      return { decision: "needs_confirmation", reason: "the login frame is inside another site's page" };
     },
     rank: (cands, tabUrl) =>
       cands.flatMap((c, index) => (tabUrl.includes(c.path.split("/").pop() ?? "\u0000") ? [{ index, match: "path_host" as const }] : [])),
@@ -240,10 +241,11 @@ test("refuses a page of another origin (http:, lookalike host) and sends nothing
   }
 });
 
-test("a cross-origin iframe needs the popup's confirmation of that very frame", async () => {
+test("the entry's login frame inside another site's page needs the popup's confirmation of that very frame", async () => {
   const w = world();
+  w.frames[0]!.url = "https://portal.other.test/";
   w.fields.set(0, { username: false, password: false, otp: false, otpDigits: null, submittable: false });
-  w.frames.push({ frameId: 5, parentFrameId: 0, url: "https://sso.other.test/frame" });
+  w.frames.push({ frameId: 5, parentFrameId: 0, url: "https://console.example.test/frame" });
   w.fields.set(5, { username: true, password: true, otp: false, otpDigits: null, submittable: true });
   w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test"));
   const first = await fillEntry(w.deps, 1, { store: "default", path: "c" });
@@ -254,7 +256,15 @@ test("a cross-origin iframe needs the popup's confirmation of that very frame", 
   const second = await fillEntry(w.deps, 1, { store: "default", path: "c" }, 5);
   assert.equal(second.ok, true);
   assert.equal(fills(w)[0]?.frameId, 5);
-  assert.equal(fills(w)[0]?.message["expectedOrigin"], "https://sso.other.test");
+  assert.equal(fills(w)[0]?.message["expectedOrigin"], "https://console.example.test");
+  // A frame of another site than the entry's, inside the entry's own page: never, confirmed or not.
+  const v = world();
+  v.fields.set(0, { username: false, password: false, otp: false, otpDigits: null, submittable: false });
+  v.frames.push({ frameId: 6, parentFrameId: 0, url: "https://login.evil.test/frame" });
+  v.fields.set(6, { username: true, password: true, otp: false, otpDigits: null, submittable: true });
+  v.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test"));
+  await assert.rejects(fillEntry(v.deps, 1, { store: "default", path: "c" }, 6), (e: HostError) => e.code === "no_fields");
+  assert.equal(fills(v).length, 0);
 });
 
 test("entry without url: is bound to its path name as https://", () => {
