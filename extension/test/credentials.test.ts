@@ -462,3 +462,16 @@ test("an entry for a token key whose certificate is not in the keyring: told to 
   );
   assert.equal(fills(w).length, 0);
 });
+
+test("expired sessions and offers are dropped from memory even for tabs nobody asks about again", () => {
+  const sessions = new TabSessions();
+  const entry = { ref: { store: "d", path: "p" }, text: "pw", parsed: { password: "pw", login: null, url: null, autosubmit: false, allowSubdomains: false, otpUris: [] }, sha256: "s", recipients: [], recipientsFile: null };
+  sessions.start(1, entry, "https://a.test", null, 0);
+  sessions.start(2, entry, "https://b.test", null, SESSION_TTL_MS + 1);
+  const inside = (sessions as unknown as { byTab: Map<number, unknown> }).byTab;
+  assert.deepEqual([...inside.keys()], [2], "tab 1's session (and its entry text) is gone");
+  const offers = new SaveOffers(() => String(Math.random()));
+  offers.add(1, "https://a.test", "u", "p", 0);
+  offers.add(2, "https://b.test", "u", "p", OFFER_TTL_MS + 1);
+  assert.deepEqual(offers.list(OFFER_TTL_MS + 1).map((o) => o.tabId), [2]);
+});

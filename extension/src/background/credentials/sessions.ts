@@ -27,20 +27,21 @@ export interface LoginSession {
 export class TabSessions {
   private readonly byTab = new Map<number, LoginSession>();
 
+  /** Drops every expired session, so a secret does not outlive its minute in a tab nobody revisits. */
+  private prune(now: number): void {
+    for (const [tabId, s] of this.byTab) if (s.expires <= now) this.byTab.delete(tabId);
+  }
+
   start(tabId: number, entry: OpenedEntry, entryUrl: string, confirmedFrameId: number | null, now: number): LoginSession {
+    this.prune(now);
     const s: LoginSession = { entry, entryUrl, confirmedFrameId, done: new Set(), complete: false, expires: now + SESSION_TTL_MS };
     this.byTab.set(tabId, s);
     return s;
   }
 
   get(tabId: number, now: number): LoginSession | null {
-    const s = this.byTab.get(tabId);
-    if (s === undefined) return null;
-    if (s.expires <= now) {
-      this.byTab.delete(tabId);
-      return null;
-    }
-    return s;
+    this.prune(now);
+    return this.byTab.get(tabId) ?? null;
   }
 
   /** Marks the session complete once every field the entry can fill has been filled. */
@@ -81,6 +82,7 @@ export class SaveOffers {
 
   /** One offer per tab: a newer submit replaces the older offer. */
   add(tabId: number, origin: string, username: string, password: string, now: number): SaveOffer {
+    this.prune(now);
     for (const [id, o] of this.offers) if (o.tabId === tabId) this.offers.delete(id);
     const offer: SaveOffer = { id: this.newId(), tabId, origin, username, password, expires: now + OFFER_TTL_MS };
     this.offers.set(offer.id, offer);
