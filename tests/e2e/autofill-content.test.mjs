@@ -167,6 +167,29 @@ describe("autofill content script", () => {
     await page.close();
   });
 
+  test("Vue v-model form: the component's submit handler sends what was filled; without the events it sends empty strings", T, async () => {
+    const bare = await context.newPage();
+    await bare.goto(`${site.url}/vue`);
+    await bare.waitForSelector("input[name=login]");
+    await bare.evaluate(() => {
+      document.querySelector("input[name=login]").value = "set-without-events";
+      document.querySelector("input[name=password]").value = "set-without-events";
+    });
+    await bare.click("button[type=submit]");
+    assert.deepEqual((await receivedAt("vue")).fields, { username: "", password: "" });
+    await bare.waitForSelector("#result");
+    await bare.close();
+    site.received.splice(0, site.received.length, ...site.received.filter((r) => r.endpoint !== "vue"));
+
+    const { page, target, found } = await openLogin(context, worker, `${site.url}/vue`);
+    assert.deepEqual(found.fields, ALL);
+    const reply = await sendToFrame(worker, target, fill({ username: USER, password: PASSWORD }, site.url));
+    assert.deepEqual(reply, { ok: true, filled: ["username", "password"], submitted: true });
+    assert.deepEqual((await receivedAt("vue")).fields, { username: USER, password: PASSWORD });
+    await page.waitForSelector("#result");
+    await page.close();
+  });
+
   test("form-less login: fields found without a form, the Sign in button (not Help) is clicked", T, async () => {
     const { page, target, found } = await openLogin(context, worker, `${site.url}/formless`);
     assert.deepEqual(found.fields, ALL);

@@ -24,6 +24,7 @@ const LOGINS = {
   "shadow.example.test": { page: "/shadow", password: "shadow-pw-2" },
   "iframe.example.test": { page: "/iframe", frame: "/frame/login", password: "iframe-pw-3" },
   "react.example.test": { page: "/react", password: "react pw ✓ 4" },
+  "vue.example.test": { page: "/vue", password: "vue pw ✓ 7" },
   "formless.example.test": { page: "/formless", password: "formless-pw-5" },
   "spa.example.test": { page: "/spa-steps", password: "spa-pw-6" },
 };
@@ -152,6 +153,10 @@ describe("autofill: one click in the popup fills and submits each fixture login"
 
   test("React-controlled form: the component's submit handler gets the values", T, async () => {
     await oneClick("react.example.test", "react", { username: USER, password: LOGINS["react.example.test"].password });
+  });
+
+  test("Vue v-model form: the component's data gets the values", T, async () => {
+    await oneClick("vue.example.test", "vue", { username: USER, password: LOGINS["vue.example.test"].password });
   });
 
   test("form-less login", T, async () => {
