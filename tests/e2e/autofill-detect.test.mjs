@@ -36,10 +36,10 @@ const CASES = [
     want: { username: "u", password: "cur", otp: null, otpBoxes: null, submit: "s" },
   },
   {
-    name: "hidden, invisible, zero-size, disabled and read-only fields are skipped",
+    name: "hidden, invisible, zero-size, off-page, disabled and read-only fields are skipped",
     html: `<form><input id=h1 style="display:none"><input id=h2 style="visibility:hidden" name=username>
       <input id=h3 style="width:0;height:0;border:0;padding:0" name=login><input id=d disabled name=user>
-      <input id=ro readonly name=email><input id=u name=username>
+      <input id=ro readonly name=email><input id=off name=login style="position:absolute;left:-9999px"><input id=u name=username>
       <input id=hp type=password style="display:none"><input id=p type=password><input type=submit id=s value="Log in"></form>`,
     want: { username: "u", password: "p", otp: null, otpBoxes: null, submit: "s" },
   },

@@ -19,7 +19,11 @@ import { canSubmit, fillFields, submitFields } from "./fill";
 import { SubmitWatcher } from "./submit-watch";
 
 // DOM changes come in bursts (a framework rendering a step); detect once after.
+// On a page that keeps changing, detection runs at most every REDETECT_DELAY_MS,
+// or ten times its own last duration when that is longer, so that it stays
+// under a tenth of the page's main thread.
 const REDETECT_DELAY_MS = 100;
+let lastDetectMs = 0;
 // A submit Tessera makes is not a login to offer saving.
 const OWN_SUBMIT_MS = 2000;
 
@@ -64,7 +68,9 @@ function hasFields(summary: FieldSummary): boolean {
 /** Re-detects; tells the background when the set of fields changed. */
 function redetect(): void {
   redetectTimer = null;
+  const started = performance.now();
   const fields = detectLoginFields();
+  lastDetectMs = performance.now() - started;
   for (const root of fields.shadowRoots) {
     watcher.watch(root);
     observer.observe(root, OBSERVED);
@@ -84,7 +90,7 @@ function redetect(): void {
 }
 
 function scheduleRedetect(): void {
-  if (redetectTimer === null) redetectTimer = setTimeout(redetect, REDETECT_DELAY_MS);
+  if (redetectTimer === null) redetectTimer = setTimeout(redetect, Math.max(REDETECT_DELAY_MS, 10 * lastDetectMs));
 }
 
 const OBSERVED: MutationObserverInit = {

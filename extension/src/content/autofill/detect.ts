@@ -61,6 +61,8 @@ export function isFillable(input: HTMLInputElement): boolean {
   if (input.getClientRects().length === 0) return false;
   const rect = input.getBoundingClientRect();
   if (rect.width < 2 || rect.height < 2) return false;
+  // Moved out of the page (left: -9999px): a honeypot, not a field for a person.
+  if (rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0) return false;
   const style = getComputedStyle(input);
   return style.visibility !== "hidden" && style.visibility !== "collapse" && Number(style.opacity) > 0.05;
 }
