@@ -4,6 +4,14 @@
 
 import type { LoginFields } from "./detect";
 
+function isButtonLike(target: EventTarget): boolean {
+  return (
+    target instanceof HTMLButtonElement ||
+    (target instanceof HTMLInputElement && ["submit", "image", "button"].includes(target.type)) ||
+    (target instanceof Element && target.getAttribute("role") === "button")
+  );
+}
+
 export interface SubmittedLogin {
   username: string;
   password: string;
@@ -46,6 +54,10 @@ export class SubmitWatcher {
 
   private onSend(event: Event | null): void {
     if (this.ours()) return;
+    // Detection reads the whole page: only for a click on something button-like
+    // or Enter in an input, not for every click and key of the page.
+    if (event?.type === "click" && !event.composedPath().some(isButtonLike)) return;
+    if (event?.type === "keydown" && !(event.composedPath()[0] instanceof HTMLInputElement)) return;
     const fields = this.current();
     const password = fields.password;
     if (password === null || password.value === "") return;
