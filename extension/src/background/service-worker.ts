@@ -16,6 +16,7 @@ import { handlePageRequest } from "./page-api";
 import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
 import { WEBMAIL_PORT_NAMES, WebmailRelay } from "./webmail-relay";
+import { handleWebmailApiRequest, isWebmailApiRequest } from "./webmail-api";
 import { patternSeed } from "../shared/security-pattern";
 import type { PageRequest } from "../shared/crypto-api";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
@@ -133,6 +134,12 @@ registerCredentials({ flows, isExtensionPage });
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   if (!isExtensionPage(sender) || typeof message !== "object" || message === null) return false;
   if (isCredentialsRequest(message)) return false; // answered by registerCredentials
+  if (isWebmailApiRequest(message)) {
+    // Only the webmail frames ask this (a page under frames/ of this extension).
+    if (!(sender.url ?? "").startsWith(chrome.runtime.getURL("frames/"))) return false;
+    void handleWebmailApiRequest(flows, message).then(sendResponse);
+    return true;
+  }
   void handlePageRequest({ flows, broker }, message as PageRequest).then(sendResponse);
   return true;
 });

@@ -172,7 +172,7 @@ function frameToContent(m: Record<string, unknown>): ToContent | null {
     case "write":
       // The only thing a frame writes into a page: an armored OpenPGP message.
       if (typeof m.armored !== "string" || m.armored.length > MAX_ARMORED_CHARS || !ARMORED_MESSAGE.test(m.armored)) return null;
-      return { type: "write", armored: m.armored };
+      return { type: "write", armored: m.armored, pgpMime: m.pgpMime === true };
     case "height":
       return typeof m.px === "number" && Number.isFinite(m.px) ? { type: "height", px: Math.max(80, Math.min(4000, Math.round(m.px))) } : null;
     case "close":

@@ -33,12 +33,24 @@ export type ToFrame =
 /** Frame → background: the first message claims the session. */
 export type FrameToBackground =
   | { type: "hello"; session: string; kind: FrameKind }
-  | { type: "write"; armored: string }
+  /** pgpMime: the armor is an encrypted RFC 3156 entity (text + attachments), to send as multipart/encrypted. */
+  | { type: "write"; armored: string; pgpMime: boolean }
   | { type: "height"; px: number }
   | { type: "close" };
 
 /** Background → content script. */
-export type ToContent = { type: "write"; armored: string } | { type: "height"; px: number } | { type: "close" };
+export type ToContent = { type: "write"; armored: string; pgpMime: boolean } | { type: "height"; px: number } | { type: "close" };
+
+/** Frames → background over runtime.sendMessage (answered only for pages under frames/). */
+export interface WebmailApiRequest {
+  type: "webmail.encryptMime";
+  text: string;
+  attachments: Array<{ name: string; type: string; base64: string }>;
+  recipients: string[];
+  sign: boolean;
+}
+
+export type WebmailApiReply = { ok: true; armored: string } | { ok: false; code: string; message: string };
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;

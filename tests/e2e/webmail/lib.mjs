@@ -131,7 +131,7 @@ export function imapRaw(user, folder, subject, { wait = 0 } = {}) {
   const args = [IMAP_RAW, user, folder, "--subject", subject];
   if (wait > 0) args.push("--wait", String(wait));
   try {
-    return execFileSync("/usr/bin/python3", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("/usr/bin/python3", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
   } catch (err) {
     if (err.status === 1) return "";
     throw err;
@@ -187,4 +187,22 @@ print(json.dumps(out))
   // imap_raw.py puts "==== UID n ====" before each message: parse the first message only.
   const first = raw.replace(/^==== UID \d+ ====\r?\n/, "").split(/\r?\n==== UID \d+ ====\r?\n/)[0];
   return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script], { input: first, encoding: "utf8" }));
+}
+
+/** The MIME structure of a raw message (first one of imap_raw.py's output) or entity: type, parts, payloads in base64. */
+export function mimeTree(raw) {
+  const script = `
+import base64, email, json, sys
+from email import policy
+msg = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)
+parts = []
+for part in msg.walk():
+    if part.is_multipart():
+        continue
+    payload = part.get_payload(decode=True) or b""
+    parts.append({"type": part.get_content_type(), "filename": part.get_filename(), "base64": base64.b64encode(payload).decode()})
+print(json.dumps({"type": msg.get_content_type(), "protocol": msg.get_param("protocol"), "parts": parts}))
+`;
+  const input = typeof raw === "string" ? raw.replace(/^==== UID \d+ ====\r?\n/, "").split(/\r?\n==== UID \d+ ====\r?\n/)[0] : raw;
+  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script], { input, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
 }

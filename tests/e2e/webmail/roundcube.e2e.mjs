@@ -19,6 +19,9 @@
 //     HTML, encrypts in the editor; TinyMCE's body gets the armor (as <pre>);
 //     IMAP holds no marker; gpg decrypts the text/plain and text/html parts'
 //     armor; Bob's reader decrypts it with a valid signature.
+// (7) A 1 MiB attachment added in the editor: the message arrives as PGP/MIME
+//     (multipart/encrypted, protocol application/pgp-encrypted); gpg decrypts
+//     it to a MIME entity whose attachment has the same bytes.
 // (6) Page scripts cannot start a decryption, a signature or a key import:
 //     messages posted at every frame, synthetic clicks and key presses, a
 //     nearly transparent frame, a frame covered by a fake UI: nothing starts;
@@ -42,6 +45,7 @@ import {
   importKeys,
   launchProfile,
   login,
+  mimeTree,
   makeAliceSoftToken,
   requireStack,
   textParts,
@@ -448,5 +452,53 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     });
     assert.equal(await reader.textContent('[data-testid="reader-plaintext"]'), htmlText);
     assert.equal(await reader.getAttribute('[data-testid="reader-signature"]', "data-status"), "valid");
+  });
+
+  test("(7) a 1 MiB attachment added in the editor arrives as PGP/MIME and decrypts to the same bytes", async () => {
+    const attSubject = `${subject} attachment`;
+    const attMarker = `${marker}-ATT`;
+    const file = randomBytes(1024 * 1024);
+    const page = await aliceBrowser.context.newPage();
+    await page.goto(`${WEBMAIL_URL}?_task=mail&_action=compose`);
+    await page.waitForLoadState("networkidle");
+    await page.fill("#compose_to .recipient-input input", "bob@example.test");
+    await page.fill("#compose-subject", attSubject);
+    await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
+    const editor = await waitForFrame(page, "editor");
+    await editor.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await editor.waitForSelector('[data-testid="recipient"][data-address="bob@example.test"][data-has-key="true"]', { timeout: 15_000 });
+    await editor.fill('[data-testid="editor-text"]', `See the file.\n${attMarker}\n`);
+    await editor.setInputFiles('[data-testid="editor-attach"]', { name: "random.bin", mimeType: "application/octet-stream", buffer: file });
+    await editor.waitForSelector(`[data-testid="editor-attachment"][data-name="random.bin"][data-size="${file.length}"]`);
+    await editor.click('[data-testid="editor-encrypt"]');
+    await waitFor(async () => (await page.inputValue("textarea#composebody")).startsWith("-----BEGIN PGP MESSAGE-----"), {
+      what: "armor in Roundcube's body", timeoutMs: 60_000,
+    });
+    assert.equal(await page.locator('input[name="_pgpmime"]').count(), 1, "Roundcube's PGP/MIME field is set");
+    await page.click("button.btn.btn-primary.send");
+    await page.waitForURL((u) => !u.toString().includes("_action=compose"), { timeout: 60_000 });
+
+    const inbox = imapRaw("bob", "INBOX", attSubject, { wait: 20 });
+    assert.ok(!inbox.includes(attMarker), "no plaintext in Bob's INBOX");
+    assert.ok(!inbox.includes(file.subarray(0, 48).toString("base64")), "no attachment bytes in clear");
+    const tree = mimeTree(inbox);
+    assert.equal(tree.type, "multipart/encrypted");
+    assert.equal(tree.protocol, "application/pgp-encrypted");
+    assert.deepEqual(tree.parts.map((p) => p.type), ["application/pgp-encrypted", "application/octet-stream"]);
+    const armored = Buffer.from(tree.parts[1].base64, "base64");
+    const entity = execFileSync(
+      "gpg",
+      ["--homedir", cardHome, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", process.env.TESSERA_TEST_USER_PIN, "--decrypt"],
+      { input: armored, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 },
+    );
+    execFileSync("gpgconf", ["--homedir", cardHome, "--kill", "all"]);
+    const inner = mimeTree(entity);
+    const text = inner.parts.find((p) => p.type === "text/plain");
+    assert.match(Buffer.from(text.base64, "base64").toString("utf8"), new RegExp(attMarker));
+    const att = inner.parts.find((p) => p.filename === "random.bin");
+    assert.ok(att, `the attachment is in the entity (${inner.parts.map((p) => p.filename ?? p.type)})`);
+    assert.ok(Buffer.from(att.base64, "base64").equals(file), "the attachment decrypts to the same 1 MiB");
+    assert.deepEqual(filesContaining(process.env.TESSERA_WEBMAIL_STATE, attMarker), []);
+    await page.close();
   });
 });

@@ -16,7 +16,7 @@ export interface FrameHostOptions {
   /** The frame takes this element's place on screen; the element is hidden meanwhile. */
   replace: HTMLElement;
   minHeight: number;
-  onWrite?: (armored: string) => void;
+  onWrite?: (armored: string, pgpMime: boolean) => void;
   onClose: () => void;
 }
 
@@ -81,7 +81,7 @@ export function openFrame(options: FrameHostOptions): FrameHost {
   port.onMessage.addListener((message: ToContent) => {
     switch (message.type) {
       case "write":
-        options.onWrite?.(message.armored);
+        options.onWrite?.(message.armored, message.pgpMime);
         remove();
         options.onClose();
         break;

@@ -67,7 +67,12 @@ function startEditor(p: WebmailProvider): void {
     kind: "editor",
     replace: target.anchor,
     minHeight: Math.max(420, target.anchor.getBoundingClientRect().height),
-    onWrite: (armored) => target.write(armored),
+    onWrite: (armored, pgpMime) => {
+      if (!pgpMime) return target.write(armored);
+      if (target.writePgpMime) return target.writePgpMime(armored);
+      // A provider that cannot send multipart/encrypted still gets the armor in its body.
+      target.write(armored);
+    },
     onClose: () => {
       clearInterval(poll);
       editor = null;

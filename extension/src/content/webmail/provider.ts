@@ -10,6 +10,8 @@ export interface ComposeTarget {
   readonly buttonBefore: HTMLElement;
   /** Writes the armored message into the provider's body, firing the events it listens to. */
   write(armored: string): void;
+  /** Sends the armor as the whole message, multipart/encrypted (RFC 3156); absent where the provider cannot. */
+  writePgpMime?(armored: string): void;
 }
 
 export interface WebmailProvider {

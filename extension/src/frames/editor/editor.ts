@@ -3,11 +3,11 @@
 // background encrypts it (page-api "encrypt") and this frame hands only the
 // armored result to the background, which relays it to the content script.
 
-import type { KeyInfo } from "../../shared/crypto-api";
+import type { KeyInfo, PageReply } from "../../shared/crypto-api";
 import { byTestId, el } from "../../shared/dom";
 import { localizePage, t } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
-import { parseAddresses, type ToFrame } from "../../shared/webmail-messages";
+import { parseAddresses, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
 import { failureText, send } from "../common/replies";
 import { connectSession, reportHeight } from "../common/session";
@@ -75,6 +75,73 @@ const session = connectSession("editor", (message: ToFrame) => {
 reportHeight(session);
 document.body.dataset["state"] = "ready";
 
+// --- attachments: read here, in the frame; encrypted with the text as one PGP/MIME entity ---
+
+const attachInput = byTestId<HTMLInputElement>("editor-attach");
+const progress = byTestId<HTMLProgressElement>("editor-progress");
+let attachments: File[] = [];
+
+function renderAttachments(): void {
+  byTestId("editor-attachments").replaceChildren(
+    ...attachments.map((file, i) => {
+      const remove = el("button", { type: "button", "data-testid": "editor-attachment-remove" }, t("editorAttachmentRemove"));
+      remove.addEventListener("click", () => {
+        attachments = attachments.filter((_, j) => j !== i);
+        renderAttachments();
+      });
+      const item = el("li", { "data-testid": "editor-attachment", "data-name": file.name, "data-size": String(file.size) }, `${file.name} (${formatSize(file.size)}) `);
+      item.append(remove);
+      return item;
+    }),
+  );
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+attachInput.addEventListener("change", () => {
+  attachments = [...attachments, ...(attachInput.files ?? [])];
+  attachInput.value = "";
+  renderAttachments();
+});
+
+function setProgress(value: number | null, label: string): void {
+  progress.hidden = false;
+  if (value === null) progress.removeAttribute("value");
+  else progress.value = value;
+  progress.dataset["stage"] = label;
+  byTestId("editor-busy").textContent = t(label);
+}
+
+/** Base64 of a file, read in slices so the progress bar moves while a 10 MiB file is read. */
+async function readBase64(file: File, done: number, total: number): Promise<string> {
+  const SLICE = 3 * 256 * 1024; // a multiple of 3: slices encode without padding in between
+  const parts: string[] = [];
+  for (let offset = 0; offset < file.size; offset += SLICE) {
+    const bytes = new Uint8Array(await file.slice(offset, offset + SLICE).arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    parts.push(btoa(binary));
+    bytes.fill(0);
+    setProgress(Math.round(((done + offset + bytes.length) / Math.max(1, total)) * 50), "editorReading");
+  }
+  return parts.join("");
+}
+
+async function encryptWithAttachments(fingerprints: string[], sign: boolean): Promise<WebmailApiReply> {
+  const total = attachments.reduce((n, f) => n + f.size, 0);
+  const files: WebmailApiRequest["attachments"] = [];
+  let done = 0;
+  for (const file of attachments) {
+    files.push({ name: file.name, type: file.type, base64: await readBase64(file, done, total) });
+    done += file.size;
+  }
+  setProgress(null, "editorBusy");
+  const request: WebmailApiRequest = { type: "webmail.encryptMime", text: text.value, attachments: files, recipients: fingerprints, sign };
+  return (await chrome.runtime.sendMessage(request)) as WebmailApiReply;
+}
+
 async function encrypt(sign: boolean): Promise<void> {
   showError(null);
   const recipients = addresses.filter((a) => a !== sender);
@@ -85,18 +152,27 @@ async function encrypt(sign: boolean): Promise<void> {
   for (const b of buttons) b.disabled = true;
   byTestId("editor-busy").hidden = false;
   document.body.dataset["state"] = "encrypting";
+  const pgpMime = attachments.length > 0;
   try {
-    const reply = await send({ type: "encrypt", text: text.value, recipients: fingerprints, sign });
-    if (!reply.ok || !("armored" in reply)) {
+    const reply = pgpMime
+      ? await encryptWithAttachments(fingerprints, sign)
+      : await send({ type: "encrypt", text: text.value, recipients: fingerprints, sign });
+    const armored = reply.ok && "armored" in reply && typeof reply.armored === "string" ? reply.armored : null;
+    if (armored === null) {
       document.body.dataset["state"] = "ready";
-      return showError(failureText(reply), "code" in reply ? reply.code : "");
+      // Both reply shapes carry { ok: false, code, message } on failure.
+      return showError(failureText(reply as PageReply), !reply.ok && "code" in reply ? reply.code : "");
     }
+    if (pgpMime) setProgress(100, "editorWriting");
     text.value = "";
+    attachments = [];
     document.body.dataset["state"] = "done";
-    session.send({ type: "write", armored: reply.armored });
+    session.send({ type: "write", armored, pgpMime });
   } finally {
     for (const b of buttons) b.disabled = false;
     byTestId("editor-busy").hidden = true;
+    byTestId("editor-busy").textContent = t("editorBusy");
+    progress.hidden = true;
   }
 }
 

@@ -9,12 +9,42 @@ function isHtmlMode(doc: Document): boolean {
   return doc.querySelector<HTMLInputElement>('input[name="_is_html"]')?.value === "1";
 }
 
+/**
+ * Roundcube's own PGP/MIME form field: send.php turns a posted `_pgpmime` into
+ * multipart/encrypted (application/pgp-encrypted "Version: 1" + encrypted.asc),
+ * dropping the body and any unencrypted attachment. null removes it (inline mode).
+ */
+function setPgpMimeField(doc: Document, armored: string | null): void {
+  const form = doc.querySelector<HTMLTextAreaElement>("textarea#composebody")?.form;
+  if (!form) return;
+  let field = form.querySelector<HTMLInputElement>('input[name="_pgpmime"]');
+  if (armored === null) return field?.remove();
+  if (field === null) {
+    field = doc.createElement("input");
+    field.type = "hidden";
+    field.name = "_pgpmime";
+    form.append(field);
+  }
+  field.value = armored;
+}
+
 function plainTarget(doc: Document): ComposeTarget | null {
   const body = doc.querySelector<HTMLTextAreaElement>("textarea#composebody");
   if (body === null) return null;
   // The whole container: Roundcube's editor toolbar floats over the textarea's top.
   const container = doc.querySelector<HTMLElement>("#composebodycontainer") ?? body;
-  return { anchor: container, buttonBefore: container, write: (armored) => setControlValue(body, armored) };
+  return {
+    anchor: container,
+    buttonBefore: container,
+    write(armored) {
+      setPgpMimeField(doc, null);
+      setControlValue(body, armored);
+    },
+    writePgpMime(armored) {
+      setPgpMimeField(doc, armored);
+      setControlValue(body, armored); // what the user sees; Roundcube sends the field instead
+    },
+  };
 }
 
 /** TinyMCE's editable body: armored text as one <pre>, so line breaks survive the HTML part. */
@@ -26,7 +56,12 @@ function htmlTarget(doc: Document): ComposeTarget | null {
   return {
     anchor: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
     buttonBefore: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
+    writePgpMime(armored) {
+      this.write(armored);
+      setPgpMimeField(doc, armored);
+    },
     write(armored) {
+      setPgpMimeField(doc, null);
       const editorDoc = editable.ownerDocument;
       const pre = editorDoc.createElement("pre");
       pre.textContent = armored;
