@@ -70,7 +70,13 @@ test("a frame may hand back only an armored OpenPGP message", () => {
   f.receive({ type: "write", armored: "-----BEGIN PGP SIGNATURE-----\n\nx\n-----END PGP SIGNATURE-----\n" });
   assert.deepEqual(c.posted, []);
   f.receive({ type: "write", armored: ARMOR });
-  assert.deepEqual(c.posted, [{ type: "write", armored: ARMOR }]);
+  f.receive({ type: "write", armored: ARMOR, pgpMime: true });
+  f.receive({ type: "write", armored: ARMOR, pgpMime: "yes" });
+  assert.deepEqual(c.posted, [
+    { type: "write", armored: ARMOR, pgpMime: false },
+    { type: "write", armored: ARMOR, pgpMime: true },
+    { type: "write", armored: ARMOR, pgpMime: false },
+  ]);
 });
 
 test("content ports from extension pages, other extensions or without a tab are refused", () => {
