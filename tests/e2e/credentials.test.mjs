@@ -75,6 +75,7 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
   let ext; // an extension page, to send credentials.* requests from
   let store;
   let dataDir;
+  let secondStore;
   let alice;
   let carolHome;
   let carolKey;
@@ -115,6 +116,11 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     writeFileSync(join(store, "team", ".gpg-id"), `${alice}\n${carol}\n`);
     // The host Chromium starts inherits these: this store, and no soft token (only the card).
     process.env.PASSWORD_STORE_DIR = store;
+    // Several stores: a second one made by pass, and one whose folder is missing (reported, not fatal).
+    secondStore = tempDir("pass-second");
+    pass(secondStore, ["init", alice]);
+    pass(secondStore, ["insert", "-m", "ops/intranet.example.test"], "ops-pw\nlogin: ops\n");
+    process.env.TESSERA_STORES = `second=${secondStore}:gone=${secondStore}-missing`;
     dataDir = tempDir("data");
     process.env.TESSERA_DATA_DIR = dataDir;
     env = await startAutofillSite({ host: true });
@@ -133,6 +139,8 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     await env?.close();
     delete process.env.PASSWORD_STORE_DIR;
     delete process.env.TESSERA_DATA_DIR;
+    delete process.env.TESSERA_STORES;
+    if (secondStore) rmSync(secondStore, { recursive: true, force: true });
     if (carolHome) execFileSync("gpgconf", ["--homedir", carolHome, "--kill", "all"]);
     for (const dir of [store, dataDir, carolHome]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -142,11 +150,19 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     const r = await request({ type: "credentials.list", tabId: target.tabId });
     assert.equal(r.ok, true, JSON.stringify(r));
     assert.deepEqual(
-      r.entries.map((e) => e.path).sort(),
-      ["hotp.example.test", "mail.example.test", "steps.example.test", "work/console.example.test"],
+      r.entries.map((e) => `${e.store}:${e.path}`).sort(),
+      [
+        "default:hotp.example.test",
+        "default:mail.example.test",
+        "default:steps.example.test",
+        "default:work/console.example.test",
+        "second:ops/intranet.example.test",
+      ],
     );
     assert.equal(r.entries[0].path, "work/console.example.test");
     assert.equal(r.entries[0].match, "path_host");
+    assert.deepEqual(r.entries.filter((e) => e.match !== null).length, 1, "only the entry named for the tab's host matches");
+    assert.deepEqual(r.problems.map((p) => [p.store, p.code]), [["gone", "store_not_found"]]);
     const card = testCard();
     assert.deepEqual(
       r.tokens.map((t) => [t.id.startsWith("card:"), t.label, t.pinNeeded]),
@@ -262,6 +278,7 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     await popup.waitForSelector('[data-testid="cred-confirm"]:not([hidden])');
     assert.match(await popup.textContent('[data-testid="cred-confirm-text"]'), /https:\/\/console\.example\.test/);
     assert.deepEqual(await values(), ["", ""], "nothing filled before the confirmation");
+    await screenshot(popup, "credentials-popup-confirm");
     await popup.click('[data-testid="cred-confirm-fill"]');
     await waitFor(async () => (await values())[1] !== "", { what: "the confirmed frame filled" });
     assert.deepEqual(await values(), ["alice@example.test", CONSOLE_PW]);
