@@ -355,6 +355,44 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     assert.equal(again.code, "store_conflict", "an existing entry is never replaced by an import");
   });
 
+  test("the popup's own controls: a save offer saved with its Save button, an entry shared with Carol from Share…", async () => {
+    const { page, target } = await openLogin(context, env.browser.worker, "https://popup.example.test/classic");
+    await page.fill("#login", "dora@example.test");
+    await page.fill("#password", "dora-pw");
+    await page.click('button[type="submit"]');
+    await waitFor(() => at("classic", "popup.example.test").length === 1, { what: "the POST" });
+    const popup = await context.newPage();
+    await waitFor(
+      async () => {
+        await popup.goto(`chrome-extension://${CHROMIUM_ID}/popup/popup.html?tab=${target.tabId}`);
+        return popup.waitForSelector('[data-testid="cred-offer"]', { timeout: 1_000 }).catch(() => null);
+      },
+      { what: "the save offer in the popup" },
+    );
+    const offerText = await popup.textContent('[data-testid="cred-offer"]');
+    assert.match(offerText, /dora@example\.test/);
+    assert.ok(!offerText.includes("dora-pw") && !(await popup.content()).includes("dora-pw"), "the password is nowhere in the popup");
+    assert.equal(await popup.inputValue('[data-testid="cred-offer-path"]'), "popup.example.test");
+    await popup.fill('[data-testid="cred-offer-path"]', "web/popup.example.test");
+    await popup.click('[data-testid="cred-save"]');
+    await popup.waitForSelector('[data-testid="cred-entry"][data-entry="default:web/popup.example.test"]');
+    assert.match(await popup.textContent('[data-testid="cred-status"]'), /default:web\/popup\.example\.test/);
+
+    const row = await popup.$('[data-testid="cred-entry"][data-entry="default:web/popup.example.test"]');
+    await (await row.$('[data-testid="cred-share-open"]')).click();
+    await popup.waitForSelector(`[data-testid="cred-share-recipient"] option[value="${carol}"]`, { state: "attached" });
+    await popup.selectOption('[data-testid="cred-share-recipient"]', carol);
+    await popup.click('[data-testid="cred-share-armored"]');
+    await popup.waitForSelector('[data-testid="cred-share-output"]:not([hidden])');
+    const armored = await popup.inputValue('[data-testid="cred-share-output"]');
+    assert.match(armored, /^-----BEGIN PGP MESSAGE-----/);
+    assert.ok(!(await popup.content()).includes("dora-pw"), "shared without showing the secret");
+    const opened = execFileSync("gpg", ["--homedir", carolHome, "--batch", "--decrypt"], { input: armored, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    assert.equal(opened.split("\n")[0], "dora-pw");
+    await screenshot(popup, "credentials-popup-share");
+    await popup.close();
+  });
+
   test("the clipboard was never touched by any fixture page", () => {
     assert.deepEqual(site.clipboard, []);
   });

@@ -173,7 +173,10 @@ async function refresh(): Promise<void> {
     tokens.length === 0
       ? t("credNoToken")
       : tokens.map((tk) => t(tk.pinNeeded ? "credTokenPin" : "credTokenNoPin", [tk.label])).join(" · ");
-  if (problems.length > 0) status(problems.map((p) => p.message).join("; "), "error");
+  // Stores that could not be read: shown apart from the outcome of the last action.
+  const problemLine = byTestId("cred-problems");
+  problemLine.textContent = problems.map((p) => p.message).join("; ");
+  problemLine.hidden = problems.length === 0;
   storeSelect("cred-share-store", byTestId<HTMLSelectElement>("cred-share-store"));
   storeSelect("cred-import-store", byTestId<HTMLSelectElement>("cred-import-store"));
   renderOffers((r["offers"] as OfferView[]) ?? []);
