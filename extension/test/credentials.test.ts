@@ -475,3 +475,37 @@ test("expired sessions and offers are dropped from memory even for tabs nobody a
   offers.add(2, "https://b.test", "u", "p", OFFER_TTL_MS + 1);
   assert.deepEqual(offers.list(OFFER_TTL_MS + 1).map((o) => o.tabId), [2]);
 });
+
+test("an unreadable entry is reported by name and left as it is; an entry without url fills nowhere", async () => {
+  const w = world();
+  w.host.files.set("default:broken.example.test", "garbage that is not a message");
+  await assert.rejects(
+    fillEntry(w.deps, 1, { store: "default", path: "broken.example.test" }),
+    (e: HostError) => e.code === "malformed" && e.message.includes("default:broken.example.test"),
+  );
+  const flows = await w.deps.flows();
+  flows.pgp.decryptFinish = () => ({ data: new Uint8Array([0xff, 0xfe, 0x00]), verifications: [] });
+  w.host.files.set("default:binary.example.test", enc([DEC], "x"));
+  await assert.rejects(
+    fillEntry(w.deps, 1, { store: "default", path: "binary.example.test" }),
+    (e: HostError) => e.code === "entry_unreadable" && e.message.includes("default:binary.example.test"),
+  );
+  assert.equal(w.host.writes.length, 0, "nothing rewritten");
+  assert.equal(w.host.files.get("default:broken.example.test"), "garbage that is not a message");
+  assert.equal(fills(w).length, 0);
+
+  const v = world();
+  v.host.files.set("default:bank", enc([DEC], "pw\nlogin: a"));
+  await assert.rejects(fillEntry(v.deps, 1, { store: "default", path: "bank" }), (e: HostError) => e.code === "no_url" && e.message.includes("default:bank"));
+  const listed = await handleCredentialsRequest(v.deps, { type: "credentials.list", tabId: 1 });
+  assert.ok(listed.ok && "entries" in listed && listed.entries.some((e) => e.path === "bank"), "still listed");
+});
+
+test("a page that asks to save a huge or empty password is not held", async () => {
+  const w = world();
+  const from = { tabId: 5, frameId: 0, url: "https://a.example.test/", origin: "https://a.example.test" };
+  assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "u", password: "x".repeat(5000) }), { ok: false });
+  assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "u", password: "" }), { ok: false });
+  assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.other" }), { ok: false });
+  assert.deepEqual(w.deps.offers.list(w.clock.now), []);
+});
