@@ -382,6 +382,10 @@ test("no save offer for a login Tessera just filled", async () => {
   const from = { tabId: 2, frameId: 0, url: "https://console.example.test/login", origin: "https://console.example.test" };
   await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "a", password: "pw" });
   assert.deepEqual(w.deps.offers.list(w.clock.now), []);
+  const kept = w.deps.sessions.get(2, w.clock.now);
+  assert.equal(kept?.complete, true);
+  assert.equal(kept?.entry.text, "", "a finished login keeps no secret in memory");
+  assert.equal(kept?.entry.parsed.password, "");
 });
 
 // --- recipients, share, import ---

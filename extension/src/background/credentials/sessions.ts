@@ -49,7 +49,11 @@ export class TabSessions {
     const s = this.byTab.get(tabId);
     if (s === undefined) return;
     const needsOtp = s.entry.parsed.otpUris.length > 0;
-    if (s.done.has("password") && (!needsOtp || s.done.has("otp"))) s.complete = true;
+    if (s.done.has("password") && (!needsOtp || s.done.has("otp"))) {
+      s.complete = true;
+      // Nothing left to fill: keep the session (it suppresses a save offer) without the secrets.
+      s.entry = { ...s.entry, text: "", parsed: { ...s.entry.parsed, password: "", login: null, otpUris: [] } };
+    }
   }
 
   clear(tabId: number): void {
