@@ -4,9 +4,10 @@
 // entity is built here by the wasm core and encrypted by the usual flow, so
 // the page only ever receives the armored result.
 
-import { MimeCleartext } from "tessera-core";
-import { fromBase64 } from "../shared/base64";
-import type { WebmailApiReply, WebmailApiRequest } from "../shared/webmail-messages";
+import { MimeCleartext, mimeParseContent } from "tessera-core";
+import { fromBase64, toBase64 } from "../shared/base64";
+import type { DecryptedAttachment, WebmailApiReply, WebmailApiRequest } from "../shared/webmail-messages";
+import { decryptBytes } from "./decrypt-flow";
 import { encrypt } from "./encrypt-flow";
 import { HostError, errorMessage } from "./errors";
 import type { FlowDeps } from "./flow-deps";
@@ -17,11 +18,39 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 const isStr = (v: unknown): v is string => typeof v === "string";
 
 export function isWebmailApiRequest(message: unknown): message is WebmailApiRequest {
-  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "webmail.encryptMime";
+  const type = typeof message === "object" && message !== null ? (message as { type?: unknown }).type : undefined;
+  return type === "webmail.encryptMime" || type === "webmail.decryptMime";
+}
+
+/** A PGP/MIME message: decrypt (PIN through the broker), then the core parses the entity. */
+async function decryptMime(flows: () => Promise<FlowDeps>, armored: string): Promise<WebmailApiReply> {
+  const out = await decryptBytes(await flows(), new TextEncoder().encode(armored));
+  try {
+    const parsed = mimeParseContent(out.data) as {
+      text?: unknown;
+      html?: unknown;
+      attachments?: Array<{ filename?: unknown; contentType?: unknown; data?: unknown }>;
+    };
+    const attachments: DecryptedAttachment[] = (parsed.attachments ?? []).map((a, i) => {
+      const data = a.data instanceof Uint8Array ? a.data : new Uint8Array();
+      const item = {
+        filename: typeof a.filename === "string" && a.filename !== "" ? a.filename : `attachment-${i + 1}`,
+        contentType: typeof a.contentType === "string" ? a.contentType : "application/octet-stream",
+        base64: toBase64(data),
+      };
+      data.fill(0);
+      return item;
+    });
+    const text = typeof parsed.text === "string" ? parsed.text : typeof parsed.html === "string" ? parsed.html : "";
+    return { ok: true, text, attachments, signatures: out.signatures };
+  } finally {
+    out.data.fill(0);
+  }
 }
 
 export async function handleWebmailApiRequest(flows: () => Promise<FlowDeps>, msg: WebmailApiRequest): Promise<WebmailApiReply> {
   try {
+    if (msg.type === "webmail.decryptMime") return await decryptMime(flows, String(msg.armored));
     const recipients = Array.isArray(msg.recipients) ? msg.recipients.filter(isStr) : [];
     const files = Array.isArray(msg.attachments) ? msg.attachments : [];
     const mime = new MimeCleartext(String(msg.text ?? ""));

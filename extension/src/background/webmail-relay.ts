@@ -159,7 +159,7 @@ function contentToFrame(m: Record<string, unknown>): ToFrame | null {
     }
     case "armored":
       if (typeof m.armored !== "string" || m.armored.length > MAX_ARMORED_CHARS) return null;
-      return { type: "armored", armored: m.armored };
+      return { type: "armored", armored: m.armored, pgpMime: m.pgpMime === true };
     case "visibility":
       return typeof m.visible === "boolean" ? { type: "visibility", visible: m.visible } : null;
     default:

@@ -4,6 +4,8 @@
 // plaintext exists). The content script and a frame never talk directly:
 // a page can postMessage to a frame as easily as the content script can.
 
+import type { SignatureStatus } from "./crypto-api";
+
 export const WEBMAIL_CONTENT_PORT = "tessera-webmail-content";
 export const WEBMAIL_FRAME_PORT = "tessera-webmail-frame";
 
@@ -21,13 +23,14 @@ export const ARMORED_MESSAGE = /^-----BEGIN PGP MESSAGE-----\r?\n[\s\S]*\r?\n---
 export type ContentToBackground =
   | { type: "open"; session: string; kind: FrameKind }
   | { type: "recipients"; addresses: string[]; sender: string | null }
-  | { type: "armored"; armored: string }
+  | { type: "armored"; armored: string; pgpMime: boolean }
   | { type: "visibility"; visible: boolean };
 
 /** Background → frame (what the content script said, checked). */
 export type ToFrame =
   | { type: "recipients"; addresses: string[]; sender: string | null }
-  | { type: "armored"; armored: string }
+  /** pgpMime: the encrypted part of a multipart/encrypted message (decrypts to a MIME entity). */
+  | { type: "armored"; armored: string; pgpMime: boolean }
   | { type: "visibility"; visible: boolean };
 
 /** Frame → background: the first message claims the session. */
@@ -42,15 +45,26 @@ export type FrameToBackground =
 export type ToContent = { type: "write"; armored: string; pgpMime: boolean } | { type: "height"; px: number } | { type: "close" };
 
 /** Frames → background over runtime.sendMessage (answered only for pages under frames/). */
-export interface WebmailApiRequest {
-  type: "webmail.encryptMime";
-  text: string;
-  attachments: Array<{ name: string; type: string; base64: string }>;
-  recipients: string[];
-  sign: boolean;
+export type WebmailApiRequest =
+  | {
+      type: "webmail.encryptMime";
+      text: string;
+      attachments: Array<{ name: string; type: string; base64: string }>;
+      recipients: string[];
+      sign: boolean;
+    }
+  | { type: "webmail.decryptMime"; armored: string };
+
+export interface DecryptedAttachment {
+  filename: string;
+  contentType: string;
+  base64: string;
 }
 
-export type WebmailApiReply = { ok: true; armored: string } | { ok: false; code: string; message: string };
+export type WebmailApiReply =
+  | { ok: true; armored: string }
+  | { ok: true; text: string; attachments: DecryptedAttachment[]; signatures: SignatureStatus[] }
+  | { ok: false; code: string; message: string };
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;

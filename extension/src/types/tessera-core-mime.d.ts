@@ -10,4 +10,6 @@ declare module "tessera-core" {
     build(): Uint8Array;
     free(): void;
   }
+  /** { text, html, attachments: [{ filename, contentType, data }] } from a decrypted entity. */
+  export function mimeParseContent(entity: Uint8Array): unknown;
 }

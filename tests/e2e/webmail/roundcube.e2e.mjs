@@ -21,7 +21,9 @@
 //     armor; Bob's reader decrypts it with a valid signature.
 // (7) A 1 MiB attachment added in the editor: the message arrives as PGP/MIME
 //     (multipart/encrypted, protocol application/pgp-encrypted); gpg decrypts
-//     it to a MIME entity whose attachment has the same bytes.
+//     it to a MIME entity whose attachment has the same bytes. Bob's reader
+//     fetches the encrypted part Roundcube cannot show, decrypts it, and its
+//     download of the attachment has the same bytes.
 // (6) Page scripts cannot start a decryption, a signature or a key import:
 //     messages posted at every frame, synthetic clicks and key presses, a
 //     nearly transparent frame, a frame covered by a fake UI: nothing starts;
@@ -30,7 +32,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { CHROMIUM_ID, screenshot, testCard, waitFor } from "../lib.mjs";
 import {
@@ -500,5 +502,30 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     assert.ok(Buffer.from(att.base64, "base64").equals(file), "the attachment decrypts to the same 1 MiB");
     assert.deepEqual(filesContaining(process.env.TESSERA_WEBMAIL_STATE, attMarker), []);
     await page.close();
+
+    // Bob: Roundcube cannot show multipart/encrypted; the reader fetches the encrypted part and decrypts it.
+    const bob = bobPage;
+    await bob.bringToFront();
+    await bob.goto(`${WEBMAIL_URL}?_task=mail&_mbox=INBOX`);
+    await bob.waitForLoadState("networkidle");
+    await bob.click(`#messagelist tr:has-text("${attSubject}") td.subject`);
+    const reader = await waitFor(() => bob.frames().find((f) => f.url().includes("/frames/reader/") && !f.isDetached()), { what: "the reader" });
+    await reader.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await settled(bob);
+    await reader.click('[data-testid="reader-decrypt"]');
+    await waitFor(async () => {
+      const pin = bobBrowser.context.pages().find((p) => p.url().includes("/pin/pin.html"));
+      if (pin) await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN);
+      return (await reader.getAttribute("body", "data-state")) === "decrypted";
+    }, { what: "the reader to decrypt the PGP/MIME message", timeoutMs: 60_000 });
+    assert.match(await reader.textContent('[data-testid="reader-plaintext"]'), new RegExp(attMarker));
+    const [download] = await Promise.all([bob.waitForEvent("download"), reader.click('[data-testid="reader-attachment"][data-name="random.bin"]')]);
+    const saved = writeTemp("download", "random.bin", "");
+    await download.saveAs(saved.path);
+    assert.ok(readFileSync(saved.path).equals(file), "the reader's download has the same 1 MiB");
+    rmSync(saved.dir, { recursive: true, force: true });
+    for (const frame of bob.frames()) {
+      if (frame.url().startsWith(WEBMAIL_URL)) assert.ok(!(await frame.content()).includes(attMarker), "Roundcube's page never holds the text");
+    }
   });
 });

@@ -91,7 +91,16 @@ function setupReaders(p: WebmailProvider): void {
     handled.add(part);
     // One reader per message part, for its first block; the rest of the part is hidden with it.
     const frame = openFrame({ kind: "reader", replace: part, minHeight: 160, onClose: () => {} });
-    frame.send({ type: "armored", armored: blocks[0] ?? "" });
+    frame.send({ type: "armored", armored: blocks[0] ?? "", pgpMime: false });
+  }
+  for (const part of p.encryptedMessages?.(document) ?? []) {
+    if (handled.has(part.anchor)) continue;
+    handled.add(part.anchor);
+    void part.fetchArmored().then((armored) => {
+      if (!ARMORED_MESSAGE.test(armored)) return;
+      const frame = openFrame({ kind: "reader", replace: part.anchor, minHeight: 160, onClose: () => {} });
+      frame.send({ type: "armored", armored, pgpMime: true });
+    });
   }
 }
 

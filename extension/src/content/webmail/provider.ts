@@ -26,6 +26,15 @@ export interface WebmailProvider {
   sender(doc: Document): string | null;
   /** Elements of an opened message whose text may hold armored blocks. */
   messageParts(doc: Document): HTMLElement[];
+  /** PGP/MIME messages (multipart/encrypted) the provider shows as an attachment: where, and how to fetch the armor. */
+  encryptedMessages?(doc: Document): EncryptedMessage[];
+}
+
+export interface EncryptedMessage {
+  /** Replaced by the reader frame. */
+  readonly anchor: HTMLElement;
+  /** The armored encrypted part, fetched from the provider (ciphertext only). */
+  fetchArmored(): Promise<string>;
 }
 
 /** Sets a form control's value as typing would, so frameworks that watch events notice. */

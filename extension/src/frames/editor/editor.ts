@@ -131,7 +131,7 @@ async function readBase64(file: File, done: number, total: number): Promise<stri
 
 async function encryptWithAttachments(fingerprints: string[], sign: boolean): Promise<WebmailApiReply> {
   const total = attachments.reduce((n, f) => n + f.size, 0);
-  const files: WebmailApiRequest["attachments"] = [];
+  const files: Extract<WebmailApiRequest, { type: "webmail.encryptMime" }>["attachments"] = [];
   let done = 0;
   for (const file of attachments) {
     files.push({ name: file.name, type: file.type, base64: await readBase64(file, done, total) });

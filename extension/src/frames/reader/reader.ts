@@ -3,10 +3,12 @@
 // background); decryption starts only on a real click while the frame is
 // visible, and the plaintext is shown only here.
 
-import { byTestId } from "../../shared/dom";
+import { fromBase64 } from "../../shared/base64";
+import type { PageReply, SignatureStatus } from "../../shared/crypto-api";
+import { byTestId, el } from "../../shared/dom";
 import { localizePage } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
-import type { ToFrame } from "../../shared/webmail-messages";
+import type { DecryptedAttachment, ToFrame, WebmailApiReply, WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
 import { failureText, send, signatureText } from "../common/replies";
 import { connectSession, reportHeight } from "../common/session";
@@ -19,10 +21,12 @@ const button = byTestId<HTMLButtonElement>("reader-decrypt");
 const errorBox = byTestId("reader-error");
 const guard = new GestureGuard(byTestId("reader-buttons"));
 let armored: string | null = null;
+let pgpMime = false;
 
 const session = connectSession("reader", (message: ToFrame) => {
   if (message.type === "armored" && armored === null) {
     armored = message.armored;
+    pgpMime = message.pgpMime;
     button.disabled = false;
     document.body.dataset["state"] = "ready";
   } else if (message.type === "visibility") {
@@ -43,20 +47,53 @@ button.addEventListener("click", (event) => {
   if (armored !== null) void decrypt(armored);
 });
 
+type Decrypted = { ok: true; plaintext: string; signatures: SignatureStatus[]; attachments?: DecryptedAttachment[] };
+
+function decrypted(reply: Decrypted | WebmailApiReply | PageReply): Decrypted | null {
+  if (!reply.ok || !("plaintext" in reply) || typeof reply.plaintext !== "string" || !("signatures" in reply)) return null;
+  return reply as Decrypted;
+}
+
+/** A multipart/encrypted message: the background decrypts and the core parses the MIME entity. */
+async function decryptMime(message: string): Promise<Decrypted | WebmailApiReply> {
+  const request: WebmailApiRequest = { type: "webmail.decryptMime", armored: message };
+  const reply = (await chrome.runtime.sendMessage(request)) as WebmailApiReply;
+  if (!reply.ok || !("text" in reply)) return reply;
+  return { ok: true, plaintext: reply.text, signatures: reply.signatures, attachments: reply.attachments };
+}
+
+/** Each attachment becomes a download from this frame (a blob: URL of the extension's origin, never the page's). */
+function showAttachments(list: DecryptedAttachment[]): void {
+  const ul = byTestId("reader-attachments");
+  ul.replaceChildren(
+    ...list.map((a) => {
+      const bytes = fromBase64(a.base64);
+      const url = URL.createObjectURL(new Blob([bytes.buffer as ArrayBuffer], { type: a.contentType }));
+      const link = el("a", { href: url, download: a.filename, "data-testid": "reader-attachment", "data-name": a.filename }, a.filename);
+      const item = el("li", {}, "");
+      item.append(link, ` (${bytes.length} B)`);
+      return item;
+    }),
+  );
+  ul.hidden = list.length === 0;
+}
+
 async function decrypt(message: string): Promise<void> {
   showError(null);
   button.disabled = true;
   byTestId("reader-busy").hidden = false;
   document.body.dataset["state"] = "decrypting";
   try {
-    const reply = await send({ type: "decrypt", armored: message });
-    if (!reply.ok || !("plaintext" in reply)) {
+    const raw = pgpMime ? await decryptMime(message) : await send({ type: "decrypt", armored: message });
+    const reply = decrypted(raw);
+    if (reply === null) {
       document.body.dataset["state"] = "ready";
       button.disabled = false;
-      return showError(failureText(reply), "code" in reply ? reply.code : "");
+      return showError(failureText(raw as PageReply), !raw.ok && "code" in raw ? raw.code : "");
     }
     const plaintext = byTestId("reader-plaintext");
     plaintext.textContent = reply.plaintext;
+    if (reply.attachments) showAttachments(reply.attachments);
     plaintext.hidden = false;
     const signature = byTestId("reader-signature");
     signature.textContent = reply.signatures.map(signatureText).join(" · ");

@@ -3,7 +3,38 @@
 // preview frame (#messagebody .message-part).
 
 import { parseAddresses } from "../../../shared/webmail-messages";
-import { setControlValue, type ComposeTarget, type WebmailProvider } from "../provider";
+import { setControlValue, type ComposeTarget, type EncryptedMessage, type WebmailProvider } from "../provider";
+
+/** Ciphertext is small text; refuse anything that would not be one (25 MiB of attachments ≈ 34 MiB of armor). */
+const MAX_FETCH_BYTES = 40 * 1024 * 1024;
+
+/**
+ * Roundcube shows a multipart/encrypted message as a warning ("This is an
+ * encrypted message and can not be displayed") and its encrypted part as an
+ * attachment link: the reader goes over the warning and gets that part's text.
+ */
+function encryptedMessages(doc: Document): EncryptedMessage[] {
+  const body = doc.querySelector<HTMLElement>("#messagebody");
+  if (body === null || body.querySelector(".boxwarning") === null) return [];
+  const link = [...doc.querySelectorAll<HTMLAnchorElement>("#attachment-list a.filename")].find((a) =>
+    /\.(asc|pgp|gpg)$/i.test(a.querySelector(".attachment-name")?.textContent ?? ""),
+  );
+  if (!link) return [];
+  const url = new URL(link.href, doc.location.href);
+  if (url.origin !== doc.location.origin) return [];
+  url.searchParams.set("_download", "1");
+  return [
+    {
+      anchor: body,
+      async fetchArmored() {
+        const reply = await fetch(url, { credentials: "same-origin" });
+        const length = Number(reply.headers.get("content-length") ?? "0");
+        if (!reply.ok || length > MAX_FETCH_BYTES) return "";
+        return (await reply.text()).replace(/\r\n/g, "\n");
+      },
+    },
+  ];
+}
 
 function isHtmlMode(doc: Document): boolean {
   return doc.querySelector<HTMLInputElement>('input[name="_is_html"]')?.value === "1";
@@ -94,6 +125,7 @@ export const roundcube: WebmailProvider = {
     const text = from?.selectedOptions[0]?.textContent ?? "";
     return parseAddresses(text)[0] ?? null;
   },
+  encryptedMessages,
   messageParts(doc) {
     return [...doc.querySelectorAll<HTMLElement>("#messagebody .message-part, #messagebody .message-htmlpart")];
   },
