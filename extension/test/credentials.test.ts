@@ -6,7 +6,7 @@ import type { PgpCore } from "../src/background/pgp";
 import { contentSender, handleContentMessage, type ContentApiDeps } from "../src/background/credentials/content-api";
 import type { CredCore, FillDecision, ParsedEntry } from "../src/background/credentials/core";
 import { fillEntry, type FrameInfo } from "../src/background/credentials/fill-flow";
-import { handleCredentialsRequest } from "../src/background/credentials/popup-api";
+import { handleCredentialsRequest, isCredentialsPage } from "../src/background/credentials/popup-api";
 import { resolveRecipients } from "../src/background/credentials/recipients";
 import { OFFER_TTL_MS, SESSION_TTL_MS, SaveOffers, TabSessions } from "../src/background/credentials/sessions";
 import { importShared } from "../src/background/credentials/share-flow";
@@ -512,4 +512,15 @@ test("a page that asks to save a huge or empty password is not held", async () =
   assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "u", password: "" }), { ok: false });
   assert.deepEqual(await handleContentMessage(w.deps, from, { type: "autofill.other" }), { ok: false });
   assert.deepEqual(w.deps.offers.list(w.clock.now), []);
+});
+
+test("credentials requests are taken from the popup and the options page only, not from the webmail frames", () => {
+  const base = "chrome-extension://abc/";
+  assert.equal(isCredentialsPage(`${base}popup/popup.html`, base), true);
+  assert.equal(isCredentialsPage(`${base}popup/popup.html?tab=12`, base), true);
+  assert.equal(isCredentialsPage(`${base}options/options.html`, base), true);
+  assert.equal(isCredentialsPage(`${base}frames/editor/editor.html?s=1`, base), false);
+  assert.equal(isCredentialsPage(`${base}popup/popup.html.evil`, base), false);
+  assert.equal(isCredentialsPage("chrome-extension://other/popup/popup.html", base), false);
+  assert.equal(isCredentialsPage(undefined, base), false);
 });

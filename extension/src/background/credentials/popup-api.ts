@@ -41,6 +41,20 @@ export function isCredentialsRequest(msg: unknown): boolean {
   return typeof type === "string" && type.startsWith("credentials.");
 }
 
+/**
+ * Of the extension's pages, only the popup and the options page may drive
+ * credentials; the webmail frames (extension pages embedded in web pages) may not.
+ */
+const CREDENTIALS_PAGES = ["popup/popup.html", "options/options.html"];
+
+export function isCredentialsPage(url: string | undefined, extensionBase: string): boolean {
+  if (url === undefined) return false;
+  return CREDENTIALS_PAGES.some((p) => {
+    const page = extensionBase + p;
+    return url === page || url.startsWith(`${page}?`) || url.startsWith(`${page}#`);
+  });
+}
+
 const str = (v: unknown, what: string): string => {
   if (typeof v !== "string" || v === "") throw new HostError("bad_request", `missing ${what}`);
   return v;

@@ -8,7 +8,7 @@ import type { FlowDeps } from "../flow-deps";
 import { loadCredCore } from "./core";
 import { contentSender, handleContentMessage, isAutofillMessage, type ContentApiDeps } from "./content-api";
 import type { FrameInfo } from "./fill-flow";
-import { fillBest, handleCredentialsRequest, isCredentialsRequest } from "./popup-api";
+import { fillBest, handleCredentialsRequest, isCredentialsPage, isCredentialsRequest } from "./popup-api";
 import { SaveOffers, TabSessions } from "./sessions";
 
 export const FILL_BEST_COMMAND = "fill-best-match";
@@ -38,7 +38,7 @@ export function registerCredentials(opts: {
   chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
     if (typeof message !== "object" || message === null) return false;
     if (isCredentialsRequest(message)) {
-      if (!opts.isExtensionPage(sender)) return false;
+      if (!opts.isExtensionPage(sender) || !isCredentialsPage(sender.url, chrome.runtime.getURL(""))) return false;
       void handleCredentialsRequest(deps, message).then(sendResponse);
       return true;
     }
