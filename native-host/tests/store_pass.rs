@@ -456,3 +456,50 @@ fn sigkill_during_large_writes_leaves_old_or_new_version() {
         .collect();
     assert!(leftovers.is_empty(), "stale temporaries: {leftovers:?}");
 }
+
+#[test]
+fn a_stores_file_adds_stores_for_a_host_the_browser_starts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (main, team) = (dir.path().join("main"), dir.path().join("team: shared"));
+    for (root, entry) in [(&main, "a.example.test.gpg"), (&team, "b.example.test.gpg")] {
+        std::fs::create_dir_all(root).expect("mkdir");
+        std::fs::write(root.join(entry), b"x").expect("write");
+    }
+    let file = dir.path().join("stores");
+    std::fs::write(
+        &file,
+        format!(
+            "# the team's store\nteam={}  # colon and space in the path\n",
+            team.display()
+        ),
+    )
+    .expect("write");
+    let mut host = LiveHost::start_with(
+        &dir.path().join("data"),
+        &[
+            ("PASSWORD_STORE_DIR", main.to_str().expect("path")),
+            ("TESSERA_STORES_FILE", file.to_str().expect("path")),
+        ],
+    );
+    let reply = host.call(&json!({"id": 1, "method": "store.list"}));
+    let listed: BTreeSet<(String, String)> = reply["result"]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            (
+                e["store"].as_str().expect("store").to_owned(),
+                e["path"].as_str().expect("path").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        BTreeSet::from([
+            ("default".to_owned(), "a.example.test".to_owned()),
+            ("team".to_owned(), "b.example.test".to_owned())
+        ]),
+        "{reply}"
+    );
+    assert_eq!(reply["result"]["problems"], json!([]), "{reply}");
+}

@@ -34,16 +34,48 @@ pub struct Stores {
 
 impl Stores {
     /// `default` from `PASSWORD_STORE_DIR` (else `~/.password-store`), then
-    /// `TESSERA_STORES` (`name=/path` or `/path`, colon-separated).
+    /// `TESSERA_STORES` (`name=/path` or `/path`, colon-separated), else the
+    /// file `~/.config/tessera/stores` (`TESSERA_STORES_FILE` overrides the
+    /// path): one `name=/path` a line, `#` comments. The browser starts the
+    /// host with its own environment, so the file is how a user adds stores
+    /// without changing how the browser is launched.
     pub fn from_env() -> Self {
         let default_root = match std::env::var_os("PASSWORD_STORE_DIR") {
             Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
             _ => dirs::home_dir().map(|h| h.join(".password-store")),
         };
-        Self::from_parts(default_root, std::env::var("TESSERA_STORES").ok().as_deref())
+        if let Ok(list) = std::env::var("TESSERA_STORES") {
+            return Self::from_parts(default_root, Some(&list));
+        }
+        let file = match std::env::var_os("TESSERA_STORES_FILE") {
+            Some(f) if !f.is_empty() => Some(PathBuf::from(f)),
+            _ => dirs::config_dir().map(|c| c.join("tessera").join("stores")),
+        };
+        match file.map(|f| (std::fs::read_to_string(&f), f)) {
+            Some((Ok(text), _)) => Self::from_items(default_root, stores_file_items(&text)),
+            Some((Err(e), f)) if e.kind() != std::io::ErrorKind::NotFound => {
+                let mut out = Self::from_parts(default_root, None);
+                out.config_problems
+                    .push((String::new(), format!("cannot read {}: {e}", f.display())));
+                out
+            }
+            _ => Self::from_parts(default_root, None),
+        }
     }
 
     pub fn from_parts(default_root: Option<PathBuf>, extra: Option<&str>) -> Self {
+        Self::from_items(
+            default_root,
+            extra
+                .unwrap_or("")
+                .split(':')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect(),
+        )
+    }
+
+    fn from_items(default_root: Option<PathBuf>, items: Vec<&str>) -> Self {
         let mut out = Stores::default();
         if let Some(root) = default_root {
             out.stores.push(Store {
@@ -51,12 +83,7 @@ impl Stores {
                 root,
             });
         }
-        for item in extra
-            .unwrap_or("")
-            .split(':')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for item in items {
             let (name, root) = match item.split_once('=') {
                 Some((n, p)) => (n.trim().to_owned(), PathBuf::from(p.trim())),
                 None => {
@@ -71,12 +98,12 @@ impl Stores {
             if name.is_empty() || !root.is_absolute() {
                 out.config_problems.push((
                     name,
-                    format!("TESSERA_STORES item `{item}` needs an absolute path and a name (`name=/path`)"),
+                    format!("store item `{item}` (TESSERA_STORES or the stores file) needs an absolute path and a name (`name=/path`)"),
                 ));
             } else if out.stores.iter().any(|s| s.name == name) {
                 out.config_problems.push((
                     name.clone(),
-                    format!("TESSERA_STORES names `{name}` twice (or it clashes with `default`); `{item}` is ignored"),
+                    format!("the stores list names `{name}` twice (or it clashes with `default`); `{item}` is ignored"),
                 ));
             } else {
                 out.stores.push(Store { name, root });
@@ -117,6 +144,14 @@ impl Store {
     }
 }
 
+/// The stores file's items: one a line, `#` starts a comment, blank lines skipped.
+fn stores_file_items(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 pub fn io_error(path: &Path, e: &std::io::Error) -> ErrorBody {
     ErrorBody::new(
         ErrorCode::StoreIo,
@@ -146,6 +181,26 @@ mod tests {
         assert_eq!(names, ["default", "team", "other"]);
         assert_eq!(s.config_problems.len(), 3, "{:?}", s.config_problems);
         assert_eq!(s.get("nope").expect_err("missing").code, ErrorCode::StoreNotFound);
+    }
+
+    #[test]
+    fn stores_file_lines_may_hold_colons_and_comments() {
+        let text = "# my stores\nteam=/srv/team store\n\n  ops = /srv/a:b  # colon in a path\nrelative\n";
+        let s = Stores::from_items(Some("/h/.password-store".into()), stores_file_items(text));
+        let got: Vec<(&str, &str)> = s
+            .stores
+            .iter()
+            .map(|s| (s.name.as_str(), s.root.to_str().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("default", "/h/.password-store"),
+                ("team", "/srv/team store"),
+                ("ops", "/srv/a:b")
+            ]
+        );
+        assert_eq!(s.config_problems.len(), 1, "{:?}", s.config_problems);
     }
 
     #[test]
