@@ -524,3 +524,19 @@ test("credentials requests are taken from the popup and the options page only, n
   assert.equal(isCredentialsPage("chrome-extension://other/popup/popup.html", base), false);
   assert.equal(isCredentialsPage(undefined, base), false);
 });
+
+test("a broken otpauth URI is an error naming the entry, and nothing is filled or written", async () => {
+  const w = world();
+  w.fields.set(0, { username: true, password: true, otp: true, otpDigits: null, submittable: true });
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test\notpauth://totp/x?secret=***"));
+  const cred = await w.deps.cred();
+  cred.otpCode = () => {
+    throw new Error("the secret is not base32");
+  };
+  await assert.rejects(
+    fillEntry(w.deps, 1, { store: "default", path: "c" }),
+    (e: HostError) => e.code === "otp_invalid" && e.message.includes("default:c") && e.message.includes("base32"),
+  );
+  assert.equal(fills(w).length, 0);
+  assert.equal(w.host.writes.length, 0);
+});

@@ -88,7 +88,12 @@ export async function otpFor(deps: Pick<FillDeps, "flows" | "cred" | "now">, ses
     const entry = session.entry;
     const uri = entry.parsed.otpUris[0];
     if (uri === undefined) return undefined;
-    const code = cred.otpCode(uri, deps.now() / 1000);
+    let code: ReturnType<CredCore["otpCode"]>;
+    try {
+      code = cred.otpCode(uri, deps.now() / 1000);
+    } catch (err) {
+      throw new HostError("otp_invalid", `entry ${refLabel(entry.ref)}: its otpauth URI is not usable: ${errorMessage(err)}`);
+    }
     if (code.nextUri === null) return code.code;
     const flows = await deps.flows();
     const text = cred.replaceOtpUri(entry.text, 0, code.nextUri);
