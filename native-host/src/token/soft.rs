@@ -109,16 +109,21 @@ impl TokenBackend for SoftBackend {
             return Err(token_not_found(token)); // unreachable: require_recipient failed
         };
         let cached = pins.get(token).ok_or_else(|| pin_required(token))?;
-        unlock_check(sub, &cached.pin).inspect_err(|_| pins.forget_rejected(token, &cached))?;
         let values = esk.pkesk.values().map_err(|e| {
             ErrorBody::new(
                 ErrorCode::UnsupportedAlgorithm,
                 format!("cannot read the PKESK: {e}"),
             )
         })?;
+        // One unlock, not a check and then another: the passphrase's S2K is
+        // the slow part of a soft-token decryption. rpgp's outer error is the
+        // unlock's (a wrong passphrase), the inner one the decryption's.
         sub.key
             .decrypt(&password(&cached.pin), values, esk.esk_type())
-            .map_err(|e| soft_error(format!("cannot unlock the decryption key: {e}")))?
+            .map_err(|_| {
+                pins.forget_rejected(token, &cached);
+                wrong_passphrase()
+            })?
             .map_err(|e| {
                 soft_error(format!(
                     "cannot decrypt the session key (corrupt message, or not for this key): {e}"
@@ -185,11 +190,12 @@ fn subkey_for<'k>(
 fn unlock_check(sub: &SignedSecretSubKey, pin: &SecretString) -> Result<(), ErrorBody> {
     match sub.key.unlock(&password(pin), |_, _| Ok(())) {
         Ok(_) => Ok(()),
-        Err(_) => Err(ErrorBody::new(
-            ErrorCode::PinIncorrect,
-            "wrong passphrase for the soft token",
-        )),
+        Err(_) => Err(wrong_passphrase()),
     }
+}
+
+fn wrong_passphrase() -> ErrorBody {
+    ErrorBody::new(ErrorCode::PinIncorrect, "wrong passphrase for the soft token")
 }
 
 /// Reads the key file; `Ok(None)` when there is none (no soft token set up).
