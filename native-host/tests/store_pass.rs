@@ -396,7 +396,10 @@ fn sigkill_during_large_writes_leaves_old_or_new_version() {
         .to_string()
         .into_bytes()
     };
-    // How long one whole write takes: kills are spread over 0 … 1.2× that.
+    // How long one whole write takes: kills are spread over 0 … 1.2× that, and
+    // the spread doubles (up to 16×) after 8 kills in a row that all landed
+    // before the commit, so the rounds cover both sides of the rename even when
+    // a loaded machine makes later writes slower than the first.
     let (full, reply) = write_and_maybe_kill(&s, &request(1, &sha256_hex(&versions[0])), None);
     assert_eq!(reply.expect("reply")["result"]["written"], true);
     assert_eq!(std::fs::read(&file).expect("read"), versions[1]);
@@ -404,6 +407,7 @@ fn sigkill_during_large_writes_leaves_old_or_new_version() {
     let deadline = Instant::now() + Duration::from_secs(240);
     let mut rng = 0x2545_F491_4F6C_DD1D_u64;
     let (mut kept_old, mut got_new) = (0, 0);
+    let (mut spread, mut old_in_a_row) = (1.2_f64, 0);
     for round in 0..ROUNDS {
         assert!(
             Instant::now() < deadline,
@@ -418,12 +422,22 @@ fn sigkill_during_large_writes_leaves_old_or_new_version() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let delay = full.mul_f64((rng % 1200) as f64 / 1000.0);
+        let delay = full.mul_f64(spread * (rng % 1000) as f64 / 1000.0);
         write_and_maybe_kill(&s, &request(next, &sha256_hex(&versions[current])), Some(delay));
         let after = std::fs::read(&file).expect("read after kill");
         match versions.iter().position(|v| *v == after) {
-            Some(i) if i == current => kept_old += 1,
-            Some(_) => got_new += 1,
+            Some(i) if i == current => {
+                kept_old += 1;
+                old_in_a_row += 1;
+                if old_in_a_row == 8 && spread < 16.0 {
+                    spread *= 2.0;
+                    old_in_a_row = 0;
+                }
+            }
+            Some(_) => {
+                got_new += 1;
+                old_in_a_row = 0;
+            }
             None => panic!(
                 "round {round}: the entry is neither version ({} bytes)",
                 after.len()
@@ -440,8 +454,12 @@ fn sigkill_during_large_writes_leaves_old_or_new_version() {
         }
     }
     eprintln!(
-        "crash test: {ROUNDS} kills over 0–{:?}: {kept_old} left the old version, {got_new} the new one",
-        full.mul_f64(1.2)
+        "crash test: {ROUNDS} kills (first write {full:?}, final spread 0–{:?}): {kept_old} left the old version, {got_new} the new one",
+        full.mul_f64(spread)
+    );
+    assert!(
+        kept_old > 0 && got_new > 0,
+        "the kills must land on both sides of the rename to mean something: {kept_old} old, {got_new} new"
     );
     // Temporary files of killed hosts are hidden, and the next write removes them.
     let current_bytes = std::fs::read(&file).expect("read");
