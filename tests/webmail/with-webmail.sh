@@ -334,10 +334,13 @@ chmod 0750 "$rc" "$state/php-sessions"
 chmod 0640 "$rc/roundcube.db"
 # PHP's built-in server as www-data; workers so a slow request (IMAP/SMTP) does
 # not block the page's other requests. Its request log goes to php.log.
+# post_max_size 64M (PHP's default is 8M): a message with a 10 MiB encrypted
+# attachment is posted as ~14 MB of armor.
 ROUNDCUBE_CONFIG_DIR=$rc PHP_CLI_SERVER_WORKERS=4 \
   setpriv --reuid=www-data --regid=www-data --clear-groups \
   php -d "session.save_path=$state/php-sessions" -d "upload_tmp_dir=$rc/temp" \
   -d "sys_temp_dir=$rc/temp" -d display_errors=stderr -d log_errors=On \
+  -d post_max_size=64M -d upload_max_filesize=32M \
   -S "127.0.0.1:$http_port" -t "$RC_ROOT" </dev/null >"$state/php.log" 2>&1 &
 php_pid=$!
 

@@ -473,10 +473,13 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     await editor.setInputFiles('[data-testid="editor-attach"]', { name: "random.bin", mimeType: "application/octet-stream", buffer: file });
     await editor.waitForSelector(`[data-testid="editor-attachment"][data-name="random.bin"][data-size="${file.length}"]`);
     await editor.click('[data-testid="editor-encrypt"]');
-    await waitFor(async () => (await page.inputValue("textarea#composebody")).startsWith("-----BEGIN PGP MESSAGE-----"), {
-      what: "armor in Roundcube's body", timeoutMs: 60_000,
+    const field = page.locator('input[name="_pgpmime"]');
+    await waitFor(async () => (await field.count()) === 1 && (await field.inputValue()).startsWith("-----BEGIN PGP MESSAGE-----"), {
+      what: "armor in Roundcube's PGP/MIME field", timeoutMs: 60_000,
     });
-    assert.equal(await page.locator('input[name="_pgpmime"]').count(), 1, "Roundcube's PGP/MIME field is set");
+    const body = await page.inputValue("textarea#composebody");
+    assert.match(body, /OpenPGP\/MIME/, "the body shows Tessera's note");
+    assert.ok(!body.includes(attMarker));
     await page.click("button.btn.btn-primary.send");
     await page.waitForURL((u) => !u.toString().includes("_action=compose"), { timeout: 60_000 });
 

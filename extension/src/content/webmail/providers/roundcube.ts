@@ -2,6 +2,7 @@
 // HTML compose (TinyMCE in iframe#composebody_ifr); opened messages in the
 // preview frame (#messagebody .message-part).
 
+import { t } from "../../../shared/i18n";
 import { parseAddresses } from "../../../shared/webmail-messages";
 import { setControlValue, type ComposeTarget, type EncryptedMessage, type WebmailProvider } from "../provider";
 
@@ -59,6 +60,11 @@ function setPgpMimeField(doc: Document, armored: string | null): void {
   field.value = armored;
 }
 
+/** What the body shows for a PGP/MIME message: its size and Tessera's note, never plaintext. */
+function pgpMimeNotice(armored: string): string {
+  return t("webmailPgpMimeNotice", [String(Math.ceil(armored.length / 1024))]);
+}
+
 function plainTarget(doc: Document): ComposeTarget | null {
   const body = doc.querySelector<HTMLTextAreaElement>("textarea#composebody");
   if (body === null) return null;
@@ -73,7 +79,8 @@ function plainTarget(doc: Document): ComposeTarget | null {
     },
     writePgpMime(armored) {
       setPgpMimeField(doc, armored);
-      setControlValue(body, armored); // what the user sees; Roundcube sends the field instead
+      // Roundcube sends the field and drops the body; megabytes of armor in a textarea only slow the page.
+      setControlValue(body, pgpMimeNotice(armored));
     },
   };
 }
@@ -88,7 +95,7 @@ function htmlTarget(doc: Document): ComposeTarget | null {
     anchor: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
     buttonBefore: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
     writePgpMime(armored) {
-      this.write(armored);
+      this.write(pgpMimeNotice(armored));
       setPgpMimeField(doc, armored);
     },
     write(armored) {
