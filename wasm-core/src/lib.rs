@@ -14,7 +14,8 @@ pub mod openpgp;
 
 // Public only so that tests/web.rs can call the exports through JS values; the
 // extension uses them through the generated `pkg/tessera_core.js`.
-#[cfg(target_arch = "wasm32")]
+// The host protocol codec is the main module's; the credentials module leaves it out.
+#[cfg(all(target_arch = "wasm32", feature = "openpgp"))]
 pub mod bindings;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bindings_bench;
