@@ -132,6 +132,14 @@ try {
     for (const f of bob.frames()) if (f.url().startsWith(WEBMAIL_URL)) await f.evaluate(() => document.fonts.ready.then(() => true));
     const t0 = performance.now();
     await reader.click('[data-testid="reader-decrypt"]');
+    // The warm-up run enters the PIN if the host's cache (5 min) expired during the encrypt runs.
+    if (run === 0) {
+      await waitFor(async () => {
+        const pin = bobBrowser.context.pages().find((p) => p.url().includes("/pin/pin.html"));
+        if (pin) await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN);
+        return (await reader.getAttribute("body", "data-state")) === "decrypted";
+      }, { what: "the first 10 MiB decryption", timeoutMs: 120_000 });
+    }
     await reader.waitForSelector('[data-testid="reader-attachment"][data-name="big.bin"]', { timeout: 120_000 });
     const ms = performance.now() - t0;
     if (run > 0) bigDecryptMs.push(ms);
