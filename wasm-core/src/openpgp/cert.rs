@@ -11,6 +11,7 @@ use pgp::packet::{KeyFlags, PacketTrait, PublicKey, PublicSubkey, RevocationCode
 use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
 
 use super::error::{clean, Error, Result};
+use super::verified::{self, bytes, Check};
 
 /// Parses one or many certificates, armored (one or several armor blocks) or binary.
 /// Secret keys are refused: this core never holds private key material.
@@ -377,13 +378,18 @@ pub fn evaluate(cert: &SignedPublicKey, now: Timestamp) -> Evaluation<'_> {
         .revocation_signatures
         .iter()
         .filter(|s| s.typ() == Some(SignatureType::KeyRevocation))
-        .find(|s| s.verify_key(primary).is_ok());
+        .find(|s| {
+            verified::check(Check::Key, &[bytes(primary), bytes(*s)], || s.verify_key(primary)).is_ok()
+        });
 
     // Self-signatures: valid direct-key signatures and user ID certifications.
     let direct = details
         .direct_signatures
         .iter()
-        .filter(|s| s.typ() == Some(SignatureType::Key) && s.verify_key(primary).is_ok())
+        .filter(|s| {
+            s.typ() == Some(SignatureType::Key)
+                && verified::check(Check::Key, &[bytes(primary), bytes(*s)], || s.verify_key(primary)).is_ok()
+        })
         .max_by_key(|s| created(s));
 
     let mut user_ids: Vec<(bool, u32, String)> = Vec::new();
@@ -393,7 +399,12 @@ pub fn evaluate(cert: &SignedPublicKey, now: Timestamp) -> Evaluation<'_> {
         let mut certs: Vec<&Signature> = Vec::new();
         let mut revoked_at = None;
         for sig in &user.signatures {
-            let ok = sig.verify_certification(primary, Tag::UserId, &user.id).is_ok();
+            let ok = verified::check(
+                Check::UserId,
+                &[bytes(primary), bytes(&user.id), bytes(sig)],
+                || sig.verify_certification(primary, Tag::UserId, &user.id),
+            )
+            .is_ok();
             if !ok {
                 bad_user_sigs += 1;
                 continue;
@@ -482,7 +493,12 @@ fn evaluate_subkey<'a>(
     let mut binding: Option<&Signature> = None;
     let mut failures = Vec::new();
     for sig in &sub.signatures {
-        if let Err(e) = sig.verify_subkey_binding(primary, &sub.key) {
+        let binding_check = verified::check(
+            Check::SubkeyBinding,
+            &[bytes(primary), bytes(&sub.key), bytes(sig)],
+            || sig.verify_subkey_binding(primary, &sub.key),
+        );
+        if let Err(e) = binding_check {
             failures.push(clean(e.to_string()));
             continue;
         }
@@ -491,9 +507,13 @@ fn evaluate_subkey<'a>(
             Some(SignatureType::SubkeyBinding) => {
                 // A signing subkey must sign the primary key back (RFC 9580, 5.2.1).
                 if sig.key_flags().sign() {
-                    let back = sig
-                        .embedded_signature()
-                        .map(|b| b.verify_primary_key_binding(&sub.key, primary));
+                    let back = sig.embedded_signature().map(|b| {
+                        verified::check(
+                            Check::PrimaryKeyBinding,
+                            &[bytes(&sub.key), bytes(primary), bytes(b)],
+                            || b.verify_primary_key_binding(&sub.key, primary),
+                        )
+                    });
                     match back {
                         Some(Ok(())) => {}
                         Some(Err(e)) => {

@@ -13,6 +13,7 @@
 //! | [`sign`] | two-phase signing (detached, inline, cleartext) |
 //! | [`decrypt`] | two-phase decryption |
 //! | [`verify`] | signature verification |
+//! | [`verified`] | the memo of self-signature checks that passed |
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
 //! | [`seipd_v1`] | SEIPDv1 decryption for AES, all blocks at once |
 
@@ -24,6 +25,7 @@ pub mod keyring;
 pub mod packets;
 pub mod seipd_v1;
 pub mod sign;
+pub mod verified;
 pub mod verify;
 
 pub use error::{Error, Result};
