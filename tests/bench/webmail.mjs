@@ -123,26 +123,28 @@ try {
 
   imapRaw("bob", "INBOX", bigSubject, { wait: 60 });
   const bigDecryptMs = [];
-  for (let run = 0; run <= RUNS; run++) {
+  // Runs that had to ask the PIN (the host caches it 5 min; the encrypt runs take longer) are not counted.
+  for (let run = 0; bigDecryptMs.length < RUNS; run++) {
+    if (run > 3 * RUNS) throw new Error("too many runs needed a PIN");
     await bob.goto(`${WEBMAIL_URL}?_task=mail&_mbox=INBOX`);
     await bob.waitForLoadState("networkidle");
     await bob.click(`#messagelist tr:has-text("${bigSubject}") td.subject`);
     const reader = await waitFor(() => bob.frames().find((f) => f.url().includes("/frames/reader/") && !f.isDetached()), { what: "the reader", timeoutMs: 60_000 });
     await reader.waitForSelector('body[data-state="ready"][data-visible="true"]', { timeout: 60_000 });
     for (const f of bob.frames()) if (f.url().startsWith(WEBMAIL_URL)) await f.evaluate(() => document.fonts.ready.then(() => true));
+    let askedPin = false;
     const t0 = performance.now();
     await reader.click('[data-testid="reader-decrypt"]');
-    // The warm-up run enters the PIN if the host's cache (5 min) expired during the encrypt runs.
-    if (run === 0) {
-      await waitFor(async () => {
-        const pin = bobBrowser.context.pages().find((p) => p.url().includes("/pin/pin.html"));
-        if (pin) await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN);
-        return (await reader.getAttribute("body", "data-state")) === "decrypted";
-      }, { what: "the first 10 MiB decryption", timeoutMs: 120_000 });
-    }
-    await reader.waitForSelector('[data-testid="reader-attachment"][data-name="big.bin"]', { timeout: 120_000 });
+    await waitFor(async () => {
+      const pin = bobBrowser.context.pages().find((p) => p.url().includes("/pin/pin.html"));
+      if (pin) {
+        askedPin = true;
+        await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN);
+      }
+      return (await reader.locator('[data-testid="reader-attachment"][data-name="big.bin"]').count()) === 1;
+    }, { what: `run ${run}: the 10 MiB decryption`, timeoutMs: 120_000, intervalMs: 20 });
     const ms = performance.now() - t0;
-    if (run > 0) bigDecryptMs.push(ms);
+    if (run > 0 && !askedPin) bigDecryptMs.push(ms);
   }
   console.log(`decrypt 10 MiB attachment, Decrypt click → text and download link in the reader (PIN cached): ${fmt(bigDecryptMs)}`);
 } finally {

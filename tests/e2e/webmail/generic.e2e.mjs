@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
+import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { CHROMIUM_ID, testCard, waitFor } from "../lib.mjs";
 import { clickCenter, enterPin, gpg, importKeys, launchProfile, requireStack, waitForFrame, writeTemp } from "./lib.mjs";
@@ -110,5 +111,58 @@ describe("generic provider: a site's textarea and an armored block, on a site th
     assert.equal(await reader.textContent('[data-testid="reader-plaintext"]'), `incoming ${marker}\n`);
     assert.equal(await reader.getAttribute('[data-testid="reader-signature"]', "data-status"), "unsigned");
     assert.ok(!(await page.content()).includes(marker), "the page never holds the plaintext");
+  });
+
+  test("a recipient without a key is shown, and importing the key in the editor fixes it; a bad key gets the core's error", async () => {
+    const home = writeTemp("carol-gpg", "none", "").dir;
+    execFileSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", "Carol <carol@example.test>", "ed25519", "sign", "0"], { stdio: "pipe" });
+    const fpr = gpg(home, ["--with-colons", "--list-keys", "carol@example.test"]).split("\n").find((l) => l.startsWith("fpr:")).split(":")[9];
+    gpg(home, ["--batch", "--passphrase", "", "--quick-add-key", fpr, "cv25519", "encr", "0"]);
+    const carolKey = gpg(home, ["--armor", "--export", "carol@example.test"]);
+    execFileSync("gpgconf", ["--homedir", home, "--kill", "all"]);
+    const page = await browser.context.newPage();
+    await page.goto(`${origin}/compose`);
+    await page.waitForSelector('tessera-action[data-tessera-action="encrypt"]', { state: "attached" });
+    await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
+    const editor = await waitForFrame(page, "editor");
+    await editor.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await editor.fill('[data-testid="editor-add-recipient-input"]', "Carol <carol@example.test>");
+    await editor.click('[data-testid="editor-add-recipient-submit"]');
+    await editor.waitForSelector('[data-testid="recipient"][data-address="carol@example.test"][data-has-key="false"]');
+    await editor.waitForSelector('[data-testid="editor-import"]:not([hidden])');
+    await editor.fill('[data-testid="editor-import-text"]', "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n");
+    await editor.click('[data-testid="editor-import-submit"]');
+    await waitFor(async () => (await editor.textContent('[data-testid="editor-import-result"]')) !== "", { what: "an import result" });
+    assert.notEqual(await editor.textContent('[data-testid="editor-import-result"]'), await editor.evaluate(() => chrome.i18n.getMessage("editorImportDone")));
+    await editor.fill('[data-testid="editor-import-text"]', carolKey);
+    await editor.click('[data-testid="editor-import-submit"]');
+    await editor.waitForSelector('[data-testid="recipient"][data-address="carol@example.test"][data-has-key="true"]', { timeout: 15_000 });
+    assert.equal(await editor.isHidden('[data-testid="editor-import"]'), true);
+    rmSync(home, { recursive: true, force: true });
+    await page.close();
+  });
+
+  test("closing the editor with text asks first; Keep writing keeps it, Discard drops it and gives the page back untouched", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${origin}/compose`);
+    await page.fill("#body", "page text before");
+    await page.waitForSelector('tessera-action[data-tessera-action="encrypt"]', { state: "attached" });
+    await clickCenter(page, page.locator('tessera-action[data-tessera-action="encrypt"]'));
+    const editor = await waitForFrame(page, "editor");
+    await editor.waitForSelector('body[data-state="ready"][data-visible="true"]');
+    await editor.fill('[data-testid="editor-text"]', `draft ${marker}`);
+    await editor.click('[data-testid="editor-cancel"]');
+    await editor.waitForSelector('[data-testid="editor-discard"]:not([hidden])');
+    await editor.click('[data-testid="editor-discard-cancel"]');
+    assert.equal(await editor.inputValue('[data-testid="editor-text"]'), `draft ${marker}`, "Keep writing keeps the text");
+    const editors = page.locator('tessera-frame[data-tessera-kind="editor"]'); // the page's <pre> has its own reader
+    assert.equal(await editors.count(), 1);
+    await editor.click('[data-testid="editor-cancel"]');
+    await editor.click('[data-testid="editor-discard-confirm"]');
+    await waitFor(async () => (await editors.count()) === 0, { what: "the editor to close" });
+    assert.equal(await page.inputValue("#body"), "page text before", "the page's own text is untouched");
+    assert.equal(await page.isVisible("#body"), true);
+    assert.ok(!(await page.content()).includes(marker));
+    await page.close();
   });
 });
