@@ -178,32 +178,34 @@ fn all_backends(config: &Config) -> Tokens {
 }
 
 fn cmd_tokens(json: bool) -> Result<ExitCode, String> {
+    use std::fmt::Write as _;
     let config = load_config()?;
     let (tokens, problems) = all_backends(&config).list_all();
+    let mut out = String::new();
     if json {
         let result = tessera_protocol::token::TokenListResult { tokens, problems };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?
-        );
+        out = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";
+        write_stdout(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
     if tokens.is_empty() {
-        println!("no token found");
+        out.push_str("no token found\n");
     }
     for t in &tokens {
         let backend = match t.backend {
             tessera_protocol::token::Backend::Card => "card",
             tessera_protocol::token::Backend::Soft => "soft",
         };
-        println!(
+        let _ = writeln!(
+            out,
             "{backend} {}  {}  {}",
             t.serial,
             t.cardholder.as_deref().unwrap_or("-"),
             t.reader.as_deref().unwrap_or("")
         );
         for slot in &t.slots {
-            println!(
+            let _ = writeln!(
+                out,
                 "    {:<15} {:<9} {}",
                 format!("{:?}", slot.slot).to_lowercase(),
                 slot.algorithm.as_deref().unwrap_or("-"),
@@ -211,10 +213,23 @@ fn cmd_tokens(json: bool) -> Result<ExitCode, String> {
             );
         }
     }
+    write_stdout(&out)?;
     for p in &problems {
         eprintln!("tessera-host: {}", p.message);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes command output; a reader that went away (`tessera-host tokens | head`)
+/// is not an error. `println!` would panic on the broken pipe.
+fn write_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    }
 }
 
 fn scope(a: &InstallArgs) -> native_messaging::Scope {

@@ -185,3 +185,22 @@ fn soft_token_init_then_token_list_shows_it() {
     assert!(!again.status.success());
     assert_eq!(std::fs::read_to_string(&key_file).expect("key file"), text);
 }
+
+/// `tessera-host tokens | head`: a reader that is gone is not a crash.
+#[test]
+fn tokens_into_a_closed_pipe_exits_cleanly() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for args in [&["tokens", "--json"][..], &["tokens"][..]] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = host(home.path())
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {stderr}");
+    }
+}
