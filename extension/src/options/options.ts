@@ -124,16 +124,29 @@ function renderRecipients(): void {
 }
 
 let refreshing: Promise<void> | null = null;
+let refreshAgain = false;
 
+/**
+ * Lists the keyring. A call during a listing runs one more listing after it:
+ * the host may connect while the first one ran without tokens, and its
+ * answer would otherwise stand with no key marked as the user's own.
+ */
 function refreshKeys(): Promise<void> {
-  refreshing ??= (async () => {
-    const reply = await send({ type: "keyring.list" });
-    if (reply.ok && "keys" in reply) {
-      keys = reply.keys;
-      byTestId("key-list").replaceChildren(...keys.map(renderKey));
-      byTestId("no-keys").hidden = keys.length > 0;
-      renderRecipients();
-    }
+  if (refreshing !== null) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      refreshAgain = false;
+      const reply = await send({ type: "keyring.list" });
+      if (reply.ok && "keys" in reply) {
+        keys = reply.keys;
+        byTestId("key-list").replaceChildren(...keys.map(renderKey));
+        byTestId("no-keys").hidden = keys.length > 0;
+        renderRecipients();
+      }
+    } while (refreshAgain);
   })().finally(() => {
     refreshing = null;
   });
