@@ -3,23 +3,14 @@
 // extension page: plaintext is shown here only, always with textContent.
 
 import { toBase64 } from "../shared/base64";
-import type { ImportItemResult, KeyInfo, PageReply, PageRequest, SignatureStatus } from "../shared/crypto-api";
+import type { ImportItemResult, KeyInfo, PageReply } from "../shared/crypto-api";
 import { formatFingerprint } from "../shared/fingerprint";
 import { errorText, localizePage, t } from "../shared/i18n";
+import { failureText, send, signatureText } from "../shared/page-replies";
 import { STATUS_PORT_NAME } from "../shared/status";
 import { byTestId, el } from "../shared/dom";
 import { setupPatternSection } from "./pattern-section";
 import { setupWebmailSites } from "./webmail-sites";
-
-function send(msg: PageRequest): Promise<PageReply> {
-  return chrome.runtime.sendMessage(msg) as Promise<PageReply>;
-}
-
-function failureText(reply: PageReply): string {
-  if (reply.ok || !("code" in reply)) return "";
-  const detail = "message" in reply ? reply.message : "";
-  return detail === "" ? errorText(reply.code) : `${errorText(reply.code)} (${detail})`;
-}
 
 function showError(testId: string, reply: PageReply | null): void {
   const node = byTestId(testId);
@@ -185,19 +176,6 @@ async function importFile(file: File): Promise<void> {
 }
 
 // --- decrypt / encrypt ---
-
-function signatureText(s: SignatureStatus): string {
-  switch (s.status) {
-    case "valid":
-      return t("signatureValid", [s.userId ?? formatFingerprint(s.signer)]);
-    case "bad":
-      return t("signatureBad", [formatFingerprint(s.signer), s.reason]);
-    case "unknown_signer":
-      return t("signatureUnknown", [formatFingerprint(s.issuer)]);
-    case "unsigned":
-      return t("signatureNone");
-  }
-}
 
 async function runBusy(busyId: string, button: HTMLButtonElement, fn: () => Promise<void>): Promise<void> {
   button.disabled = true;

@@ -9,7 +9,7 @@ import { localizePage, t } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
 import { parseAddresses, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
-import { failureText, send } from "../common/replies";
+import { failureText, send } from "../../shared/page-replies";
 import { connectSession, reportHeight } from "../common/session";
 
 localizePage(document);

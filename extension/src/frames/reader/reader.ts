@@ -10,7 +10,7 @@ import { localizePage } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
 import type { DecryptedAttachment, ToFrame, WebmailApiReply, WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
-import { failureText, send, signatureText } from "../common/replies";
+import { failureText, send, signatureText } from "../../shared/page-replies";
 import { connectSession, reportHeight } from "../common/session";
 import { t } from "../../shared/i18n";
 

@@ -1,9 +1,10 @@
-// Requests from a frame to the background's page API (frames are extension
-// pages by origin, so page-api answers them like the options page).
+// Requests from an extension page (options, and the webmail frames, which are
+// extension pages by origin) to the background's page API, and the texts of
+// its replies.
 
-import type { PageReply, PageRequest, SignatureStatus } from "../../shared/crypto-api";
-import { formatFingerprint } from "../../shared/fingerprint";
-import { errorText, t } from "../../shared/i18n";
+import type { PageReply, PageRequest, SignatureStatus } from "./crypto-api";
+import { formatFingerprint } from "./fingerprint";
+import { errorText, t } from "./i18n";
 
 export function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;
