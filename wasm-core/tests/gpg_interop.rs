@@ -71,8 +71,14 @@ fn gpg_raw(home: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run gpg ({e}): these tests need GnuPG (Debian package `gnupg`)"));
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    // Written from a thread: gpg writes output while it reads, and a large
+    // input would fill both pipes and deadlock.
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
 }
 
 fn gpg(home: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {
@@ -695,4 +701,126 @@ fn tampered_binding_signature_is_refused() {
     cert.public_subkeys[0].key = other.public_subkeys[0].key.clone();
     let err = encrypt::encrypt_to(&[&cert], Payload::Data(b"x"), now()).unwrap_err();
     assert_eq!(err.code(), "bad_binding_signature", "{err}");
+}
+
+/// Phase 1 reads the session-key packets from the start of the message only,
+/// armored or binary, however long the message and however far in the
+/// encrypted data starts; phase 2 still reads and authenticates everything.
+#[test]
+fn phase_one_reads_only_the_session_key_packets() {
+    let f = fixture();
+    // Incompressible (gpg compresses by default), so the message stays long.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let data: Vec<u8> = (0..1_000_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect();
+    let armored = f.gpg_encrypt(&[&f.rsa3072, &f.cv25519], &data);
+    assert!(armored.len() > 1_300_000, "gpg compressed the test data");
+    let binary = common::dearmor(std::str::from_utf8(&armored).unwrap());
+    let limits = Limits::default();
+    let fprs = f.cv25519.token.fingerprints();
+    let reference = decrypt::prepare(&binary, &f.keyring, &fprs, &limits).unwrap();
+    assert_eq!(reference.recipients.len(), 2);
+
+    // 40 KB of padding before the PKESKs: the first prefix read is too short.
+    let mut padded = vec![0xD5, 0xFF, 0, 0, 0x9C, 0x40];
+    padded.extend(vec![0u8; 40_000]);
+    padded.extend_from_slice(&binary);
+    let padded_armored =
+        tessera_core::openpgp::packets::armor(&padded, pgp::armor::BlockType::Message).unwrap();
+
+    // The armor's last base64 line damaged: phase 1 never reads it.
+    let text = std::str::from_utf8(&armored).unwrap();
+    let damaged_at = text.rfind("\n=").unwrap() - 10;
+    let mut damaged = text.as_bytes().to_vec();
+    damaged[damaged_at] = b'*';
+
+    for (name, input) in [
+        ("armored", &armored[..]),
+        ("binary", &binary[..]),
+        ("padded", &padded[..]),
+        ("padded armored", padded_armored.as_bytes()),
+        ("damaged", &damaged[..]),
+    ] {
+        let request =
+            decrypt::prepare(input, &f.keyring, &fprs, &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(request.recipients, reference.recipients, "{name}");
+        assert_eq!(request.pkesk, reference.pkesk, "{name}");
+        assert_eq!(request.matched, reference.matched, "{name}");
+        assert_eq!(request.container, "seipd_v1", "{name}");
+        let session_key = f
+            .cv25519
+            .token
+            .decrypt_session_key(&request.pkesk, &request.recipient_key);
+        let result = decrypt::finish(input, session_key, &f.keyring, &limits, now());
+        if name == "damaged" {
+            let err = result.expect_err("damaged armor must not decrypt");
+            assert_eq!(err.code(), "malformed", "{err}");
+        } else {
+            let out = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(out.data[..] == data[..], "{name}: plaintext differs");
+        }
+    }
+}
+
+/// The core reads the cleartext framework itself (openpgp/cleartext.rs):
+/// gpg's output with dash-escaped lines, trailing blanks, CRLF and no final
+/// newline gives the same signed text as rpgp's own parser, and verifies.
+#[test]
+fn cleartext_messages_read_as_rpgp_reads_them() {
+    use pgp::composed::CleartextSignedMessage;
+    use tessera_core::openpgp::cleartext;
+
+    let f = fixture();
+    let texts: [&[u8]; 5] = [
+        b"plain line\n",
+        b"-----BEGIN PGP SIGNATURE-----\n- dashed\n--\ntrailing  \t\nlast",
+        b"crlf line\r\n- x\r\n\r\n",
+        b"",
+        b"tab\tinside\n\n\n",
+    ];
+    for text in texts {
+        let clear = gpg(&f.home, &["--local-user", &f.cv25519.fpr, "--clearsign"], text);
+        let crlf = String::from_utf8(clear.clone())
+            .unwrap()
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n");
+        for input in [clear.clone(), crlf.into_bytes()] {
+            let ours = cleartext::parse(&input).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let (theirs, _) =
+                CleartextSignedMessage::from_string(std::str::from_utf8(&input).unwrap()).unwrap();
+            assert_eq!(ours.signed_text(), theirs.signed_text(), "{text:?}");
+            assert_eq!(ours.signatures.len(), 1);
+            let v = verify::verify_inline(&f.keyring, &input, &Limits::default(), now()).unwrap();
+            assert_valid_by(&v.verifications[0], &f.cv25519.fpr);
+        }
+        // Text changed after signing: a bad signature, not an error.
+        let tampered = String::from_utf8(clear).unwrap().replacen("\n\n", "\n\nX", 1);
+        let v = verify::verify_inline(&f.keyring, tampered.as_bytes(), &Limits::default(), now()).unwrap();
+        assert!(
+            matches!(v.verifications[0], Verification::Bad { .. }),
+            "{text:?}: {v:?}"
+        );
+    }
+    // What the core writes, gpg verifies (covered for every key type in
+    // core_signatures_verify_with_gpg); rpgp reads it back identically.
+    let signed = sign_two_phase(
+        &f.keyring,
+        &f.cv25519.token,
+        &f.cv25519.fpr,
+        b"- dash\nline  \n",
+        SignMode::Cleartext,
+    )
+    .unwrap();
+    let (theirs, _) = CleartextSignedMessage::from_string(&signed.armored).unwrap();
+    assert_eq!(theirs.signed_text(), "- dash\r\nline\r\n");
+    assert_eq!(
+        cleartext::parse(signed.armored.as_bytes()).unwrap().signed_text(),
+        theirs.signed_text()
+    );
 }

@@ -6,6 +6,7 @@
 //! ([`Evaluation`]) says which of its keys may encrypt or sign, and why the
 //! others may not.
 
+use pgp::armor::BlockType;
 use pgp::composed::{PublicOrSecret, SignedPublicKey, SignedPublicSubKey};
 use pgp::packet::{KeyFlags, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
@@ -23,7 +24,23 @@ pub fn parse_certs(input: &[u8]) -> Result<Vec<SignedPublicKey>> {
             detail: format!("not UTF-8 text: {e}"),
         })?;
         for block in armor_blocks(text) {
-            let (iter, _headers) = PublicOrSecret::from_armor_many(block.as_bytes())
+            // Dearmored first, then parsed from bytes like binary input: rpgp's
+            // armored entry point would build a second copy of its whole key
+            // parser for its reader type (about 170 KB of wasm).
+            let (typ, bytes) = super::packets::dearmor(block.as_bytes(), "armored certificate")?;
+            match typ {
+                Some(BlockType::PublicKey | BlockType::PrivateKey | BlockType::File) => {}
+                other => {
+                    return Err(Error::Malformed {
+                        what: "armored certificate",
+                        detail: match other {
+                            Some(t) => format!("unexpected block type: {t}"),
+                            None => "no armor header".into(),
+                        },
+                    })
+                }
+            }
+            let iter = PublicOrSecret::from_bytes_many(&bytes[..])
                 .map_err(|e| Error::parse("armored certificate", e))?;
             collect(iter, &mut certs)?;
         }

@@ -18,10 +18,11 @@ use pgp::types::{KeyDetails, Seipdv1ReadMode, Timestamp};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use super::cert::is_armored;
 use super::cert::{fpr_hex, key_id_hex, KeyRef};
 use super::error::{clean, Error, Result};
 use super::keyring::{normalize_fpr, Keyring};
-use super::packets::{dearmor, write_packet};
+use super::packets::{dearmor, dearmor_prefix, encrypted_data_start, write_packet, EncryptedDataStart, Walk};
 use super::seipd_v1;
 use super::verify::{read_and_verify, Verification};
 
@@ -108,42 +109,8 @@ fn parse_envelope(binary: &[u8]) -> Result<Parsed> {
     let mut pkesks = Vec::new();
     for packet in PacketParser::new(binary) {
         let packet = packet.map_err(|e| Error::parse("encrypted message", e))?;
-        match packet {
-            Packet::PublicKeyEncryptedSessionKey(p) => pkesks.push(p),
-            Packet::SymKeyEncryptedSessionKey(_) | Packet::Marker(_) | Packet::Padding(_) => {}
-            Packet::SymEncryptedData(_) => return Err(Error::UnauthenticatedEncryption),
-            Packet::SymEncryptedProtectedData(p) => {
-                return Ok(if p.version() == 2 {
-                    Parsed {
-                        pkesks,
-                        container: "seipd_v2",
-                        seipd_v1: None,
-                    }
-                } else {
-                    Parsed {
-                        pkesks,
-                        container: "seipd_v1",
-                        seipd_v1: Some(p),
-                    }
-                });
-            }
-            Packet::GnupgAeadData(_) => {
-                return Ok(Parsed {
-                    pkesks,
-                    container: "gnupg_aead",
-                    seipd_v1: None,
-                })
-            }
-            Packet::LiteralData(_)
-            | Packet::CompressedData(_)
-            | Packet::OnePassSignature(_)
-            | Packet::Signature(_) => return Err(Error::NotEncrypted),
-            other => {
-                return Err(Error::Malformed {
-                    what: "encrypted message",
-                    detail: format!("unexpected {:?} packet", other.tag()),
-                })
-            }
+        if let Some(parsed) = envelope_step(packet, &mut pkesks)? {
+            return Ok(parsed);
         }
     }
     if pkesks.is_empty() {
@@ -154,6 +121,91 @@ fn parse_envelope(binary: &[u8]) -> Result<Parsed> {
             detail: "no encrypted data packet after the session key packets".into(),
         })
     }
+}
+
+/// One packet of the envelope: a session-key packet is kept or skipped
+/// (`None`), the encrypted data ends the envelope, anything else is refused.
+fn envelope_step(packet: Packet, pkesks: &mut Vec<PublicKeyEncryptedSessionKey>) -> Result<Option<Parsed>> {
+    match packet {
+        Packet::PublicKeyEncryptedSessionKey(p) => pkesks.push(p),
+        Packet::SymKeyEncryptedSessionKey(_) | Packet::Marker(_) | Packet::Padding(_) => {}
+        Packet::SymEncryptedData(_) => return Err(Error::UnauthenticatedEncryption),
+        Packet::SymEncryptedProtectedData(p) => {
+            let v2 = p.version() == 2;
+            return Ok(Some(Parsed {
+                pkesks: std::mem::take(pkesks),
+                container: if v2 { "seipd_v2" } else { "seipd_v1" },
+                seipd_v1: if v2 { None } else { Some(p) },
+            }));
+        }
+        Packet::GnupgAeadData(_) => {
+            return Ok(Some(Parsed {
+                pkesks: std::mem::take(pkesks),
+                container: "gnupg_aead",
+                seipd_v1: None,
+            }))
+        }
+        Packet::LiteralData(_)
+        | Packet::CompressedData(_)
+        | Packet::OnePassSignature(_)
+        | Packet::Signature(_) => return Err(Error::NotEncrypted),
+        other => {
+            return Err(Error::Malformed {
+                what: "encrypted message",
+                detail: format!("unexpected {:?} packet", other.tag()),
+            })
+        }
+    }
+    Ok(None)
+}
+
+/// Phase 1's envelope, read from the start of the message only: the session
+/// key packets are small, the encrypted data after them is not, and phase 2
+/// reads and authenticates all of it anyway. `None`: the start is not the
+/// simple shape [`encrypted_data_start`] knows; [`parse_envelope`] reads the
+/// whole message and says what is wrong, if anything.
+fn envelope_head(input: &[u8], limits: &Limits) -> Result<Option<Parsed>> {
+    limits.check(input.len())?;
+    if !is_armored(input) {
+        return match encrypted_data_start(input) {
+            Walk::Found(start) => parse_envelope_head(input, start),
+            Walk::NeedMore | Walk::NotSimple => Ok(None),
+        };
+    }
+    let mut want = 16 * 1024;
+    loop {
+        let (head, complete) = dearmor_prefix(input, want, "encrypted message")?;
+        match encrypted_data_start(&head) {
+            Walk::Found(start) if start.first_body_octet.is_some() || complete => {
+                return parse_envelope_head(&head, start)
+            }
+            Walk::Found(_) | Walk::NeedMore if !complete => want = want.saturating_mul(4),
+            _ => return Ok(None),
+        }
+    }
+}
+
+fn parse_envelope_head(head: &[u8], start: EncryptedDataStart) -> Result<Option<Parsed>> {
+    let mut pkesks = Vec::new();
+    for packet in PacketParser::new(&head[..start.offset]) {
+        let packet = packet.map_err(|e| Error::parse("encrypted message", e))?;
+        if envelope_step(packet, &mut pkesks)?.is_some() {
+            // The walk saw only session-key packets where rpgp sees data.
+            return Ok(None);
+        }
+    }
+    let container = match (start.tag, start.first_body_octet) {
+        (9, _) => return Err(Error::UnauthenticatedEncryption),
+        (18, Some(1)) => "seipd_v1",
+        (18, Some(2)) => "seipd_v2",
+        (20, _) => "gnupg_aead",
+        _ => return Ok(None),
+    };
+    Ok(Some(Parsed {
+        pkesks,
+        container,
+        seipd_v1: None,
+    }))
 }
 
 fn recipient_of(p: &PublicKeyEncryptedSessionKey) -> Recipient {
@@ -186,8 +238,10 @@ pub fn prepare(
     token_fingerprints: &[String],
     limits: &Limits,
 ) -> Result<DecryptionRequest> {
-    let binary = input_binary(input, limits)?;
-    let parsed = parse_envelope(&binary)?;
+    let parsed = match envelope_head(input, limits)? {
+        Some(parsed) => parsed,
+        None => parse_envelope(&input_binary(input, limits)?)?,
+    };
     let recipients: Vec<Recipient> = parsed.pkesks.iter().map(recipient_of).collect();
 
     // The user's token keys that are in the keyring (their packets are needed).

@@ -66,10 +66,14 @@ impl Keyring {
         if self.certs.is_empty() {
             return Ok(String::new());
         }
-        let mut out = Vec::new();
-        pgp::armor::write(&self.certs, BlockType::PublicKey, &mut out, None, true)
-            .map_err(Error::internal)?;
-        String::from_utf8(out).map_err(Error::internal)
+        // Serialized to bytes, then armored: rpgp's armor writer over the
+        // certificates themselves would add a copy of every packet
+        // serializer for its writer type to the wasm.
+        let mut bytes = Vec::new();
+        for cert in &self.certs {
+            pgp::ser::Serialize::to_writer(cert, &mut bytes).map_err(Error::internal)?;
+        }
+        super::packets::armor(&bytes, BlockType::PublicKey)
     }
 
     /// Imports certificates (armored or binary, one or many); a certificate

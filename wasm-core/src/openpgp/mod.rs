@@ -13,11 +13,15 @@
 //! | [`sign`] | two-phase signing (detached, inline, cleartext) |
 //! | [`decrypt`] | two-phase decryption |
 //! | [`verify`] | signature verification |
+//! | [`cleartext`] | the cleartext signature framework, read and written |
 //! | [`verified`] | the memo of self-signature checks that passed |
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
+//! | `armor_fast` | one-pass decoding of well-formed armor (rpgp's reader for the rest) |
 //! | [`seipd_v1`] | SEIPDv1 decryption for AES, all blocks at once |
 
+mod armor_fast;
 pub mod cert;
+pub mod cleartext;
 pub mod decrypt;
 pub mod encrypt;
 pub mod error;

@@ -4,6 +4,7 @@
 use pgp::armor::BlockType;
 use pgp::packet::{Packet, PacketParser, PacketTrait};
 
+use super::armor_fast;
 use super::error::{Error, Result};
 
 /// Already-serialized packets, for rpgp's armor writer.
@@ -58,8 +59,176 @@ pub fn dearmor(input: &[u8], what: &'static str) -> Result<(Option<BlockType>, V
     if !super::cert::is_armored(input) {
         return Ok((None, input.to_vec()));
     }
+    if let Some(armored) = armor_fast::parse(input) {
+        if let Some(bytes) = armored.decode() {
+            return Ok((Some(armored.typ), bytes));
+        }
+    }
     let mut dearmor = pgp::armor::Dearmor::new(input);
     let mut out = Vec::new();
     std::io::Read::read_to_end(&mut dearmor, &mut out).map_err(|e| Error::parse(what, e))?;
     Ok((dearmor.typ, out))
+}
+
+/// The first `len` bytes (at least; fewer only when that is everything) of
+/// armored input, and whether that is all of it. Decryption's first phase
+/// needs only the packets before the encrypted data.
+pub fn dearmor_prefix(input: &[u8], len: usize, what: &'static str) -> Result<(Vec<u8>, bool)> {
+    if let Some(head) = armor_fast::parse(input).and_then(|a| a.decode_prefix(len)) {
+        return Ok(head);
+    }
+    let mut dearmor = pgp::armor::Dearmor::new(input);
+    let mut out = Vec::new();
+    let want = u64::try_from(len).unwrap_or(u64::MAX);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut dearmor, want), &mut out)
+        .map_err(|e| Error::parse(what, e))?;
+    let complete = out.len() < len;
+    Ok((out, complete))
+}
+
+/// Where the encrypted-data packet starts in a message whose session-key
+/// packets may be followed by a truncated prefix of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncryptedDataStart {
+    /// Offset of the packet's header: everything before it is session-key packets.
+    pub offset: usize,
+    /// 9 (SED), 18 (SEIPD) or 20 (GnuPG's AEAD).
+    pub tag: u8,
+    /// The first body octet (the SEIPD version), when the prefix holds it.
+    pub first_body_octet: Option<u8>,
+}
+
+/// What [`encrypted_data_start`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    Found(EncryptedDataStart),
+    /// The prefix ends inside the session-key packets.
+    NeedMore,
+    /// Not the simple shape (another packet first, an unusual length): parse
+    /// the whole message with rpgp, which says what is wrong, if anything.
+    NotSimple,
+}
+
+/// Walks packet headers (RFC 9580 §4.2) over session-key packets (PKESK,
+/// SKESK, marker, padding) to the encrypted-data packet.
+///
+/// Why by hand: rpgp's packet parser reads whole packets, and the encrypted
+/// data is most of the message; decryption's first phase needs only the
+/// small packets before it.
+pub fn encrypted_data_start(bytes: &[u8]) -> Walk {
+    let mut offset = 0;
+    loop {
+        let Some((tag, header_len, body_len)) = packet_header(bytes, offset) else {
+            return Walk::NeedMore;
+        };
+        match (tag, body_len) {
+            (9 | 18 | 20, _) => {
+                return Walk::Found(EncryptedDataStart {
+                    offset,
+                    tag,
+                    first_body_octet: bytes.get(offset + header_len).copied(),
+                })
+            }
+            // PKESK, SKESK, marker, padding: always a definite length.
+            (1 | 3 | 10 | 21, Some(len)) => {
+                match offset.checked_add(header_len).and_then(|o| o.checked_add(len)) {
+                    Some(next) => offset = next,
+                    None => return Walk::NotSimple,
+                }
+            }
+            _ => return Walk::NotSimple,
+        }
+    }
+}
+
+/// A packet header at `offset`: (tag, header length, body length unless
+/// partial or indeterminate). `None` when the bytes end inside the header.
+/// An invalid first octet gives tag 0, which no caller accepts.
+fn packet_header(bytes: &[u8], offset: usize) -> Option<(u8, usize, Option<usize>)> {
+    let header = *bytes.get(offset)?;
+    if header & 0x80 == 0 {
+        return Some((0, 1, None));
+    }
+    let be = |at: usize, n: usize| -> Option<usize> {
+        let octets = bytes.get(offset + at..offset + at + n)?;
+        Some(octets.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)))
+    };
+    Some(if header & 0x40 != 0 {
+        let tag = header & 0x3f;
+        match *bytes.get(offset + 1)? {
+            l @ 0..=191 => (tag, 2, Some(usize::from(l))),
+            l @ 192..=223 => (tag, 3, Some(((usize::from(l) - 192) << 8) + be(2, 1)? + 192)),
+            255 => (tag, 6, Some(be(2, 4)?)),
+            _ => (tag, 2, None),
+        }
+    } else {
+        let tag = (header >> 2) & 0x0f;
+        match header & 0x03 {
+            0 => (tag, 2, Some(be(1, 1)?)),
+            1 => (tag, 3, Some(be(1, 2)?)),
+            2 => (tag, 5, Some(be(1, 4)?)),
+            _ => (tag, 1, None),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(offset: usize, tag: u8, first: Option<u8>) -> Walk {
+        Walk::Found(EncryptedDataStart {
+            offset,
+            tag,
+            first_body_octet: first,
+        })
+    }
+
+    #[test]
+    fn walks_every_length_form_to_the_encrypted_data() {
+        // New format PKESK, 1-octet length 3; old format marker, 1-octet
+        // length 3; new format padding, 2-octet length 200; old format SKESK,
+        // 2-octet length 4; new format padding, 5-octet length 2; then SEIPD v1.
+        let mut m = vec![0xC1, 3, 9, 9, 9];
+        m.extend([0xA8, 3, b'P', b'G', b'P']);
+        m.extend([0xD5, 192, 8]);
+        m.extend([0u8; 200]);
+        m.extend([0x8D, 0, 4, 4, 7, 0, 0]);
+        m.extend([0xD5, 255, 0, 0, 0, 2, 0, 0]);
+        let at = m.len();
+        m.extend([0xD2, 0xFF, 0, 0, 0, 1, 1, 0xAB]);
+        assert_eq!(encrypted_data_start(&m), start(at, 18, Some(1)));
+        // Old-format SED with an indeterminate length (old format has no tag
+        // 18), a new-format SED and GnuPG's AEAD packet.
+        assert_eq!(encrypted_data_start(&[0xC1, 0, 0xA7, 5]), start(2, 9, Some(5)));
+        assert_eq!(encrypted_data_start(&[0xC9, 1, 0]), start(0, 9, Some(0)));
+        assert_eq!(encrypted_data_start(&[0xD4, 0xE0, 1]), start(0, 20, Some(1)));
+        // The prefix may end right after the data packet's header.
+        assert_eq!(encrypted_data_start(&m[..at + 6]), start(at, 18, None));
+    }
+
+    #[test]
+    fn a_prefix_ending_inside_the_session_packets_needs_more() {
+        let m = [0xC1, 10, 1, 2, 3, 0xD2, 0x81, 1];
+        for cut in [0, 1, 2, 5] {
+            assert_eq!(encrypted_data_start(&m[..cut]), Walk::NeedMore, "cut {cut}");
+        }
+        assert_eq!(encrypted_data_start(&[0xC1, 193]), Walk::NeedMore);
+    }
+
+    #[test]
+    fn other_shapes_are_left_to_the_full_parser() {
+        for m in [
+            // Literal data first (not encrypted), one-pass signature first.
+            &[0xCB, 3, b'b', 0, 0][..],
+            &[0xC4, 13, 3][..],
+            // A partial length on a PKESK, an indeterminate old-format PKESK.
+            &[0xC1, 0xE1, 1, 2][..],
+            &[0x87, 1, 2][..],
+            // Not a packet header.
+            &[0x41, 1, 2][..],
+        ] {
+            assert_eq!(encrypted_data_start(m), Walk::NotSimple, "{m:?}");
+        }
+    }
 }

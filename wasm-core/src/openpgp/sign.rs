@@ -18,7 +18,6 @@
 use std::cell::RefCell;
 
 use pgp::armor::BlockType;
-use pgp::composed::CleartextSignedMessage;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::{
@@ -385,8 +384,7 @@ pub fn finish(state: &[u8], signature: &[Vec<u8>]) -> Result<Signed> {
             let text = std::str::from_utf8(&state.payload).map_err(|e| Error::BadSigningState {
                 detail: e.to_string(),
             })?;
-            let msg = CleartextSignedMessage::new_many(text, |_| Ok(vec![sig])).map_err(Error::internal)?;
-            let armored = msg.to_armored_string(None.into()).map_err(Error::internal)?;
+            let armored = super::cleartext::write(text, std::slice::from_ref(&sig))?;
             Ok(Signed {
                 mode: state.mode,
                 binary: Vec::new(),

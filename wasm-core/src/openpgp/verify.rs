@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use pgp::composed::{CleartextSignedMessage, Message};
+use pgp::composed::Message;
 use pgp::packet::{Packet, PacketParser, PacketTrait, Signature};
 use pgp::types::{KeyDetails, Timestamp};
 use serde::Serialize;
@@ -170,20 +170,15 @@ pub fn verify_inline(
         .position(|b| !b.is_ascii_whitespace())
         .map_or(input, |p| &input[p..]);
     if trimmed.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----") {
-        let (msg, _) = CleartextSignedMessage::from_armor(trimmed)
-            .map_err(|e| Error::parse("cleartext signed message", e))?;
+        let msg = super::cleartext::parse(trimmed)?;
+        let text = msg.signed_text();
         let verifications = msg
-            .signatures()
+            .signatures
             .iter()
-            .map(|sig| {
-                judge(keyring, sig, now, |key| {
-                    let text = msg.signed_text();
-                    sig.verify(key, text.as_bytes())
-                })
-            })
+            .map(|sig| judge(keyring, sig, now, |key| sig.verify(key, text.as_bytes())))
             .collect();
         return Ok(VerifiedMessage {
-            data: Zeroizing::new(msg.signed_text().replace("\r\n", "\n").into_bytes()),
+            data: Zeroizing::new(text.replace("\r\n", "\n").into_bytes()),
             verifications,
         });
     }

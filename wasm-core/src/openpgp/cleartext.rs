@@ -1,0 +1,205 @@
+//! The Cleartext Signature Framework (RFC 9580 §7): reading and writing.
+//!
+//! Why not rpgp's `CleartextSignedMessage` parser and writer: they drive
+//! rpgp's packet parser and armor writer through reader and writer types
+//! used nowhere else, and each such type builds a further copy of all the
+//! packet code into the wasm (about 160 KB for the reader alone, twiggy-style
+//! count by function). The framework itself is small; rpgp still parses the
+//! signature packets and hashes and verifies the text (`Signature::verify`
+//! over [`Cleartext::signed_text`]). The rules mirror rpgp 0.21's, so a
+//! message is read the same way either route.
+
+use pgp::armor::BlockType;
+use pgp::crypto::hash::HashAlgorithm;
+use pgp::packet::{Packet, PacketParser, PacketTrait, Signature};
+
+use super::error::{Error, Result};
+use super::packets::{armor, dearmor, write_packet};
+
+const HEADER_LINE: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
+const WHAT: &str = "cleartext signed message";
+
+/// A parsed cleartext-signed message.
+pub struct Cleartext {
+    /// The dash-escaped text as it stands in the message.
+    escaped: String,
+    pub signatures: Vec<Signature>,
+}
+
+impl Cleartext {
+    /// The text the signatures cover: unescaped, trailing spaces and tabs
+    /// removed from each line, CRLF line ends.
+    pub fn signed_text(&self) -> String {
+        unescape_and_trim(&self.escaped)
+    }
+}
+
+fn malformed(detail: impl Into<String>) -> Error {
+    Error::Malformed {
+        what: WHAT,
+        detail: detail.into(),
+    }
+}
+
+/// Reads a message that starts (after whitespace) with the framework's header line.
+pub fn parse(input: &[u8]) -> Result<Cleartext> {
+    let text = std::str::from_utf8(input).map_err(|e| malformed(format!("not UTF-8 text: {e}")))?;
+    let text = text.trim_start();
+    let rest = text
+        .strip_prefix(HEADER_LINE)
+        .ok_or_else(|| malformed("no \"-----BEGIN PGP SIGNED MESSAGE-----\" line"))?;
+    let mut rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+        .ok_or_else(|| malformed("junk after the header line"))?;
+
+    // Armor headers: only `Hash`, with known algorithms, up to a blank line.
+    loop {
+        let (line, after) = rest.split_once('\n').ok_or_else(|| Error::Truncated {
+            what: WHAT,
+            detail: "the headers do not end".into(),
+        })?;
+        rest = after;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let values = line
+            .strip_prefix("Hash:")
+            .ok_or_else(|| malformed(format!("unexpected header {line:?}")))?;
+        for name in values.split(',').map(str::trim) {
+            name.parse::<HashAlgorithm>()
+                .map_err(|_| malformed(format!("unknown hash algorithm {name}")))?;
+        }
+    }
+
+    // The text runs to the first line that starts with five dashes (text
+    // lines that do are dash-escaped); the line break before it is not part
+    // of the text.
+    let (escaped, armored) = if rest.starts_with("-----") {
+        ("", rest)
+    } else {
+        let at = rest.find("\n-----").ok_or_else(|| Error::Truncated {
+            what: WHAT,
+            detail: "no signature after the text".into(),
+        })?;
+        let body = &rest[..at];
+        (body.strip_suffix('\r').unwrap_or(body), &rest[at + 1..])
+    };
+
+    let (typ, bytes) = dearmor(armored.as_bytes(), WHAT)?;
+    if typ != Some(BlockType::Signature) {
+        return Err(malformed("the text is not followed by a signature block"));
+    }
+    // The fallback reader stops at the END line: nothing may follow it.
+    let end = armored
+        .find("-----END PGP SIGNATURE-----")
+        .ok_or_else(|| malformed("no END line"))?;
+    if !armored[end + "-----END PGP SIGNATURE-----".len()..]
+        .trim()
+        .is_empty()
+    {
+        return Err(malformed("unexpected data after the signature"));
+    }
+    let mut signatures = Vec::new();
+    for packet in PacketParser::new(&bytes[..]) {
+        match packet.map_err(|e| Error::parse(WHAT, e))? {
+            Packet::Signature(sig) => signatures.push(sig),
+            other => return Err(malformed(format!("unexpected {:?} packet", other.tag()))),
+        }
+    }
+    if signatures.is_empty() {
+        return Err(malformed("no signature"));
+    }
+    Ok(Cleartext {
+        escaped: escaped.to_string(),
+        signatures,
+    })
+}
+
+/// Writes `text` with its signatures, as rpgp and GnuPG do.
+pub fn write(text: &str, signatures: &[Signature]) -> Result<String> {
+    let mut hashes: Vec<HashAlgorithm> = Vec::new();
+    let mut packets = Vec::new();
+    for sig in signatures {
+        let hash = sig
+            .hash_alg()
+            .ok_or_else(|| Error::internal("a signature without a hash algorithm"))?;
+        if !hashes.contains(&hash) {
+            hashes.push(hash);
+        }
+        write_packet(sig, &mut packets)?;
+    }
+    let mut out = String::with_capacity(text.len() + packets.len() * 2 + 128);
+    out.push_str(HEADER_LINE);
+    out.push('\n');
+    for hash in hashes {
+        out.push_str("Hash: ");
+        out.push_str(&hash.to_string());
+        out.push('\n');
+    }
+    out.push('\n');
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('-') {
+            out.push_str("- ");
+        }
+        out.push_str(line);
+    }
+    out.push('\n');
+    out.push_str(&armor(&packets, BlockType::Signature)?);
+    Ok(out)
+}
+
+/// Undoes dash escaping, drops spaces and tabs at line ends and makes every
+/// line end CRLF (RFC 9580 §7.2); as rpgp does, a lone CR is text.
+fn unescape_and_trim(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    for line in text.split_inclusive('\n') {
+        let (content, ends) = match line.strip_suffix('\n') {
+            Some(content) => (content.strip_suffix('\r').unwrap_or(content), true),
+            None => (line, false),
+        };
+        let content = content.strip_prefix("- ").unwrap_or(content);
+        out.push_str(content.trim_end_matches([' ', '\t']));
+        if ends {
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescaping_and_trimming_follow_rfc_9580() {
+        assert_eq!(unescape_and_trim("- -----x  \r\n- a\t\nb"), "-----x\r\na\r\nb");
+        assert_eq!(unescape_and_trim("a\r\r\n\n"), "a\r\r\n\r\n");
+        assert_eq!(unescape_and_trim(""), "");
+    }
+
+    #[test]
+    fn malformed_frames_are_refused_with_a_reason() {
+        let cases = [
+            ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n", "truncated"),
+            (
+                "-----BEGIN PGP SIGNED MESSAGE-----\nComment: x\n\nhi\n",
+                "malformed",
+            ),
+            (
+                "-----BEGIN PGP SIGNED MESSAGE-----\nHash: MD17\n\nhi\n",
+                "malformed",
+            ),
+            (
+                "-----BEGIN PGP SIGNED MESSAGE-----\n\nhello\nno signature\n",
+                "truncated",
+            ),
+            ("-----BEGIN PGP MESSAGE-----\n\n", "malformed"),
+        ];
+        for (input, code) in cases {
+            let err = parse(input.as_bytes()).err().expect("refused");
+            assert_eq!(err.code(), code, "{input:?}: {err}");
+        }
+    }
+}
