@@ -16,6 +16,7 @@
 //! | [`verified`] | the memo of self-signature checks that passed |
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
 //! | [`seipd_v1`] | SEIPDv1 decryption for AES, all blocks at once |
+//! | [`skesk`] | password-encrypted session keys, made and opened |
 
 pub mod cert;
 pub mod decrypt;
@@ -25,6 +26,7 @@ pub mod keyring;
 pub mod packets;
 pub mod seipd_v1;
 pub mod sign;
+pub mod skesk;
 pub mod verified;
 pub mod verify;
 
