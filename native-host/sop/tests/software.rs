@@ -690,3 +690,128 @@ fn encrypt_session_key_out_opens_the_message() {
         assert_eq!(back.trim_end(), sk, "{args:?}");
     }
 }
+
+/// The host's soft token as a token: its certificate is a key handle, its
+/// passphrase the PIN. The two-phase signing path through `tessera-host`,
+/// with text mode and beside a software signer.
+#[test]
+fn a_token_key_handle_signs_text_and_beside_a_software_key() {
+    let host = host_binary();
+    if !host.is_file() {
+        eprintln!("note: {} is not built; skipping", host.display());
+        return;
+    }
+    let f = Fixture::new();
+    let data = tempfile::tempdir().expect("tempdir");
+    let data_dir = data.path().to_str().expect("utf-8 path");
+    let passphrase = "soft token passphrase";
+    let mut child = std::process::Command::new(&host)
+        .args(["soft-token", "init", "--user-id", "Soft <soft@example.org>"])
+        .env("TESSERA_DATA_DIR", data_dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start soft-token init");
+    std::io::Write::write_all(
+        &mut child.stdin.take().expect("stdin"),
+        format!("{passphrase}\n").as_bytes(),
+    )
+    .expect("passphrase");
+    assert!(child.wait().expect("wait").success());
+    let key = std::fs::read(data.path().join("soft-token.asc")).expect("soft token key");
+    let cert = f.run(&["extract-cert"], &key).ok();
+    write(f.dir.path(), "soft.cert", &cert);
+    write(f.dir.path(), "pin.txt", format!("{passphrase}\n").as_bytes());
+    let env = [
+        ("TESSERA_DATA_DIR", data_dir),
+        // No pcscd: only the soft token.
+        ("PCSCLITE_CSOCK_NAME", "/nonexistent/tessera-test/pcscd.comm"),
+    ];
+    let run = |args: &[&str], stdin: &[u8]| sop_env(f.dir.path(), args, stdin, &env);
+
+    let sig = run(
+        &[
+            "sign",
+            "--as",
+            "text",
+            "--with-key-password",
+            "pin.txt",
+            "soft.cert",
+            "alice.key",
+        ],
+        TEXT_LF,
+    )
+    .ok();
+    write(f.dir.path(), "two.sig", &sig);
+    let out = String::from_utf8(
+        f.run(&["verify", "two.sig", "soft.cert", "alice.cert"], &crlf(TEXT_LF))
+            .ok(),
+    )
+    .expect("utf-8");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.lines().all(|l| l.contains("mode:text")), "{out}");
+
+    let signed = run(
+        &[
+            "inline-sign",
+            "--as",
+            "text",
+            "--with-key-password",
+            "pin.txt",
+            "soft.cert",
+            "alice.key",
+        ],
+        TEXT_LF,
+    )
+    .ok();
+    let out = f.run(
+        &[
+            "inline-verify",
+            "--verifications-out",
+            "iv.txt",
+            "soft.cert",
+            "alice.cert",
+        ],
+        &signed,
+    );
+    assert_eq!(out.ok(), crlf(TEXT_LF));
+    let v = std::fs::read_to_string(f.dir.path().join("iv.txt")).expect("verifications");
+    assert_eq!(v.lines().count(), 2, "{v}");
+
+    // Signed by the token and Alice, encrypted to a password: opened with no host.
+    write(f.dir.path(), "pw.txt", b"message password\n");
+    let msg = run(
+        &[
+            "encrypt",
+            "--with-key-password",
+            "pin.txt",
+            "--sign-with",
+            "soft.cert",
+            "--sign-with",
+            "alice.key",
+            "--with-password",
+            "pw.txt",
+        ],
+        MESSAGE,
+    )
+    .ok();
+    let out = sop_env(
+        f.dir.path(),
+        &[
+            "decrypt",
+            "--with-password",
+            "pw.txt",
+            "--verifications-out",
+            "dv.txt",
+            "--verify-with",
+            "soft.cert",
+            "--verify-with",
+            "alice.cert",
+        ],
+        &msg,
+        &[("TESSERA_HOST", "/nonexistent/tessera-host")],
+    );
+    assert_eq!(out.ok(), MESSAGE);
+    let v = std::fs::read_to_string(f.dir.path().join("dv.txt")).expect("verifications");
+    assert_eq!(v.lines().count(), 2, "{v}");
+}
