@@ -685,9 +685,7 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
             let passwords: Vec<&[u8]> = self.message_passwords.iter().map(|p| p.as_slice()).collect();
             match skesk::decrypt_with_passwords(&message, &passwords, &verify_ring, &limits, now) {
                 Ok((d, key)) => {
-                    let out = key
-                        .symmetric_algorithm
-                        .and_then(|alg| SessionKey::new(alg, key.key.as_slice()).ok());
+                    let out = sop_session_key(&key, &message);
                     result = Some((d, out));
                 }
                 Err(e) => last_error = Some(e),
@@ -695,9 +693,7 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
         }
         if result.is_none() && !self.keys.is_empty() {
             let key = session_key(&self.keys, &self.passwords, &message, &limits).map_err(to_sop)?;
-            let out = key
-                .symmetric_algorithm
-                .and_then(|alg| SessionKey::new(alg, key.key.as_slice()).ok());
+            let out = sop_session_key(&key, &message);
             let d = decrypt::finish(&message, key, &verify_ring, &limits, now)
                 .map_err(|e| to_sop(core(e, Context::Decrypt)))?;
             result = Some((d, out));
@@ -711,6 +707,25 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
         let verifications = accepted(&decrypted.verifications, self.not_before, self.not_after);
         Ok(done(decrypted.data.to_vec(), (sk, verifications)))
     }
+}
+
+/// The session key in SOP's form (`ALG:HEX`). A v6 PKESK or SKESK does not
+/// name the algorithm: for SEIPDv2 it is in the encrypted data packet.
+fn sop_session_key(key: &decrypt::SessionKey, message: &[u8]) -> Option<SessionKey> {
+    let alg = key.symmetric_algorithm.or_else(|| seipd_v2_algorithm(message))?;
+    SessionKey::new(alg, key.key.as_slice()).ok()
+}
+
+fn seipd_v2_algorithm(message: &[u8]) -> Option<u8> {
+    use pgp::packet::{Packet, PacketParser, SymEncryptedProtectedDataConfig as Config};
+    let (_, binary) = dearmor(message, "encrypted message").ok()?;
+    PacketParser::new(&binary[..]).find_map(|p| match p {
+        Ok(Packet::SymEncryptedProtectedData(data)) => match data.config() {
+            Config::V2 { sym_alg, .. } => Some(u8::from(*sym_alg)),
+            Config::V1 => None,
+        },
+        _ => None,
+    })
 }
 
 // ---------------------------------------------------------------- inline-sign, inline-verify

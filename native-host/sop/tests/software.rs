@@ -815,3 +815,32 @@ fn a_token_key_handle_signs_text_and_beside_a_software_key() {
     let v = std::fs::read_to_string(f.dir.path().join("dv.txt")).expect("verifications");
     assert_eq!(v.lines().count(), 2, "{v}");
 }
+
+/// RFC 9580 A.10: SEIPDv2 (AES-128, OCB) behind a v6 SKESK with Argon2,
+/// password `password`.
+const RFC9580_A10: &[u8] = include_bytes!("../../../wasm-core/tests/vectors/a10-aead-ocb.asc");
+
+#[test]
+fn a_v6_skesk_opens_with_its_password_and_reports_the_seipd_v2_session_key() {
+    let f = Fixture::new();
+    write(f.dir.path(), "password.txt", b"password\n");
+    let out = f.run(
+        &[
+            "decrypt",
+            "--with-password",
+            "password.txt",
+            "--session-key-out",
+            "sk.txt",
+        ],
+        RFC9580_A10,
+    );
+    assert_eq!(out.ok(), b"Hello, world!");
+    let sk = std::fs::read_to_string(f.dir.path().join("sk.txt")).expect("session key");
+    // The algorithm comes from the SEIPDv2 packet; the key is the one RFC 9580 prints.
+    assert_eq!(sk.trim_end(), "7:28E79AB82397D3C63DE24AC217D7B791");
+    assert_eq!(
+        f.run(&["decrypt", "--with-session-key", "sk.txt"], RFC9580_A10)
+            .ok(),
+        b"Hello, world!"
+    );
+}
