@@ -65,6 +65,7 @@ pub fn core(e: CoreError, context: Context) -> Failure {
             Context::Sign,
         ) => SopError::KeyCannotSign,
         (CoreError::NotForUs { .. } | CoreError::BadSessionKey { .. }, _) => SopError::CannotDecrypt,
+        (CoreError::WrongPassword { .. } | CoreError::NoPasswordRecipient, _) => SopError::CannotDecrypt,
         (CoreError::IntegrityFailure { .. }, _) => SopError::CannotDecrypt,
         (CoreError::UnauthenticatedEncryption, _) => SopError::CannotDecrypt,
         (CoreError::NoRecipients, _) => SopError::MissingArg,

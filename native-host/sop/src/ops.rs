@@ -20,15 +20,16 @@ use sop::ops::{
 use sop::{Password, SessionKey};
 use tessera_core::openpgp::cert::now;
 use tessera_core::openpgp::decrypt::{self, Limits};
-use tessera_core::openpgp::encrypt::{encrypt_to, Payload};
+use tessera_core::openpgp::encrypt::{prepare_for, Payload};
 use tessera_core::openpgp::packets::{armor, dearmor};
-use tessera_core::openpgp::sign::SignMode;
+use tessera_core::openpgp::sign::{SignMode, SignedAs};
+use tessera_core::openpgp::skesk;
 use tessera_core::openpgp::verify::{self, Verification as CoreVerification};
 use zeroize::Zeroizing;
 
 use crate::errors::{bad_data, core, to_sop, Context, Failure};
 use crate::objects::{keyring, read_all, Certs, KeyItem, Keys, Sigs};
-use crate::private::{session_key, sign_with, Passwords};
+use crate::private::{session_key, sign_all, Passwords};
 use crate::TesseraSop;
 
 /// rpgp's builder takes `SmallVec`s; `.into()` from a Vec keeps this crate off smallvec.
@@ -40,11 +41,6 @@ mod smallvec_shim {
 }
 
 type R<T> = sop::Result<T>;
-
-fn not_supported(what: &str) -> SopError {
-    eprintln!("tessera-sop: {what} is not supported");
-    SopError::UnsupportedOption
-}
 
 /// A finished operation: the output bytes and the value the verb returns.
 struct Done<T> {
@@ -71,10 +67,10 @@ fn system_time(secs: u32) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(u64::from(secs))
 }
 
-/// Valid signatures within the time window, as SOP verifications.
+/// Valid signatures within the time window, as SOP verifications (`mode:text`
+/// for signatures of type text, cleartext ones included).
 fn accepted(
     results: &[CoreVerification],
-    mode: SignatureMode,
     not_before: Option<SystemTime>,
     not_after: Option<SystemTime>,
 ) -> Vec<Verification> {
@@ -85,8 +81,13 @@ fn accepted(
                 signer_fingerprint,
                 key_fingerprint,
                 created,
+                signed_as,
                 ..
             } => {
+                let mode = match signed_as {
+                    SignedAs::Text => SignatureMode::Text,
+                    SignedAs::Binary => SignatureMode::Binary,
+                };
                 let t = system_time(*created);
                 if not_before.is_some_and(|b| t < b) || not_after.is_some_and(|a| t > a) {
                     eprintln!("tessera-sop: signature by {key_fingerprint} is outside the time window");
@@ -181,9 +182,11 @@ impl<'s> sop::SOP<'s> for TesseraSop {
     fn encrypt(&'s self) -> R<Box<dyn Encrypt<'s, Self, Certs<'s>, Keys<'s>> + 's>> {
         Ok(Box::new(EncryptOp {
             armor: true,
+            mode: EncryptAs::Binary,
             certs: Vec::new(),
             signers: Vec::new(),
             passwords: Passwords::default(),
+            message_passwords: Vec::new(),
         }))
     }
 
@@ -195,6 +198,7 @@ impl<'s> sop::SOP<'s> for TesseraSop {
             session_keys: Vec::new(),
             keys: Vec::new(),
             passwords: Passwords::default(),
+            message_passwords: Vec::new(),
         }))
     }
 
@@ -367,24 +371,24 @@ impl<'s> Sign<'s, TesseraSop, Keys<'s>, Sigs<'s>> for SignOp<'s> {
     }
 
     fn data(self: Box<Self>, data: &mut (dyn io::Read + Send + Sync)) -> R<(Micalg, Sigs<'s>)> {
-        if self.keys.is_empty() {
-            return Err(SopError::MissingArg);
-        }
-        if self.mode == SignAs::Text {
-            // The core makes binary-document signatures only (see README).
-            eprintln!("tessera-sop: note: --as=text makes a binary signature");
-        }
+        let signed_as = match self.mode {
+            SignAs::Binary => SignedAs::Binary,
+            SignAs::Text => SignedAs::Text,
+        };
         let data = read_all(data).map_err(to_sop)?;
-        let now = now();
-        let mut packets = Vec::new();
-        let mut hash = None;
-        for key in &self.keys {
-            let signed = sign_with(key, &self.passwords, &data, SignMode::Detached, now).map_err(to_sop)?;
-            hash = hash.or(signature_hash(&signed.binary));
-            packets.extend_from_slice(&signed.binary);
-        }
-        let micalg = hash.map(micalg).unwrap_or(Micalg::SHA256);
-        Ok((micalg, Sigs::new(self.sop, packets)))
+        let signed = sign_all(
+            &self.keys,
+            &self.passwords,
+            &data,
+            SignMode::Detached,
+            signed_as,
+            now(),
+        )
+        .map_err(to_sop)?;
+        let micalg = signature_hash(&signed.binary)
+            .map(micalg)
+            .unwrap_or(Micalg::SHA256);
+        Ok((micalg, Sigs::new(self.sop, signed.binary)))
     }
 }
 
@@ -452,12 +456,7 @@ impl VerifySignatures<'_> for VerifySigsOp {
         let ring = keyring(&self.op.certs).map_err(to_sop)?;
         let results = verify::verify_detached(&ring, &data, &self.packets, now())
             .map_err(|e| to_sop(core(e, Context::Verify)))?;
-        let ok = accepted(
-            &results,
-            SignatureMode::Binary,
-            self.op.not_before,
-            self.op.not_after,
-        );
+        let ok = accepted(&results, self.op.not_before, self.op.not_after);
         if ok.is_empty() {
             return Err(SopError::NoSignature);
         }
@@ -469,9 +468,13 @@ impl VerifySignatures<'_> for VerifySigsOp {
 
 struct EncryptOp {
     armor: bool,
+    mode: EncryptAs,
     certs: Vec<SignedPublicKey>,
     signers: Vec<KeyItem>,
     passwords: Passwords,
+    /// `--with-password` values, normalised (trailing whitespace trimmed, as
+    /// the SOP draft asks of passwords that make an artifact).
+    message_passwords: Vec<Zeroizing<Vec<u8>>>,
 }
 
 impl<'s> Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for EncryptOp {
@@ -480,7 +483,11 @@ impl<'s> Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for EncryptOp {
         self
     }
 
-    fn mode(self: Box<Self>, _mode: EncryptAs) -> Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's> {
+    fn mode(
+        mut self: Box<Self>,
+        mode: EncryptAs,
+    ) -> Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's> {
+        self.mode = mode;
         self
     }
 
@@ -501,10 +508,13 @@ impl<'s> Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for EncryptOp {
     }
 
     fn with_password(
-        self: Box<Self>,
-        _password: Password,
+        mut self: Box<Self>,
+        password: Password,
     ) -> R<Box<dyn Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
-        Err(not_supported("encryption with a password (--with-password)"))
+        use sop::plumbing::PasswordsAreHumanReadable;
+        self.message_passwords
+            .push(Zeroizing::new(password.normalized().to_vec()));
+        Ok(self)
     }
 
     fn with_certs(
@@ -522,34 +532,48 @@ impl<'s> Encrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for EncryptOp {
     where
         's: 'd,
     {
-        if self.certs.is_empty() {
+        if self.certs.is_empty() && self.message_passwords.is_empty() {
             return Err(SopError::MissingArg);
-        }
-        if self.signers.len() > 1 {
-            return Err(not_supported(
-                "signing an encrypted message with more than one key",
-            ));
         }
         let data = Zeroizing::new(read_all(plaintext).map_err(to_sop)?);
         let now = now();
-        let signed = match self.signers.first() {
-            Some(key) => Some(sign_with(key, &self.passwords, &data, SignMode::Inline, now).map_err(to_sop)?),
-            None => None,
+        let signed_as = match self.mode {
+            EncryptAs::Text => SignedAs::Text,
+            _ => SignedAs::Binary,
+        };
+        let signed = if self.signers.is_empty() {
+            None
+        } else {
+            Some(
+                sign_all(
+                    &self.signers,
+                    &self.passwords,
+                    &data,
+                    SignMode::Inline,
+                    signed_as,
+                    now,
+                )
+                .map_err(to_sop)?,
+            )
         };
         let payload = match &signed {
             Some(s) => Payload::Packets(&s.binary),
             None => Payload::Data(&data),
         };
         let certs: Vec<&SignedPublicKey> = self.certs.iter().collect();
-        let encrypted = encrypt_to(&certs, payload, now).map_err(|e| to_sop(core(e, Context::Encrypt)))?;
+        let passwords: Vec<&[u8]> = self.message_passwords.iter().map(|p| p.as_slice()).collect();
+        let fail = |e| to_sop(core(e, Context::Encrypt));
+        let sealing = prepare_for(&certs, &passwords, payload, now).map_err(fail)?;
+        let session_key = SessionKey::new(sealing.symmetric_algorithm(), sealing.session_key())?;
+        let encrypted = sealing.seal().map_err(fail)?;
         let out = if self.armor {
             encrypted.armored.into_bytes()
         } else {
             dearmor(encrypted.armored.as_bytes(), "encrypted message")
-                .map_err(|e| to_sop(core(e, Context::Encrypt)))?
+                .map_err(fail)?
                 .1
         };
-        Ok(done(out, None))
+        Ok(done(out, Some(session_key)))
     }
 }
 
@@ -560,6 +584,9 @@ struct DecryptOp {
     session_keys: Vec<SessionKey>,
     keys: Vec<KeyItem>,
     passwords: Passwords,
+    /// `--with-password` values, each as given and with trailing whitespace
+    /// trimmed (the SOP draft's rule for passwords that open an artifact).
+    message_passwords: Vec<Zeroizing<Vec<u8>>>,
 }
 
 impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
@@ -596,10 +623,14 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
     }
 
     fn with_password(
-        self: Box<Self>,
-        _password: Password,
+        mut self: Box<Self>,
+        password: Password,
     ) -> R<Box<dyn Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> + 's>> {
-        Err(not_supported("decryption with a password (--with-password)"))
+        use sop::plumbing::PasswordsAreHumanReadable;
+        for variant in password.variants() {
+            self.message_passwords.push(Zeroizing::new(variant.to_vec()));
+        }
+        Ok(self)
     }
 
     fn with_keys(
@@ -625,7 +656,7 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
     where
         's: 'd,
     {
-        if self.keys.is_empty() && self.session_keys.is_empty() {
+        if self.keys.is_empty() && self.session_keys.is_empty() && self.message_passwords.is_empty() {
             return Err(SopError::MissingArg);
         }
         let message = read_all(ciphertext).map_err(to_sop)?;
@@ -633,7 +664,8 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
         let verify_ring = keyring(&self.verify_certs).map_err(to_sop)?;
         let now = now();
 
-        // Session keys given on the command line first, then the keys.
+        // Session keys given on the command line first, then the passwords (no
+        // token is asked when one of them opens the message), then the keys.
         let mut last_error = None;
         let mut result = None;
         for sk in &self.session_keys {
@@ -649,11 +681,19 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
                 Err(e) => last_error = Some(e),
             }
         }
+        if result.is_none() && !self.message_passwords.is_empty() {
+            let passwords: Vec<&[u8]> = self.message_passwords.iter().map(|p| p.as_slice()).collect();
+            match skesk::decrypt_with_passwords(&message, &passwords, &verify_ring, &limits, now) {
+                Ok((d, key)) => {
+                    let out = sop_session_key(&key, &message);
+                    result = Some((d, out));
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
         if result.is_none() && !self.keys.is_empty() {
             let key = session_key(&self.keys, &self.passwords, &message, &limits).map_err(to_sop)?;
-            let out = key
-                .symmetric_algorithm
-                .and_then(|alg| SessionKey::new(alg, key.key.as_slice()).ok());
+            let out = sop_session_key(&key, &message);
             let d = decrypt::finish(&message, key, &verify_ring, &limits, now)
                 .map_err(|e| to_sop(core(e, Context::Decrypt)))?;
             result = Some((d, out));
@@ -664,14 +704,28 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
                 None => SopError::CannotDecrypt,
             });
         };
-        let verifications = accepted(
-            &decrypted.verifications,
-            SignatureMode::Binary,
-            self.not_before,
-            self.not_after,
-        );
+        let verifications = accepted(&decrypted.verifications, self.not_before, self.not_after);
         Ok(done(decrypted.data.to_vec(), (sk, verifications)))
     }
+}
+
+/// The session key in SOP's form (`ALG:HEX`). A v6 PKESK or SKESK does not
+/// name the algorithm: for SEIPDv2 it is in the encrypted data packet.
+fn sop_session_key(key: &decrypt::SessionKey, message: &[u8]) -> Option<SessionKey> {
+    let alg = key.symmetric_algorithm.or_else(|| seipd_v2_algorithm(message))?;
+    SessionKey::new(alg, key.key.as_slice()).ok()
+}
+
+fn seipd_v2_algorithm(message: &[u8]) -> Option<u8> {
+    use pgp::packet::{Packet, PacketParser, SymEncryptedProtectedDataConfig as Config};
+    let (_, binary) = dearmor(message, "encrypted message").ok()?;
+    PacketParser::new(&binary[..]).find_map(|p| match p {
+        Ok(Packet::SymEncryptedProtectedData(data)) => match data.config() {
+            Config::V2 { sym_alg, .. } => Some(u8::from(*sym_alg)),
+            Config::V1 => None,
+        },
+        _ => None,
+    })
 }
 
 // ---------------------------------------------------------------- inline-sign, inline-verify
@@ -716,13 +770,12 @@ impl<'s> InlineSign<'s, TesseraSop, Keys<'s>> for InlineSignOp {
             InlineSignAs::ClearSigned => SignMode::Cleartext,
             InlineSignAs::Binary | InlineSignAs::Text => SignMode::Inline,
         };
-        let key = match self.keys.as_slice() {
-            [] => return Err(SopError::MissingArg),
-            [one] => one,
-            _ => return Err(not_supported("inline-signing with more than one key")),
+        let signed_as = match self.mode {
+            InlineSignAs::Text => SignedAs::Text,
+            InlineSignAs::Binary | InlineSignAs::ClearSigned => SignedAs::Binary,
         };
         let data = read_all(data).map_err(to_sop)?;
-        let signed = sign_with(key, &self.passwords, &data, mode, now()).map_err(to_sop)?;
+        let signed = sign_all(&self.keys, &self.passwords, &data, mode, signed_as, now()).map_err(to_sop)?;
         let out = if self.armor || mode == SignMode::Cleartext {
             signed.armored.into_bytes()
         } else {
@@ -769,17 +822,9 @@ impl<'s> InlineVerify<'s, TesseraSop, Certs<'s>> for InlineVerifyOp {
     {
         let input = read_all(data).map_err(to_sop)?;
         let ring = keyring(&self.certs).map_err(to_sop)?;
-        let cleartext = String::from_utf8_lossy(&input[..input.len().min(64)])
-            .trim_start()
-            .starts_with("-----BEGIN PGP SIGNED MESSAGE-----");
         let verified = verify::verify_inline(&ring, &input, &Limits::default(), now())
             .map_err(|e| to_sop(core(e, Context::Verify)))?;
-        let mode = if cleartext {
-            SignatureMode::Text
-        } else {
-            SignatureMode::Binary
-        };
-        let ok = accepted(&verified.verifications, mode, self.not_before, self.not_after);
+        let ok = accepted(&verified.verifications, self.not_before, self.not_after);
         if ok.is_empty() {
             return Err(SopError::NoSignature);
         }

@@ -13,7 +13,7 @@ use sop::errors::Error as SopError;
 use sop::plumbing::PasswordsAreHumanReadable;
 use tessera_core::openpgp::cert::{evaluate, fpr_hex};
 use tessera_core::openpgp::decrypt::{self, Limits, SessionKey};
-use tessera_core::openpgp::sign::{self, hash_name, SignMode, Signed};
+use tessera_core::openpgp::sign::{self, hash_name, SignMode, Signed, SignedAs};
 use tessera_protocol::sign::HashAlgorithm as ProtoHash;
 use tessera_protocol::token::SlotKind;
 use zeroize::Zeroizing;
@@ -102,15 +102,43 @@ fn soft_sign(
     Err(locked(fingerprint))
 }
 
-/// Signs `data` with one KEYS item: phase 1 in the core, the digest signed in
-/// software or on the token holding the signing key, phase 2 in the core.
-pub fn sign_with(
+/// Signs `data` with every KEYS item (each one signature, in the given
+/// order): phase 1 in the core for each, the digest signed in software or on
+/// the token holding that signing key, then phase 2 in the core for all of
+/// them at once, so an inline message carries one literal packet under
+/// every signature.
+pub fn sign_all(
+    items: &[KeyItem],
+    passwords: &Passwords,
+    data: &[u8],
+    mode: SignMode,
+    signed_as: SignedAs,
+    now: Timestamp,
+) -> Result<Signed, Failure> {
+    if items.is_empty() {
+        return Err(Failure::Sop(SopError::MissingArg));
+    }
+    let mut signed = Vec::with_capacity(items.len());
+    for item in items {
+        signed.push(sign_one(item, passwords, data, mode, signed_as, now)?);
+    }
+    let parts: Vec<(&[u8], &[Vec<u8>])> = signed
+        .iter()
+        .map(|(state, sig)| (state.as_slice(), sig.as_slice()))
+        .collect();
+    sign::finish_many(&parts).map_err(|e| core(e, Context::Sign))
+}
+
+/// Phase 1 and the private-key half for one KEYS item: the signing state and
+/// the signature's MPIs for [`sign::finish_many`].
+fn sign_one(
     item: &KeyItem,
     passwords: &Passwords,
     data: &[u8],
     mode: SignMode,
+    signed_as: SignedAs,
     now: Timestamp,
-) -> Result<Signed, Failure> {
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), Failure> {
     let cert = item.public();
     let ring = keyring([&cert])?;
     let eval = evaluate(&ring.certs()[0], now);
@@ -129,7 +157,8 @@ pub fn sign_with(
                 );
                 Failure::Sop(SopError::KeyCannotSign)
             })?;
-            let req = sign::prepare(&ring, fpr, data, mode, now).map_err(|e| core(e, Context::Sign))?;
+            let req = sign::prepare_as(&ring, fpr, data, mode, signed_as, now)
+                .map_err(|e| core(e, Context::Sign))?;
             let sig = soft_sign(
                 key,
                 &req.key_fingerprint,
@@ -137,7 +166,7 @@ pub fn sign_with(
                 &req.digest,
                 passwords,
             )?;
-            sign::finish(&req.state, &sig).map_err(|e| core(e, Context::Sign))
+            Ok((req.state, sig))
         }
         KeyItem::Handle(_) => with_host(|host| {
             let found = host.tokens().iter().find_map(|t| {
@@ -158,11 +187,12 @@ pub fn sign_with(
                     ),
                 ));
             };
-            let req = sign::prepare(&ring, &fpr, data, mode, now).map_err(|e| core(e, Context::Sign))?;
+            let req = sign::prepare_as(&ring, &fpr, data, mode, signed_as, now)
+                .map_err(|e| core(e, Context::Sign))?;
             let hash = proto_hash(req.hash_algorithm)?;
             host.verify_pin(&token, passwords.pin(), true)?;
             let sig = host.sign(&token, hash, &req.digest)?;
-            sign::finish(&req.state, &sig).map_err(|e| core(e, Context::Sign))
+            Ok((req.state, sig))
         }),
     }
 }

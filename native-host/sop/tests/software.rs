@@ -150,15 +150,19 @@ fn detached_sign_verify_and_bad_signatures() {
 #[test]
 fn inline_sign_and_verify_all_modes() {
     let f = Fixture::new();
-    for mode in ["binary", "text"] {
-        let signed = f.run(&["inline-sign", "--as", mode, "alice.key"], MESSAGE).ok();
+    // Text is UTF-8 and comes back with CRLF line endings (see the README).
+    for (mode, data, back) in [
+        ("binary", MESSAGE.to_vec(), MESSAGE.to_vec()),
+        ("text", TEXT_LF.to_vec(), crlf(TEXT_LF)),
+    ] {
+        let signed = f.run(&["inline-sign", "--as", mode, "alice.key"], &data).ok();
         assert!(signed.starts_with(b"-----BEGIN PGP MESSAGE-----"));
         let verif = format!("v-{mode}.txt");
         let out = f.run(
             &["inline-verify", "--verifications-out", &verif, "alice.cert"],
             &signed,
         );
-        assert_eq!(out.ok(), MESSAGE, "mode {mode}");
+        assert_eq!(out.ok(), back, "mode {mode}");
         let v = std::fs::read_to_string(f.dir.path().join(&verif)).expect("verifications");
         assert_eq!(v.lines().count(), 1);
     }
@@ -313,4 +317,530 @@ fn unsupported_subcommands_and_missing_tokens() {
             host.display()
         );
     }
+}
+
+const TEXT_LF: &[u8] = b"Dear Bob,\nthe text below is signed as text.\n\n-- \nAlice\n";
+
+fn crlf(text: &[u8]) -> Vec<u8> {
+    String::from_utf8(text.to_vec())
+        .expect("utf-8")
+        .replace('\n', "\r\n")
+        .into_bytes()
+}
+
+#[test]
+fn text_signatures_survive_crlf_and_report_mode_text() {
+    let f = Fixture::new();
+    let sig = f.run(&["sign", "--as", "text", "alice.key"], TEXT_LF).ok();
+    write(f.dir.path(), "text.sig", &sig);
+    for data in [TEXT_LF.to_vec(), crlf(TEXT_LF)] {
+        let out = String::from_utf8(f.run(&["verify", "text.sig", "alice.cert"], &data).ok()).expect("utf-8");
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.contains("mode:text"), "{out}");
+    }
+    // Text mode normalises line endings, not words.
+    let out = f.run(&["verify", "text.sig", "alice.cert"], b"Dear Bob,\n");
+    assert_eq!(out.code, NO_SIGNATURE, "{}", out.stderr);
+
+    // A binary signature stays binary: CRLF data no longer verifies.
+    let bin = f.run(&["sign", "alice.key"], TEXT_LF).ok();
+    write(f.dir.path(), "bin.sig", &bin);
+    let out = String::from_utf8(f.run(&["verify", "bin.sig", "alice.cert"], TEXT_LF).ok()).expect("utf-8");
+    assert!(out.contains("mode:binary"), "{out}");
+    let out = f.run(&["verify", "bin.sig", "alice.cert"], &crlf(TEXT_LF));
+    assert_eq!(out.code, NO_SIGNATURE);
+
+    // --as=text on bytes that are not UTF-8: EXPECTED_TEXT, nothing on stdout.
+    let out = f.run(&["sign", "--as", "text", "alice.key"], b"\xff\xfe\x00binary");
+    assert_eq!(out.code, EXPECTED_TEXT, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn inline_text_signatures_report_mode_text() {
+    let f = Fixture::new();
+    let signed = f.run(&["inline-sign", "--as", "text", "alice.key"], TEXT_LF).ok();
+    let out = f.run(
+        &["inline-verify", "--verifications-out", "v.txt", "alice.cert"],
+        &signed,
+    );
+    assert_eq!(out.ok(), crlf(TEXT_LF), "text is stored with CRLF line endings");
+    // Not UTF-8: EXPECTED_TEXT.
+    let out = f.run(&["inline-sign", "--as", "text", "alice.key"], b"\xff\xfe");
+    assert_eq!(out.code, EXPECTED_TEXT, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let v = std::fs::read_to_string(f.dir.path().join("v.txt")).expect("verifications");
+    assert_eq!(v.lines().count(), 1, "{v}");
+    assert!(v.contains("mode:text"), "{v}");
+
+    let signed = f
+        .run(&["inline-sign", "--as", "binary", "alice.key"], TEXT_LF)
+        .ok();
+    f.run(
+        &["inline-verify", "--verifications-out", "b.txt", "alice.cert"],
+        &signed,
+    )
+    .ok();
+    let v = std::fs::read_to_string(f.dir.path().join("b.txt")).expect("verifications");
+    assert!(v.contains("mode:binary"), "{v}");
+
+    // Cleartext signatures are text signatures; a line with trailing
+    // whitespace (the mail signature separator `-- `) is signed without it.
+    let clear = f
+        .run(&["inline-sign", "--as", "clearsigned", "alice.key"], TEXT_LF)
+        .ok();
+    let out = f
+        .run(
+            &["inline-verify", "--verifications-out", "c.txt", "alice.cert"],
+            &clear,
+        )
+        .ok();
+    assert_eq!(out, cleartext_out(TEXT_LF));
+    let v = std::fs::read_to_string(f.dir.path().join("c.txt")).expect("verifications");
+    assert!(v.contains("mode:text"), "{v}");
+}
+
+/// What inline-verify gives back from a cleartext-signed `text`: what was
+/// signed, without the trailing whitespace of its lines (RFC 9580 7.2).
+fn cleartext_out(text: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(text.to_vec()).expect("utf-8");
+    text.split_inclusive('\n')
+        .map(|l| {
+            let content = l.trim_end_matches('\n');
+            format!("{}{}", content.trim_end_matches([' ', '\t']), &l[content.len()..])
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// Alice's fixture plus Bob: two software signers.
+fn two_signers() -> Fixture {
+    let f = Fixture::new();
+    let bob = f.run(&["generate-key", "Bob <bob@example.org>"], b"").ok();
+    write(f.dir.path(), "bob.key", &bob);
+    let cert = f.run(&["extract-cert"], &bob).ok();
+    write(f.dir.path(), "bob.cert", &cert);
+    f
+}
+
+fn signers_in(verifications: &str) -> Vec<String> {
+    let mut fprs: Vec<String> = verifications
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .nth(2)
+                .expect("signer fingerprint")
+                .to_string()
+        })
+        .collect();
+    fprs.sort();
+    fprs
+}
+
+#[test]
+fn two_signing_keys_each_sign_in_every_verb() {
+    let f = two_signers();
+    let both = |verifications: &str| {
+        let fprs = signers_in(verifications);
+        assert_eq!(fprs.len(), 2, "{verifications}");
+        assert_ne!(fprs[0], fprs[1], "{verifications}");
+    };
+
+    // Detached.
+    let sig = f.run(&["sign", "alice.key", "bob.key"], MESSAGE).ok();
+    write(f.dir.path(), "two.sig", &sig);
+    let out = String::from_utf8(
+        f.run(&["verify", "two.sig", "alice.cert", "bob.cert"], MESSAGE)
+            .ok(),
+    )
+    .expect("utf-8");
+    both(&out);
+    // With only one certificate, that one signature still counts.
+    let out = String::from_utf8(f.run(&["verify", "two.sig", "bob.cert"], MESSAGE).ok()).expect("utf-8");
+    assert_eq!(out.lines().count(), 1, "{out}");
+
+    // Inline, binary and text, armored and not, and cleartext.
+    for (i, args) in [
+        &["inline-sign", "alice.key", "bob.key"][..],
+        &["inline-sign", "--as", "text", "alice.key", "bob.key"][..],
+        &["inline-sign", "--no-armor", "alice.key", "bob.key"][..],
+        &["inline-sign", "--as", "clearsigned", "alice.key", "bob.key"][..],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (data, back) = if args.contains(&"clearsigned") {
+            (TEXT_LF.to_vec(), cleartext_out(TEXT_LF))
+        } else if args.contains(&"text") {
+            (TEXT_LF.to_vec(), crlf(TEXT_LF))
+        } else {
+            (MESSAGE.to_vec(), MESSAGE.to_vec())
+        };
+        let signed = f.run(args, &data).ok();
+        let verif = format!("v{i}.txt");
+        let out = f.run(
+            &[
+                "inline-verify",
+                "--verifications-out",
+                &verif,
+                "alice.cert",
+                "bob.cert",
+            ],
+            &signed,
+        );
+        assert_eq!(out.ok(), back, "{args:?}");
+        both(&std::fs::read_to_string(f.dir.path().join(&verif)).expect("verifications"));
+    }
+
+    // Encrypted and signed by both.
+    let msg = f
+        .run(
+            &[
+                "encrypt",
+                "--sign-with",
+                "alice.key",
+                "--sign-with",
+                "bob.key",
+                "alice.cert",
+            ],
+            MESSAGE,
+        )
+        .ok();
+    let out = f.run(
+        &[
+            "decrypt",
+            "--verifications-out",
+            "d.txt",
+            "--verify-with",
+            "alice.cert",
+            "--verify-with",
+            "bob.cert",
+            "alice.key",
+        ],
+        &msg,
+    );
+    assert_eq!(out.ok(), MESSAGE);
+    both(&std::fs::read_to_string(f.dir.path().join("d.txt")).expect("verifications"));
+}
+
+#[test]
+fn encrypt_as_text_makes_text_signatures() {
+    let f = Fixture::new();
+    let msg = f
+        .run(
+            &[
+                "encrypt",
+                "--as",
+                "text",
+                "--sign-with",
+                "alice.key",
+                "alice.cert",
+            ],
+            TEXT_LF,
+        )
+        .ok();
+    let out = f.run(
+        &[
+            "decrypt",
+            "--verifications-out",
+            "v.txt",
+            "--verify-with",
+            "alice.cert",
+            "alice.key",
+        ],
+        &msg,
+    );
+    assert_eq!(out.ok(), crlf(TEXT_LF), "text is stored with CRLF line endings");
+    let v = std::fs::read_to_string(f.dir.path().join("v.txt")).expect("verifications");
+    assert!(v.contains("mode:text"), "{v}");
+}
+
+#[test]
+fn password_encryption_round_trips_and_wrong_passwords_give_nothing() {
+    let f = Fixture::new();
+    write(f.dir.path(), "pw.txt", b"correct horse battery staple");
+    write(
+        f.dir.path(),
+        "pw-trailing.txt",
+        b"correct horse battery staple \t\n",
+    );
+    write(f.dir.path(), "wrong.txt", b"correct horse battery stapler\n");
+    let msg = f.run(&["encrypt", "--with-password", "pw.txt"], MESSAGE).ok();
+    assert!(msg.starts_with(b"-----BEGIN PGP MESSAGE-----"));
+    assert_eq!(
+        f.run(&["decrypt", "--with-password", "pw.txt"], &msg).ok(),
+        MESSAGE
+    );
+    // Trailing whitespace: tried as given and trimmed (SOP draft), on both sides.
+    assert_eq!(
+        f.run(&["decrypt", "--with-password", "pw-trailing.txt"], &msg)
+            .ok(),
+        MESSAGE
+    );
+    let trimmed = f
+        .run(
+            &["encrypt", "--no-armor", "--with-password", "pw-trailing.txt"],
+            MESSAGE,
+        )
+        .ok();
+    assert_eq!(
+        f.run(&["decrypt", "--with-password", "pw.txt"], &trimmed).ok(),
+        MESSAGE
+    );
+
+    let out = f.run(&["decrypt", "--with-password", "wrong.txt"], &msg);
+    assert_eq!(out.code, CANNOT_DECRYPT, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "no plaintext for a wrong password");
+    // Several passwords: the right one anywhere in the list works.
+    assert_eq!(
+        f.run(
+            &[
+                "decrypt",
+                "--with-password",
+                "wrong.txt",
+                "--with-password",
+                "pw.txt"
+            ],
+            &msg
+        )
+        .ok(),
+        MESSAGE
+    );
+    // A message for a key only: a password is no way in.
+    let to_key = f.run(&["encrypt", "alice.cert"], MESSAGE).ok();
+    let out = f.run(&["decrypt", "--with-password", "pw.txt"], &to_key);
+    assert_eq!(out.code, CANNOT_DECRYPT, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+
+    // Tampered: CANNOT_DECRYPT or BAD_DATA, nothing released.
+    let mut bin = f.run(&["dearmor"], &msg).ok();
+    let at = bin.len() - 8;
+    bin[at] ^= 0x01;
+    let out = f.run(&["decrypt", "--with-password", "pw.txt"], &bin);
+    assert!(
+        out.code == CANNOT_DECRYPT || out.code == BAD_DATA,
+        "exit {} ({})",
+        out.code,
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_password_and_a_certificate_each_open_the_message_and_no_host_is_asked() {
+    let f = Fixture::new();
+    write(f.dir.path(), "pw.txt", b"shared secret\n");
+    let msg = f
+        .run(&["encrypt", "--with-password", "pw.txt", "alice.cert"], MESSAGE)
+        .ok();
+    assert_eq!(f.run(&["decrypt", "alice.key"], &msg).ok(), MESSAGE);
+    // With a key handle besides the password, the password opens the message
+    // before any host is started (this host does not exist).
+    let out = sop_env(
+        f.dir.path(),
+        &["decrypt", "--with-password", "pw.txt", "alice.cert"],
+        &msg,
+        &[("TESSERA_HOST", "/nonexistent/tessera-host")],
+    );
+    assert_eq!(out.ok(), MESSAGE);
+    // A wrong password falls through to the key handle, whose token is missing.
+    write(f.dir.path(), "wrong.txt", b"nope\n");
+    let out = sop_env(
+        f.dir.path(),
+        &["decrypt", "--with-password", "wrong.txt", "alice.cert"],
+        &msg,
+        &[("TESSERA_HOST", "/nonexistent/tessera-host")],
+    );
+    assert_eq!(out.code, NO_HARDWARE_KEY_FOUND, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn encrypt_session_key_out_opens_the_message() {
+    let f = Fixture::new();
+    write(f.dir.path(), "pw.txt", b"pw\n");
+    // (sop refuses to overwrite an output file: one name per run.)
+    for (i, by_password) in [false, true].into_iter().enumerate() {
+        let sk_file = format!("sk{i}.txt");
+        let back_file = format!("back{i}.txt");
+        let mut args = vec!["encrypt", "--session-key-out", &sk_file];
+        args.extend(if by_password {
+            ["--with-password", "pw.txt"].as_slice()
+        } else {
+            ["alice.cert"].as_slice()
+        });
+        let msg = f.run(&args, MESSAGE).ok();
+        let sk = std::fs::read_to_string(f.dir.path().join(&sk_file)).expect("session key");
+        let sk = sk.trim_end();
+        assert!(sk.starts_with("9:") && sk.len() == 2 + 64, "AES-256: {sk}");
+        assert_eq!(
+            f.run(&["decrypt", "--with-session-key", &sk_file], &msg).ok(),
+            MESSAGE,
+            "{args:?}"
+        );
+        // decrypt reports the same session key.
+        let mut args = vec!["decrypt", "--session-key-out", &back_file];
+        args.extend(if by_password {
+            ["--with-password", "pw.txt"].as_slice()
+        } else {
+            ["alice.key"].as_slice()
+        });
+        assert_eq!(f.run(&args, &msg).ok(), MESSAGE);
+        let back = std::fs::read_to_string(f.dir.path().join(&back_file)).expect("session key");
+        assert_eq!(back.trim_end(), sk, "{args:?}");
+    }
+}
+
+/// The host's soft token as a token: its certificate is a key handle, its
+/// passphrase the PIN. The two-phase signing path through `tessera-host`,
+/// with text mode and beside a software signer.
+#[test]
+fn a_token_key_handle_signs_text_and_beside_a_software_key() {
+    let host = host_binary();
+    if !host.is_file() {
+        eprintln!("note: {} is not built; skipping", host.display());
+        return;
+    }
+    let f = Fixture::new();
+    let data = tempfile::tempdir().expect("tempdir");
+    let data_dir = data.path().to_str().expect("utf-8 path");
+    let passphrase = "soft token passphrase";
+    let mut child = std::process::Command::new(&host)
+        .args(["soft-token", "init", "--user-id", "Soft <soft@example.org>"])
+        .env("TESSERA_DATA_DIR", data_dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start soft-token init");
+    std::io::Write::write_all(
+        &mut child.stdin.take().expect("stdin"),
+        format!("{passphrase}\n").as_bytes(),
+    )
+    .expect("passphrase");
+    assert!(child.wait().expect("wait").success());
+    let key = std::fs::read(data.path().join("soft-token.asc")).expect("soft token key");
+    let cert = f.run(&["extract-cert"], &key).ok();
+    write(f.dir.path(), "soft.cert", &cert);
+    write(f.dir.path(), "pin.txt", format!("{passphrase}\n").as_bytes());
+    let env = [
+        ("TESSERA_DATA_DIR", data_dir),
+        // No pcscd: only the soft token.
+        ("PCSCLITE_CSOCK_NAME", "/nonexistent/tessera-test/pcscd.comm"),
+    ];
+    let run = |args: &[&str], stdin: &[u8]| sop_env(f.dir.path(), args, stdin, &env);
+
+    let sig = run(
+        &[
+            "sign",
+            "--as",
+            "text",
+            "--with-key-password",
+            "pin.txt",
+            "soft.cert",
+            "alice.key",
+        ],
+        TEXT_LF,
+    )
+    .ok();
+    write(f.dir.path(), "two.sig", &sig);
+    let out = String::from_utf8(
+        f.run(&["verify", "two.sig", "soft.cert", "alice.cert"], &crlf(TEXT_LF))
+            .ok(),
+    )
+    .expect("utf-8");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.lines().all(|l| l.contains("mode:text")), "{out}");
+
+    let signed = run(
+        &[
+            "inline-sign",
+            "--as",
+            "text",
+            "--with-key-password",
+            "pin.txt",
+            "soft.cert",
+            "alice.key",
+        ],
+        TEXT_LF,
+    )
+    .ok();
+    let out = f.run(
+        &[
+            "inline-verify",
+            "--verifications-out",
+            "iv.txt",
+            "soft.cert",
+            "alice.cert",
+        ],
+        &signed,
+    );
+    assert_eq!(out.ok(), crlf(TEXT_LF));
+    let v = std::fs::read_to_string(f.dir.path().join("iv.txt")).expect("verifications");
+    assert_eq!(v.lines().count(), 2, "{v}");
+
+    // Signed by the token and Alice, encrypted to a password: opened with no host.
+    write(f.dir.path(), "pw.txt", b"message password\n");
+    let msg = run(
+        &[
+            "encrypt",
+            "--with-key-password",
+            "pin.txt",
+            "--sign-with",
+            "soft.cert",
+            "--sign-with",
+            "alice.key",
+            "--with-password",
+            "pw.txt",
+        ],
+        MESSAGE,
+    )
+    .ok();
+    let out = sop_env(
+        f.dir.path(),
+        &[
+            "decrypt",
+            "--with-password",
+            "pw.txt",
+            "--verifications-out",
+            "dv.txt",
+            "--verify-with",
+            "soft.cert",
+            "--verify-with",
+            "alice.cert",
+        ],
+        &msg,
+        &[("TESSERA_HOST", "/nonexistent/tessera-host")],
+    );
+    assert_eq!(out.ok(), MESSAGE);
+    let v = std::fs::read_to_string(f.dir.path().join("dv.txt")).expect("verifications");
+    assert_eq!(v.lines().count(), 2, "{v}");
+}
+
+/// RFC 9580 A.10: SEIPDv2 (AES-128, OCB) behind a v6 SKESK with Argon2,
+/// password `password`.
+const RFC9580_A10: &[u8] = include_bytes!("../../../wasm-core/tests/vectors/a10-aead-ocb.asc");
+
+#[test]
+fn a_v6_skesk_opens_with_its_password_and_reports_the_seipd_v2_session_key() {
+    let f = Fixture::new();
+    write(f.dir.path(), "password.txt", b"password\n");
+    let out = f.run(
+        &[
+            "decrypt",
+            "--with-password",
+            "password.txt",
+            "--session-key-out",
+            "sk.txt",
+        ],
+        RFC9580_A10,
+    );
+    assert_eq!(out.ok(), b"Hello, world!");
+    let sk = std::fs::read_to_string(f.dir.path().join("sk.txt")).expect("session key");
+    // The algorithm comes from the SEIPDv2 packet; the key is the one RFC 9580 prints.
+    assert_eq!(sk.trim_end(), "7:28E79AB82397D3C63DE24AC217D7B791");
+    assert_eq!(
+        f.run(&["decrypt", "--with-session-key", "sk.txt"], RFC9580_A10)
+            .ok(),
+        b"Hello, world!"
+    );
 }

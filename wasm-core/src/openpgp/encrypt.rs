@@ -61,6 +61,28 @@ pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timesta
     prepare_to(certs, payload, now)?.seal()
 }
 
+/// [`prepare`] for certificates and passwords at once: any one of them opens
+/// the message. Either list may be empty, not both. Each password gets its own
+/// SKESK (v4 with SEIPDv1, v6 with SEIPDv2; see [`super::skesk`]). Passwords
+/// are used exactly as given: normalising them (the SOP draft trims trailing
+/// whitespace) is the caller's choice.
+pub fn prepare_for(
+    certs: &[&SignedPublicKey],
+    passwords: &[&[u8]],
+    payload: Payload<'_>,
+    now: Timestamp,
+) -> Result<Sealing> {
+    if certs.is_empty() && passwords.is_empty() {
+        return Err(Error::NoRecipients);
+    }
+    let mut sealing = prepare_inner(certs, payload, now)?;
+    for password in passwords {
+        let packet = super::skesk::seal_session_key(&sealing.session_key, SYM, sealing.container, password)?;
+        sealing.pkesks.extend_from_slice(&packet);
+    }
+    Ok(sealing)
+}
+
 /// [`encrypt`] up to the symmetric encryption: recipients checked, session
 /// key made and encrypted to each of them, plaintext packets built.
 pub fn prepare(
@@ -104,12 +126,20 @@ fn prepare_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) 
     if certs.is_empty() {
         return Err(Error::NoRecipients);
     }
+    prepare_inner(certs, payload, now)
+}
+
+/// PKESKs for `certs` (possibly none) and the plaintext packets.
+fn prepare_inner(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Sealing> {
     let evals: Vec<_> = certs.iter().map(|c| evaluate(c, now)).collect();
     let mut keys: Vec<KeyRef<'_>> = Vec::new();
     for eval in &evals {
         keys.extend(eval.encryption_keys()?);
     }
-    let container = if evals.iter().all(|e| e.seipd_v2) {
+    // Password-only messages are SEIPDv1: a password says nothing about what
+    // the reader's software can open, and v1 is what every OpenPGP reader
+    // opens (GnuPG 2.2 and 2.4 read no SEIPDv2).
+    let container = if !evals.is_empty() && evals.iter().all(|e| e.seipd_v2) {
         Container::SeipdV2
     } else {
         Container::SeipdV1
@@ -167,6 +197,12 @@ impl Sealing {
     /// The AES-256 session key.
     pub fn session_key(&self) -> &[u8] {
         &self.session_key
+    }
+
+    /// The symmetric algorithm's id (AES-256: 9), for the session key's
+    /// textual form (`9:HEX…` in SOP's `--session-key-out`).
+    pub fn symmetric_algorithm(&self) -> u8 {
+        u8::from(SYM)
     }
 
     /// Encrypts with rpgp (SEIPDv1 or SEIPDv2).

@@ -43,7 +43,7 @@ pub enum Error {
     #[error("no key {fingerprint} in the keyring")]
     KeyNotFound { fingerprint: String },
 
-    #[error("no recipients: a message needs at least one recipient key")]
+    #[error("no recipients: a message needs at least one recipient key or password")]
     NoRecipients,
 
     #[error("unsupported {what}: {detail}")]
@@ -63,6 +63,15 @@ pub enum Error {
 
     #[error("the message was modified or damaged: {detail}; nothing was decrypted")]
     IntegrityFailure { detail: String },
+
+    #[error(
+        "none of the {passwords} password candidate(s) opens the message's {skesks} password-encrypted \
+         session key(s): check the password"
+    )]
+    WrongPassword { passwords: usize, skesks: usize },
+
+    #[error("the message is not encrypted to a password: decrypt it with a key")]
+    NoPasswordRecipient,
 
     #[error("the session key from the token does not fit the message: {detail}")]
     BadSessionKey { detail: String },
@@ -101,6 +110,8 @@ impl Error {
             Error::NotForUs { .. } => "not_for_us",
             Error::UnauthenticatedEncryption => "unauthenticated_encryption",
             Error::IntegrityFailure { .. } => "integrity_failure",
+            Error::WrongPassword { .. } => "wrong_password",
+            Error::NoPasswordRecipient => "no_password_recipient",
             Error::BadSessionKey { .. } => "bad_session_key",
             Error::BadTokenSignature { .. } => "bad_token_signature",
             Error::BadSigningState { .. } => "bad_signing_state",

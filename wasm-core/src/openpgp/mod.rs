@@ -18,6 +18,7 @@
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
 //! | `armor_fast` | one-pass decoding of well-formed armor (rpgp's reader for the rest) |
 //! | [`seipd_v1`] | SEIPDv1 decryption for AES, all blocks at once |
+//! | [`skesk`] | password-encrypted session keys, made and opened |
 
 mod armor_fast;
 pub mod cert;
@@ -29,6 +30,7 @@ pub mod keyring;
 pub mod packets;
 pub mod seipd_v1;
 pub mod sign;
+pub mod skesk;
 pub mod verified;
 pub mod verify;
 

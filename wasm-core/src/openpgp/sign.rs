@@ -17,16 +17,20 @@
 
 use std::cell::RefCell;
 
+use serde::Serialize;
+
 use pgp::armor::BlockType;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::public_key::PublicKeyAlgorithm;
+use pgp::line_writer::LineBreak;
+use pgp::normalize_lines::NormalizedReader;
 use pgp::packet::{
-    LiteralData, OnePassSignature, Packet, PacketTrait, PublicKey, PublicSubkey, Signature, SignatureConfig,
-    SignatureType, Subpacket, SubpacketData,
+    DataMode, LiteralData, OnePassSignature, Packet, PacketHeader, PacketTrait, PublicKey, PublicSubkey,
+    Signature, SignatureConfig, SignatureType, Subpacket, SubpacketData,
 };
 use pgp::types::{
     EcdsaPublicParams, Fingerprint, KeyDetails, KeyId, KeyVersion, Mpi, Password, PublicParams,
-    SignatureBytes, Timestamp, VerifyingKey,
+    SignatureBytes, Tag, Timestamp, VerifyingKey,
 };
 
 use super::cert::{evaluate, KeyRef};
@@ -69,6 +73,27 @@ impl SignMode {
             other => Err(Error::InvalidArgument {
                 detail: format!("unknown signing mode `{other}` (detached, inline, cleartext)"),
             }),
+        }
+    }
+}
+
+/// How the data is hashed: as bytes (signature type 0x00), or as text
+/// (type 0x01: line endings normalised to CRLF before hashing, RFC 9580 5.2.1.2,
+/// so the signature survives a change between LF and CRLF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedAs {
+    Binary,
+    Text,
+}
+
+impl SignedAs {
+    /// How a data signature hashed its data (anything but type text counts as binary).
+    pub fn of(sig: &Signature) -> Self {
+        if sig.typ() == Some(SignatureType::Text) {
+            SignedAs::Text
+        } else {
+            SignedAs::Binary
         }
     }
 }
@@ -213,11 +238,28 @@ fn digest_of(config: SignatureConfig, key: &dyn KeyDetails, data: &[u8]) -> Resu
 
 /// Phase 1. `signer` is the fingerprint of the token's signature slot (a
 /// primary key or subkey in the keyring, valid and signing-capable).
+/// Detached and inline signatures are binary-document signatures; cleartext
+/// ones are text signatures. [`prepare_as`] chooses.
 pub fn prepare(
     keyring: &Keyring,
     signer: &str,
     data: &[u8],
     mode: SignMode,
+    now: Timestamp,
+) -> Result<SigningRequest> {
+    prepare_as(keyring, signer, data, mode, SignedAs::Binary, now)
+}
+
+/// [`prepare`], with the data signed as binary or as text. Text needs UTF-8
+/// (the draft SOP's `--as=text` fails on other input, and a text signature
+/// over bytes that are not text would verify or not depending on how a
+/// verifier splits lines). Cleartext is always text.
+pub fn prepare_as(
+    keyring: &Keyring,
+    signer: &str,
+    data: &[u8],
+    mode: SignMode,
+    signed_as: SignedAs,
     now: Timestamp,
 ) -> Result<SigningRequest> {
     let cert = keyring.require(signer)?;
@@ -244,11 +286,14 @@ pub fn prepare(
         })?;
     let details = key.details();
 
-    let text = match mode {
-        SignMode::Cleartext => Some(std::str::from_utf8(data).map_err(|e| Error::InvalidArgument {
+    let text = match (mode, signed_as) {
+        (SignMode::Cleartext, _) => Some(std::str::from_utf8(data).map_err(|e| Error::InvalidArgument {
             detail: format!("cleartext signing needs UTF-8 text: {e}"),
         })?),
-        _ => None,
+        (_, SignedAs::Text) => Some(std::str::from_utf8(data).map_err(|e| Error::InvalidArgument {
+            detail: format!("a text-mode signature needs UTF-8 text: {e}"),
+        })?),
+        (_, SignedAs::Binary) => None,
     };
     let typ = if text.is_some() {
         SignatureType::Text
@@ -267,16 +312,20 @@ pub fn prepare(
     };
     let created = now;
     let config = build_config(details, typ, hash, created, &salt)?;
-    let digest = digest_of(config, details, data)?;
+    let digest = match (mode, text) {
+        (SignMode::Cleartext, Some(text)) => digest_of(config, details, cleartext_hashed(text).as_bytes())?,
+        _ => digest_of(config, details, data)?,
+    };
 
     // The payload phase 2 needs besides the signature.
     let payload = match mode {
         SignMode::Detached => Vec::new(),
         SignMode::Inline => {
-            let literal = LiteralData::from_bytes("", data.to_vec().into()).map_err(Error::internal)?;
-            let mut out = Vec::new();
-            write_packet(&literal, &mut out)?;
-            out
+            let format = match text {
+                Some(_) => DataMode::Utf8,
+                None => DataMode::Binary,
+            };
+            literal_packet(format, data, created)?
         }
         SignMode::Cleartext => data.to_vec(),
     };
@@ -300,10 +349,146 @@ pub fn prepare(
     })
 }
 
+/// What a cleartext signature covers: the text without the spaces and tabs
+/// at the end of each line (RFC 9580 7.2, as RFC 4880 7.1). Verifiers, rpgp
+/// and GnuPG among them, strip them before hashing; rpgp's own cleartext
+/// signing does not, so a line like the mail signature separator `-- ` would
+/// give a signature nobody accepts.
+fn cleartext_hashed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\r', '\n']);
+        out.push_str(content.trim_end_matches([' ', '\t']));
+        out.push_str(&line[content.len()..]);
+    }
+    out
+}
+
+/// The literal data packet of an inline-signed message, header included.
+///
+/// Its date is the signature's creation time rather than rpgp's `now()`, so
+/// that signers prepared one after the other (a PIN prompt in between) build
+/// the identical packet and [`finish_many`] can put it under all of them.
+///
+/// Text ('u') is stored with CRLF line endings, as RFC 4880 required and
+/// GnuPG and rpgp write it: GnuPG 2.2 hashes the literal bytes as they are, so
+/// it rejects a text signature over a packet holding bare LFs.
+fn literal_packet(format: DataMode, data: &[u8], created: Timestamp) -> Result<Vec<u8>> {
+    let mut body = Vec::with_capacity(6 + data.len() + data.len() / 16);
+    body.push(u8::from(format));
+    body.push(0); // no file name
+    body.extend_from_slice(&created.as_secs().to_be_bytes());
+    if format == DataMode::Binary {
+        body.extend_from_slice(data);
+    } else {
+        std::io::Read::read_to_end(&mut NormalizedReader::new(data, LineBreak::Crlf), &mut body)
+            .map_err(Error::internal)?;
+    }
+    let len = u32::try_from(body.len()).map_err(|_| Error::TooLarge {
+        size: body.len(),
+        limit: u32::MAX as usize,
+    })?;
+    let literal = LiteralData::try_from_reader(PacketHeader::new_fixed(Tag::LiteralData, len), &body[..])
+        .map_err(Error::internal)?;
+    let mut out = Vec::with_capacity(body.len() + 6);
+    write_packet(&literal, &mut out)?;
+    Ok(out)
+}
+
 /// Phase 2: `signature` is the token's answer, the signature's MPIs in OpenPGP
 /// order (RSA `[s]`, ECDSA and legacy EdDSA `[r, s]`), or for a v6 Ed25519 key
 /// the native 64-byte signature as its only element.
 pub fn finish(state: &[u8], signature: &[Vec<u8>]) -> Result<Signed> {
+    finish_many(&[(state, signature)])
+}
+
+/// Phase 2 for several signers over the same data, each `(state, signature)`
+/// as for [`finish`], all prepared with the same mode and data: detached
+/// signatures one after the other; a one-pass-signed message with the OPS
+/// packets in the given order, the literal data once, and the signatures in
+/// reverse order (RFC 9580 5.4: each OPS but the last is "nested", and OPS and
+/// signatures bracket each other); a cleartext message with every signature.
+pub fn finish_many(parts: &[(&[u8], &[Vec<u8>])]) -> Result<Signed> {
+    let mut checked = Vec::with_capacity(parts.len());
+    for (state, signature) in parts {
+        checked.push(finish_one(state, signature)?);
+    }
+    let Some(first) = checked.first() else {
+        return Err(Error::InvalidArgument {
+            detail: "no signature to finish: at least one signer is needed".into(),
+        });
+    };
+    let mode = first.state.mode;
+    if let Some(other) = checked
+        .iter()
+        .find(|c| c.state.mode != mode || c.state.payload != first.state.payload)
+    {
+        return Err(Error::BadSigningState {
+            detail: format!(
+                "the signers were prepared differently ({:?} and {:?}, or over other data); \
+                 prepare every signer with the same mode and data",
+                mode, other.state.mode
+            ),
+        });
+    }
+    let payload = first.state.payload.clone();
+
+    let mut binary = Vec::new();
+    match mode {
+        SignMode::Detached => {
+            for c in &checked {
+                write_packet(&c.sig, &mut binary)?;
+            }
+            let armored = armor(&binary, BlockType::Signature)?;
+            Ok(Signed {
+                mode,
+                binary,
+                armored,
+            })
+        }
+        SignMode::Inline => {
+            let last = checked.len() - 1;
+            for (i, c) in checked.iter_mut().enumerate() {
+                if i != last {
+                    // rpgp names the flag from the other side: `last = 0`, "another OPS follows".
+                    c.ops.set_is_nested();
+                }
+                write_packet(&c.ops, &mut binary)?;
+            }
+            binary.extend_from_slice(&payload);
+            for c in checked.iter().rev() {
+                write_packet(&c.sig, &mut binary)?;
+            }
+            let armored = armor(&binary, BlockType::Message)?;
+            Ok(Signed {
+                mode,
+                binary,
+                armored,
+            })
+        }
+        SignMode::Cleartext => {
+            let text = std::str::from_utf8(&payload).map_err(|e| Error::BadSigningState {
+                detail: e.to_string(),
+            })?;
+            let sigs: Vec<Signature> = checked.into_iter().map(|c| c.sig).collect();
+            let armored = super::cleartext::write(text, &sigs)?;
+            Ok(Signed {
+                mode,
+                binary: Vec::new(),
+                armored,
+            })
+        }
+    }
+}
+
+/// One signer's phase 2: its signature checked against its key and digest.
+struct Checked {
+    state: State,
+    ops: OnePassSignature,
+    sig: Signature,
+}
+
+fn finish_one(state: &[u8], signature: &[Vec<u8>]) -> Result<Checked> {
     let state = State::decode(state)?;
     let key_packet = read_one(&state.key_packet, "signing key in the signing state")?;
     let (primary, sub): (Option<PublicKey>, Option<PublicSubkey>) = match key_packet {
@@ -357,41 +542,7 @@ pub fn finish(state: &[u8], signature: &[Vec<u8>]) -> Result<Signed> {
         ),
     };
     let sig = Signature::from_config(config, signed_hash_value, sig_bytes).map_err(Error::internal)?;
-
-    let mut binary = Vec::new();
-    match state.mode {
-        SignMode::Detached => {
-            write_packet(&sig, &mut binary)?;
-            let armored = armor(&binary, BlockType::Signature)?;
-            Ok(Signed {
-                mode: state.mode,
-                binary,
-                armored,
-            })
-        }
-        SignMode::Inline => {
-            write_packet(&ops, &mut binary)?;
-            binary.extend_from_slice(&state.payload);
-            write_packet(&sig, &mut binary)?;
-            let armored = armor(&binary, BlockType::Message)?;
-            Ok(Signed {
-                mode: state.mode,
-                binary,
-                armored,
-            })
-        }
-        SignMode::Cleartext => {
-            let text = std::str::from_utf8(&state.payload).map_err(|e| Error::BadSigningState {
-                detail: e.to_string(),
-            })?;
-            let armored = super::cleartext::write(text, std::slice::from_ref(&sig))?;
-            Ok(Signed {
-                mode: state.mode,
-                binary: Vec::new(),
-                armored,
-            })
-        }
-    }
+    Ok(Checked { state, ops, sig })
 }
 
 fn signature_bytes(alg: PublicKeyAlgorithm, parts: &[Vec<u8>]) -> Result<SignatureBytes> {

@@ -15,6 +15,7 @@ use super::decrypt::Limits;
 use super::error::{clean, Error, Result};
 use super::keyring::Keyring;
 use super::packets::dearmor;
+use super::sign::SignedAs;
 
 /// The outcome for one signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +30,8 @@ pub enum Verification {
         user_id: Option<String>,
         /// Signature creation time, Unix seconds.
         created: u32,
+        /// Whether the data was signed as bytes or as text (line endings normalised).
+        signed_as: SignedAs,
     },
     Bad {
         signer_fingerprint: String,
@@ -117,6 +120,7 @@ pub(crate) fn judge(
             key_fingerprint: key.fingerprint_hex(),
             user_id: eval.user_ids.first().cloned(),
             created,
+            signed_as: SignedAs::of(sig),
         },
     }
 }

@@ -11,6 +11,7 @@ pub const SOP: &str = env!("CARGO_BIN_EXE_tessera-sop");
 pub const NO_SIGNATURE: i32 = 3;
 pub const CANNOT_DECRYPT: i32 = 29;
 pub const BAD_DATA: i32 = 41;
+pub const EXPECTED_TEXT: i32 = 53;
 pub const KEY_IS_PROTECTED: i32 = 67;
 pub const UNSUPPORTED_SUBCOMMAND: i32 = 69;
 pub const NO_HARDWARE_KEY_FOUND: i32 = 97;
