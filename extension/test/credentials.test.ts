@@ -65,7 +65,7 @@ function fakePgp(): PgpCore {
       if (!new TextDecoder().decode(input).startsWith("ENC(")) throw new HostError("malformed", "not a message");
       return { token_fingerprint: DEC, pkesk: new Uint8Array([1]), recipient_key: new Uint8Array([2]), container: "binary" };
     },
-    decryptFinish: (_s, input) => ({
+    decryptFinish: async (_s, input) => ({
       data: new TextEncoder().encode(new TextDecoder().decode(input).replace(/^ENC\([^)]*\):/, "")),
       verifications: [],
     }),
@@ -488,7 +488,7 @@ test("an unreadable entry is reported by name and left as it is; an entry withou
     (e: HostError) => e.code === "malformed" && e.message.includes("default:broken.example.test"),
   );
   const flows = await w.deps.flows();
-  flows.pgp.decryptFinish = () => ({ data: new Uint8Array([0xff, 0xfe, 0x00]), verifications: [] });
+  flows.pgp.decryptFinish = async () => ({ data: new Uint8Array([0xff, 0xfe, 0x00]), verifications: [] });
   w.host.files.set("default:binary.example.test", enc([DEC], "x"));
   await assert.rejects(
     fillEntry(w.deps, 1, { store: "default", path: "binary.example.test" }),

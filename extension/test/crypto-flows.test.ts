@@ -106,7 +106,7 @@ function fakeCore(overrides: Partial<PgpCore> = {}): PgpCore & { calls: string[]
       calls.push(`decryptPrepare:${fprs.join("+")}`);
       return { token_fingerprint: DEC, pkesk: new Uint8Array([1, 2]), recipient_key: new Uint8Array([3]), container: "seipd_v1" };
     },
-    decryptFinish(_stored, _input, sym, key) {
+    async decryptFinish(_stored, _input, sym, key) {
       calls.push(`decryptFinish:${sym}:${toBase64(key)}`);
       return { data: new TextEncoder().encode("hello marker"), verifications: [{ status: "unsigned" }] };
     },

@@ -7,6 +7,8 @@
 use pgp::composed::{Deserializable, PlainSessionKey, SignedPublicKey, SignedSecretKey};
 use pgp::packet::{Packet, PacketParser, PublicKeyEncryptedSessionKey};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskVersion};
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -22,7 +24,7 @@ fn err(e: impl std::fmt::Display) -> JsError {
 /// A key parsed once, outside the timed loop.
 #[wasm_bindgen]
 pub struct BenchEngine {
-    ring: Keyring,
+    ring: Rc<Keyring>,
     secret: SignedSecretKey,
     primary: String,
     subkeys: Vec<String>,
@@ -45,7 +47,7 @@ impl BenchEngine {
             .map(|s| fpr_hex(&s.key.fingerprint()))
             .collect();
         Ok(BenchEngine {
-            ring,
+            ring: Rc::new(ring),
             secret,
             primary,
             subkeys,
@@ -71,13 +73,21 @@ impl BenchEngine {
         }))
     }
 
-    /// Both decryption phases, the session key recovered with the secret key.
-    pub fn decrypt(&self, message: &[u8]) -> Result<Vec<u8>, JsError> {
+    /// A promise of the plaintext: both decryption phases as the extension
+    /// runs them (MDC by WebCrypto), the session key recovered with the secret key.
+    pub fn decrypt(&self, message: &[u8]) -> Result<js_sys::Promise, JsError> {
         let limits = Limits::default();
         let req = decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
         let session_key = self.session_key(&req.pkesk, &req.token_fingerprint)?;
-        let out = decrypt::finish(message, session_key, &self.ring, &limits, now()).map_err(err)?;
-        Ok(out.data.to_vec())
+        let finishing =
+            decrypt::finish_begin(message, session_key, &self.ring, &limits, now()).map_err(err)?;
+        let ring = Rc::clone(&self.ring);
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            crate::webcrypto::finish_decryption(finishing, &ring, &limits, now())
+                .await
+                .map(|out| js_sys::Uint8Array::from(&out.data[..]).into())
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+        }))
     }
 }
 

@@ -201,19 +201,26 @@ impl Serialize for Verifications<'_> {
 
 /// Phase 2 of decryption, with the session key from `token.decrypt_session_key`.
 /// `{ data: Uint8Array, verifications: [{ status: valid|bad|unknown_signer|unsigned, … }], container }`.
+/// A promise: the MDC's SHA-1 is computed by WebCrypto (see `webcrypto.rs`).
 #[wasm_bindgen(js_name = decryptFinish)]
-pub fn decrypt_finish(
-    stored: &str,
-    input: &[u8],
+pub async fn decrypt_finish(
+    stored: String,
+    input: Vec<u8>,
     symmetric_algorithm: Option<u8>,
-    session_key: &[u8],
+    session_key: Vec<u8>,
 ) -> Result<JsValue, JsValue> {
-    let ring = ring(stored)?;
+    let ring = ring(&stored)?;
     let key = decrypt::SessionKey {
         symmetric_algorithm,
-        key: Zeroizing::new(session_key.to_vec()),
+        key: Zeroizing::new(session_key),
     };
-    let out = decrypt::finish(input, key, &ring, &decrypt::Limits::default(), cert::now()).map_err(js_err)?;
+    let limits = decrypt::Limits::default();
+    let now = cert::now();
+    let finishing = decrypt::finish_begin(&input, key, &ring, &limits, now).map_err(js_err)?;
+    drop(input);
+    let out = crate::webcrypto::finish_decryption(finishing, &ring, &limits, now)
+        .await
+        .map_err(js_err)?;
     struct Out<'a>(&'a decrypt::Decrypted);
     impl Serialize for Out<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

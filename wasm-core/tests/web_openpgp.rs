@@ -96,7 +96,14 @@ async fn encrypt_then_decrypt_in_two_phases_round_trips() {
     let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
     assert_eq!(string(&req, "container"), "seipd_v2");
     let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
-    let out = decrypt_finish(&stored, armored.as_bytes(), sk.symmetric_algorithm, &sk.key).unwrap();
+    let out = decrypt_finish(
+        stored.clone(),
+        armored.as_bytes().to_vec(),
+        sk.symmetric_algorithm,
+        sk.key.to_vec(),
+    )
+    .await
+    .unwrap();
     assert_eq!(bytes(&out, "data"), b"hello from the browser");
     let verifications: Array = get(&out, "verifications").dyn_into().unwrap();
     assert_eq!(string(&verifications.get(0), "status"), "unsigned");
@@ -107,8 +114,14 @@ async fn encrypt_then_decrypt_in_two_phases_round_trips() {
     tampered[at] ^= 1;
     let req = decrypt_prepare(&stored, &tampered, strings(&fprs)).unwrap();
     let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
-    let err = decrypt_finish(&stored, &tampered, sk.symmetric_algorithm, &sk.key)
-        .expect_err("tampered data must not decrypt");
+    let err = decrypt_finish(
+        stored.clone(),
+        tampered.clone(),
+        sk.symmetric_algorithm,
+        sk.key.to_vec(),
+    )
+    .await
+    .expect_err("tampered data must not decrypt");
     assert_eq!(code(&err), "integrity_failure");
 }
 
@@ -162,14 +175,27 @@ async fn seipd_v1_by_webcrypto_round_trips() {
         let armored = string(&out, "armored");
         let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
         let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
-        let back = decrypt_finish(&stored, armored.as_bytes(), sk.symmetric_algorithm, &sk.key).unwrap();
+        let back = decrypt_finish(
+            stored.clone(),
+            armored.as_bytes().to_vec(),
+            sk.symmetric_algorithm,
+            sk.key.to_vec(),
+        )
+        .await
+        .unwrap();
         assert_eq!(bytes(&back, "data"), data, "{size} bytes");
 
         let mut tampered = common::dearmor(&armored);
         let at = tampered.len() - 1 - size / 2;
         tampered[at] ^= 0x40;
-        let err = decrypt_finish(&stored, &tampered, sk.symmetric_algorithm, &sk.key)
-            .expect_err("tampered data must not decrypt");
+        let err = decrypt_finish(
+            stored.clone(),
+            tampered.clone(),
+            sk.symmetric_algorithm,
+            sk.key.to_vec(),
+        )
+        .await
+        .expect_err("tampered data must not decrypt");
         assert_eq!(code(&err), "integrity_failure", "{size} bytes");
     }
 }

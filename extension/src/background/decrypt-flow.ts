@@ -51,7 +51,7 @@ export async function decryptBytes(
   const sym = typeof result["symmetric_algorithm"] === "number" ? result["symmetric_algorithm"] : undefined;
   const sessionKey = fromBase64(result["session_key"]);
   try {
-    const out = deps.pgp.decryptFinish(stored, input, sym, sessionKey);
+    const out = await deps.pgp.decryptFinish(stored, input, sym, sessionKey);
     return { data: out.data, signatures: readVerifications(out.verifications) };
   } finally {
     sessionKey.fill(0);

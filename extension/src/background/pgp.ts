@@ -39,7 +39,7 @@ export interface PgpCore {
     input: Uint8Array,
     symmetricAlgorithm: number | undefined,
     sessionKey: Uint8Array,
-  ): { data: Uint8Array; verifications: unknown };
+  ): Promise<{ data: Uint8Array; verifications: unknown }>;
 }
 
 /** The raw module functions (each returns `unknown`, or a promise of it). */

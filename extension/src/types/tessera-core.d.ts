@@ -34,6 +34,6 @@ declare module "tessera-core" {
     input: Uint8Array,
     symmetricAlgorithm: number | undefined,
     sessionKey: Uint8Array,
-  ): unknown;
+  ): Promise<unknown>;
   export function verifyInline(stored: string, input: Uint8Array): unknown;
 }

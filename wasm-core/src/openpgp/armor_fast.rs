@@ -48,7 +48,10 @@ impl Armored {
 /// Recognises one armor block of the simple shape, or says `None`.
 pub(crate) fn parse(input: &[u8]) -> Option<Armored> {
     let start = input.iter().position(|b| !b.is_ascii_whitespace())?;
-    let mut lines = input[start..].split(|&b| b == b'\n').map(trim_end);
+    let mut lines = Lines {
+        rest: Some(&input[start..]),
+    }
+    .map(trim_end);
 
     let name = lines
         .next()?
@@ -97,6 +100,29 @@ pub(crate) fn parse(input: &[u8]) -> Option<Armored> {
         return None;
     }
     Some(Armored { typ, text })
+}
+
+/// `split(|b| b == b'\n')` with memchr: a per-byte split was half the cost
+/// of decoding.
+struct Lines<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        match memchr::memchr(b'\n', rest) {
+            Some(at) => {
+                self.rest = Some(&rest[at + 1..]);
+                Some(&rest[..at])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
 }
 
 fn trim_end(line: &[u8]) -> &[u8] {

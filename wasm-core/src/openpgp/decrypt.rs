@@ -324,6 +324,72 @@ pub fn finish(
     limits: &Limits,
     now: Timestamp,
 ) -> Result<Decrypted> {
+    let finishing = finish_begin(input, session_key, keyring, limits, now)?;
+    let digest = finishing.mdc_input().map(<sha1::Sha1 as sha1::Digest>::digest);
+    finishing.complete(digest.as_deref(), keyring, limits, now)
+}
+
+/// Phase 2 in two steps, so the MDC's SHA-1 can be computed by the caller
+/// (the browser's WebCrypto, `webcrypto.rs`): [`finish_begin`] decrypts,
+/// [`Finishing::complete`] takes the digest of [`Finishing::mdc_input`] and
+/// releases the plaintext only if the MDC matches.
+pub enum Finishing {
+    /// SEIPDv1 with AES, decrypted and not yet authenticated.
+    Mdc {
+        unverified: seipd_v1::Unverified,
+        container: &'static str,
+    },
+    /// Decrypted and authenticated by rpgp (SEIPDv2, GnuPG's AEAD, other ciphers).
+    Done(Decrypted),
+}
+
+impl Finishing {
+    /// The bytes whose SHA-1 [`Finishing::complete`] needs, if any.
+    pub fn mdc_input(&self) -> Option<&[u8]> {
+        match self {
+            Finishing::Mdc { unverified, .. } => Some(unverified.mdc_input()),
+            Finishing::Done(_) => None,
+        }
+    }
+
+    /// `sha1`: the SHA-1 of [`Finishing::mdc_input`] (ignored when there is none).
+    pub fn complete(
+        self,
+        sha1: Option<&[u8]>,
+        keyring: &Keyring,
+        limits: &Limits,
+        now: Timestamp,
+    ) -> Result<Decrypted> {
+        let (unverified, container) = match self {
+            Finishing::Done(done) => return Ok(done),
+            Finishing::Mdc {
+                unverified,
+                container,
+            } => (unverified, container),
+        };
+        let opened = unverified.verify(sha1.ok_or_else(|| Error::internal("no MDC digest given"))?)?;
+        let inner = &opened.plaintext[opened.packets.clone()];
+        let msg = Message::from_bytes(inner).map_err(|e| Error::parse("decrypted message", e))?;
+        let verified = read_and_verify(keyring, msg, limits, now, |e| Error::Malformed {
+            what: "decrypted message",
+            detail: clean(e.to_string()),
+        })?;
+        Ok(Decrypted {
+            data: verified.data,
+            verifications: verified.verifications,
+            container,
+        })
+    }
+}
+
+/// Phase 2's first step: see [`Finishing`].
+pub fn finish_begin(
+    input: &[u8],
+    session_key: SessionKey,
+    keyring: &Keyring,
+    limits: &Limits,
+    now: Timestamp,
+) -> Result<Finishing> {
     let binary = input_binary(input, limits)?;
     // Refuses SED (EFAIL) and non-encrypted input before any decryption.
     let parsed = parse_envelope(&binary)?;
@@ -364,17 +430,9 @@ pub fn finish(
     drop(session_key);
 
     if let (Some(seipd), PlainSessionKey::V3_4 { sym_alg, key }) = (&parsed.seipd_v1, &plain) {
-        if let Some(opened) = seipd_v1::open(*sym_alg, key.as_ref(), seipd.data()) {
-            let opened = opened?;
-            let inner = &opened.plaintext[opened.packets.clone()];
-            let msg = Message::from_bytes(inner).map_err(|e| Error::parse("decrypted message", e))?;
-            let verified = read_and_verify(keyring, msg, limits, now, |e| Error::Malformed {
-                what: "decrypted message",
-                detail: clean(e.to_string()),
-            })?;
-            return Ok(Decrypted {
-                data: verified.data,
-                verifications: verified.verifications,
+        if let Some(unverified) = seipd_v1::decrypt(*sym_alg, key.as_ref(), seipd.data()) {
+            return Ok(Finishing::Mdc {
+                unverified: unverified?,
                 container,
             });
         }
@@ -401,9 +459,9 @@ pub fn finish(
     let verified = read_and_verify(keyring, msg, limits, now, |e| Error::IntegrityFailure {
         detail: clean(e.to_string()),
     })?;
-    Ok(Decrypted {
+    Ok(Finishing::Done(Decrypted {
         data: verified.data,
         verifications: verified.verifications,
         container,
-    })
+    }))
 }

@@ -36,9 +36,55 @@ pub struct Opened {
     pub packets: Range<usize>,
 }
 
+/// Decrypted, not yet authenticated: nothing in it may be released before
+/// [`Unverified::verify`] accepted the MDC. Wiped on drop.
+pub struct Unverified {
+    plaintext: Zeroizing<Vec<u8>>,
+}
+
+impl Unverified {
+    /// What the MDC's SHA-1 covers: the prefix, the packets and the MDC
+    /// packet's header. The browser hashes it with WebCrypto (`webcrypto.rs`),
+    /// several times faster than SHA-1 in WebAssembly.
+    pub fn mdc_input(&self) -> &[u8] {
+        &self.plaintext[..self.plaintext.len() - 20]
+    }
+
+    /// Checks `sha1`, the SHA-1 of [`Unverified::mdc_input`], against the MDC.
+    pub fn verify(self, sha1: &[u8]) -> Result<Opened> {
+        let n = self.plaintext.len();
+        let hashed_end = n - 20;
+        let mdc_ok = self.plaintext[n - MDC_LEN..hashed_end] == MDC_HEADER
+            && constant_time_eq(sha1, &self.plaintext[hashed_end..]);
+        if !mdc_ok {
+            return Err(Error::IntegrityFailure {
+                detail: "the message was modified: its integrity check (MDC) does not match".into(),
+            });
+        }
+        Ok(Opened {
+            packets: BLOCK + 2..n - MDC_LEN,
+            plaintext: self.plaintext,
+        })
+    }
+}
+
 /// Decrypts a SEIPDv1 body (`ciphertext`, after the version octet) with an AES
-/// key. `None` when `algorithm` is not AES: the caller uses rpgp's decryptor.
+/// key and authenticates it. `None` when `algorithm` is not AES: the caller
+/// uses rpgp's decryptor.
 pub fn open(algorithm: SymmetricKeyAlgorithm, key: &[u8], ciphertext: &[u8]) -> Option<Result<Opened>> {
+    decrypt(algorithm, key, ciphertext).map(|unverified| {
+        let unverified = unverified?;
+        let digest = Sha1::digest(unverified.mdc_input());
+        unverified.verify(&digest)
+    })
+}
+
+/// [`open`] without the MDC check, which the caller must do.
+pub fn decrypt(
+    algorithm: SymmetricKeyAlgorithm,
+    key: &[u8],
+    ciphertext: &[u8],
+) -> Option<Result<Unverified>> {
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     let iv = [0u8; BLOCK];
     let decrypted = match algorithm {
@@ -62,10 +108,10 @@ pub fn open(algorithm: SymmetricKeyAlgorithm, key: &[u8], ciphertext: &[u8]) -> 
             ),
         }));
     }
-    Some(check(plaintext))
+    Some(check_framing(plaintext))
 }
 
-fn check(plaintext: Zeroizing<Vec<u8>>) -> Result<Opened> {
+fn check_framing(plaintext: Zeroizing<Vec<u8>>) -> Result<Unverified> {
     let n = plaintext.len();
     if n < BLOCK + 2 + MDC_LEN {
         return Err(Error::IntegrityFailure {
@@ -79,19 +125,7 @@ fn check(plaintext: Zeroizing<Vec<u8>>) -> Result<Opened> {
             detail: "the session key does not open this message (quick check failed)".into(),
         });
     }
-    let hashed_end = n - 20;
-    let digest = Sha1::digest(&plaintext[..hashed_end]);
-    let mdc_ok = plaintext[n - MDC_LEN..hashed_end] == MDC_HEADER
-        && constant_time_eq(&digest, &plaintext[hashed_end..]);
-    if !mdc_ok {
-        return Err(Error::IntegrityFailure {
-            detail: "the message was modified: its integrity check (MDC) does not match".into(),
-        });
-    }
-    Ok(Opened {
-        packets: BLOCK + 2..n - MDC_LEN,
-        plaintext,
-    })
+    Ok(Unverified { plaintext })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -145,6 +179,37 @@ mod tests {
                 "byte {i}: {err:?}"
             );
         }
+    }
+
+    /// The browser path: the digest comes from outside (WebCrypto); only the
+    /// SHA-1 of exactly `mdc_input` opens the message.
+    #[test]
+    fn an_outside_digest_must_be_the_mdc_inputs_sha1() {
+        let key = [5u8; 32];
+        let body = seal(&key, &[2u8; BLOCK], b"split check");
+        let unverified = || {
+            decrypt(SymmetricKeyAlgorithm::AES256, &key, &body)
+                .unwrap()
+                .unwrap()
+        };
+        let good = Sha1::digest(unverified().mdc_input());
+        let opened = unverified().verify(&good).unwrap();
+        assert_eq!(&opened.plaintext[opened.packets.clone()], b"split check");
+        let mut bad = good;
+        bad[19] ^= 1;
+        assert!(matches!(
+            unverified().verify(&bad),
+            Err(Error::IntegrityFailure { .. })
+        ));
+        assert!(matches!(
+            unverified().verify(&good[..19]),
+            Err(Error::IntegrityFailure { .. })
+        ));
+        let whole = Sha1::digest(&body);
+        assert!(matches!(
+            unverified().verify(&whole),
+            Err(Error::IntegrityFailure { .. })
+        ));
     }
 
     #[test]
