@@ -10,10 +10,10 @@
 //! WebAssembly (`openpgp/seipd_v1.rs`): WebCrypto offers nothing that yields
 //! E(ciphertext block) for every block at once.
 //!
-//! Everything else (session key, PKESKs, MDC, packet framing, armor) is the
+//! Everything else (session key, PKESKs, the MDC packet, framing, armor) is the
 //! Rust code in `openpgp/encrypt.rs`, tested natively against GnuPG.
 //!
-//! Decryption's MDC is checked with WebCrypto's SHA-1 for the same reason:
+//! The MDC's SHA-1 is WebCrypto's too, in encryption and decryption:
 //! SHA-1 in WebAssembly was a fifth of the time of a large decryption
 //! (callgrind), the browser's is native. The comparison and the decision stay
 //! in Rust (`openpgp/seipd_v1.rs`).
@@ -109,7 +109,12 @@ pub async fn seal(sealing: Sealing) -> Result<Encrypted> {
     if sealing.container() != Container::SeipdV1 {
         return sealing.seal();
     }
-    let plaintext = sealing.v1_plaintext()?;
+    let mut plaintext = sealing.v1_mdc_input()?;
+    let digest = sha1(&plaintext).await?;
+    if digest.len() != 20 {
+        return Err(Error::internal("WebCrypto SHA-1 did not return 20 bytes"));
+    }
+    plaintext.extend_from_slice(&digest);
     let ciphertext = aes_cfb_encrypt(sealing.session_key(), &plaintext).await?;
     drop(plaintext);
     sealing.finish_v1(&ciphertext)

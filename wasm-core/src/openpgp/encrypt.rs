@@ -231,6 +231,17 @@ impl Sealing {
     /// a random block, its last two octets again (the quick check), the
     /// packets, and the MDC packet over all of that (RFC 4880 5.13, RFC 9580 5.13.1).
     pub fn v1_plaintext(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let mut plain = self.v1_mdc_input()?;
+        let digest = sha1::Digest::finalize(sha1::Digest::chain_update(sha1::Sha1::default(), &plain[..]));
+        plain.extend_from_slice(&digest);
+        Ok(plain)
+    }
+
+    /// [`Sealing::v1_plaintext`] without the MDC's 20-byte SHA-1, which the
+    /// caller appends: the browser hashes with WebCrypto (`webcrypto.rs`).
+    /// Room for the digest is reserved, so appending it does not move (and
+    /// leave behind an unwiped copy of) the plaintext.
+    pub fn v1_mdc_input(&self) -> Result<Zeroizing<Vec<u8>>> {
         if self.container != Container::SeipdV1 {
             return Err(Error::internal("v1_plaintext on a SEIPDv2 message"));
         }
@@ -241,8 +252,6 @@ impl Sealing {
         plain.extend_from_slice(&prefix[BLOCK - 2..]);
         plain.extend_from_slice(&self.inner);
         plain.extend_from_slice(&[0xD3, 0x14]);
-        let digest = sha1::Digest::finalize(sha1::Digest::chain_update(sha1::Sha1::default(), &plain[..]));
-        plain.extend_from_slice(&digest);
         Ok(plain)
     }
 
