@@ -4,13 +4,12 @@
 //! The private-key step stands in for `token.decrypt_session_key`; everything
 //! else is the production code (`openpgp::encrypt`, `decrypt::prepare`/`finish`).
 
-use pgp::composed::{Deserializable, PlainSessionKey, SignedPublicKey, SignedSecretKey};
+use pgp::composed::{Deserializable, SignedPublicKey, SignedSecretKey};
 use pgp::packet::{Packet, PacketParser, PublicKeyEncryptedSessionKey};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskVersion};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use zeroize::Zeroizing;
 
 use crate::openpgp::cert::{fpr_hex, now};
 use crate::openpgp::decrypt::{self, Limits, SessionKey};
@@ -113,15 +112,6 @@ impl BenchEngine {
             .decrypt(&Password::empty(), values, typ)
             .map_err(err)?
             .map_err(err)?;
-        Ok(match plain {
-            PlainSessionKey::V3_4 { sym_alg, ref key } => SessionKey {
-                symmetric_algorithm: Some(u8::from(sym_alg)),
-                key: Zeroizing::new(key.as_ref().to_vec()),
-            },
-            PlainSessionKey::V5 { ref key } | PlainSessionKey::V6 { ref key } => SessionKey {
-                symmetric_algorithm: None,
-                key: Zeroizing::new(key.as_ref().to_vec()),
-            },
-        })
+        Ok(SessionKey::from(&plain))
     }
 }

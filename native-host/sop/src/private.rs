@@ -242,7 +242,7 @@ fn soft_decrypt(
         };
     for pw in passwords.candidates() {
         match decryptor(&pw) {
-            Ok(Ok(plain)) => return Ok(to_core(plain)),
+            Ok(Ok(plain)) => return Ok(SessionKey::from(&plain)),
             Ok(Err(e)) => {
                 eprintln!("tessera-sop: cannot decrypt the session key with {fingerprint}: {e}");
                 return Err(Failure::Sop(SopError::CannotDecrypt));
@@ -251,19 +251,6 @@ fn soft_decrypt(
         }
     }
     Err(locked(fingerprint))
-}
-
-fn to_core(plain: PlainSessionKey) -> SessionKey {
-    match &plain {
-        PlainSessionKey::V3_4 { sym_alg, key } => SessionKey {
-            symmetric_algorithm: Some(u8::from(*sym_alg)),
-            key: Zeroizing::new(key.as_ref().to_vec()),
-        },
-        PlainSessionKey::V5 { key } | PlainSessionKey::V6 { key } => SessionKey {
-            symmetric_algorithm: None,
-            key: Zeroizing::new(key.as_ref().to_vec()),
-        },
-    }
 }
 
 /// Phase 1 of decryption in the core, then the session key from a software

@@ -94,20 +94,7 @@ fn signatures_both_ways() {
     let s = setup();
     // tessera-sop signs, gpg verifies (detached, inline, cleartext).
     let sig = sop(s.dir.path(), &["sign", "alice.key"], MESSAGE).ok();
-    write(s.gpg.path(), "alice.sig", &sig);
-    write(s.gpg.path(), "data", MESSAGE);
-    let sig_path = s.gpg.path().join("alice.sig");
-    let data_path = s.gpg.path().join("data");
-    let (ok, _, err) = s.gpg.run(
-        &[
-            "--status-fd",
-            "2",
-            "--verify",
-            sig_path.to_str().expect("path"),
-            data_path.to_str().expect("path"),
-        ],
-        b"",
-    );
+    let (ok, err) = gpg_verify_detached(&s, &sig, MESSAGE);
     assert!(ok && err.contains("[GNUPG:] GOODSIG"), "{err}");
     let inline = sop(s.dir.path(), &["inline-sign", "alice.key"], MESSAGE).ok();
     let (ok, out, err) = s.gpg.run(&["--status-fd", "2", "--decrypt"], &inline);
@@ -124,16 +111,7 @@ fn signatures_both_ways() {
     assert!(ok && err.contains("[GNUPG:] GOODSIG"), "{err}");
 
     // A signature gpg rejects is one tessera-sop made over other data.
-    write(s.gpg.path(), "other", b"other data");
-    let other_path = s.gpg.path().join("other");
-    let (ok, _, _) = s.gpg.run(
-        &[
-            "--verify",
-            sig_path.to_str().expect("path"),
-            other_path.to_str().expect("path"),
-        ],
-        b"",
-    );
+    let (ok, _) = gpg_verify_detached(&s, &sig, b"other data");
     assert!(!ok, "gpg must reject the signature over other data");
 
     // gpg signs, tessera-sop verifies (detached, inline, cleartext).

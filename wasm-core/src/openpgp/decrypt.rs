@@ -89,6 +89,22 @@ pub struct SessionKey {
     pub key: Zeroizing<Vec<u8>>,
 }
 
+impl From<&PlainSessionKey> for SessionKey {
+    /// A session key unwrapped outside the token (a password, a software key).
+    fn from(plain: &PlainSessionKey) -> Self {
+        match plain {
+            PlainSessionKey::V3_4 { sym_alg, key } => SessionKey {
+                symmetric_algorithm: Some(u8::from(*sym_alg)),
+                key: Zeroizing::new(key.as_ref().to_vec()),
+            },
+            PlainSessionKey::V5 { key } | PlainSessionKey::V6 { key } => SessionKey {
+                symmetric_algorithm: None,
+                key: Zeroizing::new(key.as_ref().to_vec()),
+            },
+        }
+    }
+}
+
 /// The decrypted message. `data` is wiped on drop.
 #[derive(Debug)]
 pub struct Decrypted {

@@ -4,13 +4,12 @@
 //! No token is involved: the password itself unlocks the session key, so
 //! decryption by password is one phase and never reaches `tessera-host`.
 
-use pgp::composed::{decrypt_session_key_with_password, PlainSessionKey};
+use pgp::composed::decrypt_session_key_with_password;
 use pgp::crypto::aead::AeadAlgorithm;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{Packet, PacketParser, SymKeyEncryptedSessionKey};
 use pgp::types::{Password, StringToKey, Timestamp};
-use zeroize::Zeroizing;
 
 use super::decrypt::{finish, Decrypted, Limits, SessionKey};
 use super::encrypt::Container;
@@ -65,19 +64,6 @@ fn skesks(input: &[u8], limits: &Limits) -> Result<Vec<SymKeyEncryptedSessionKey
     Ok(found)
 }
 
-fn to_session_key(plain: &PlainSessionKey) -> SessionKey {
-    match plain {
-        PlainSessionKey::V3_4 { sym_alg, key } => SessionKey {
-            symmetric_algorithm: Some(u8::from(*sym_alg)),
-            key: Zeroizing::new(key.as_ref().to_vec()),
-        },
-        PlainSessionKey::V5 { key } | PlainSessionKey::V6 { key } => SessionKey {
-            symmetric_algorithm: None,
-            key: Zeroizing::new(key.as_ref().to_vec()),
-        },
-    }
-}
-
 /// Decrypts a message with one of `passwords` (each tried on every SKESK, in
 /// order). Returns the plaintext and the session key that opened it.
 ///
@@ -103,7 +89,7 @@ pub fn decrypt_with_passwords(
             let Ok(plain) = decrypt_session_key_with_password(packet, &password) else {
                 continue;
             };
-            let key = to_session_key(&plain);
+            let key = SessionKey::from(&plain);
             let returned = SessionKey {
                 symmetric_algorithm: key.symmetric_algorithm,
                 key: key.key.clone(),

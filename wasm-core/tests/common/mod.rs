@@ -3,14 +3,13 @@
 //! helpers that drive the core's two phases through it.
 #![allow(dead_code)]
 
-use pgp::composed::{Deserializable, PlainSessionKey, SignedSecretKey};
+use pgp::composed::{Deserializable, SignedSecretKey};
 use pgp::packet::{Packet, PacketParser};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, SignatureBytes, SigningKey};
 use tessera_core::openpgp::decrypt::{self, Decrypted, Limits, SessionKey};
 use tessera_core::openpgp::keyring::Keyring;
 use tessera_core::openpgp::sign::{self, SignMode, Signed};
 use tessera_core::openpgp::Result;
-use zeroize::Zeroizing;
 
 pub fn now() -> pgp::types::Timestamp {
     pgp::types::Timestamp::now()
@@ -65,16 +64,7 @@ impl SoftToken {
         }
         .expect("unlock")
         .expect("decrypt session key");
-        match plain {
-            PlainSessionKey::V3_4 { sym_alg, ref key } => SessionKey {
-                symmetric_algorithm: Some(u8::from(sym_alg)),
-                key: Zeroizing::new(key.as_ref().to_vec()),
-            },
-            PlainSessionKey::V6 { ref key } | PlainSessionKey::V5 { ref key } => SessionKey {
-                symmetric_algorithm: None,
-                key: Zeroizing::new(key.as_ref().to_vec()),
-            },
-        }
+        SessionKey::from(&plain)
     }
 
     /// `token.sign`: the signature's MPIs (or the native Ed25519 signature).
