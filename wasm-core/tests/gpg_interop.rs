@@ -824,3 +824,72 @@ fn cleartext_messages_read_as_rpgp_reads_them() {
         theirs.signed_text()
     );
 }
+
+/// The core reads messages with its own packet walk (openpgp/message.rs), not
+/// rpgp's `Message`: on gpg's signed messages (compressed, two signers, text
+/// mode, old-style prefix signatures) it gives the same data and as many
+/// valid signatures as rpgp's own reader finds.
+#[test]
+fn signed_messages_read_as_rpgp_reads_them() {
+    use pgp::composed::Message;
+
+    let f = fixture();
+    let data = b"line one\r\nline two\nend";
+    let two = ["-u", f.cv25519.fpr.as_str(), "-u", f.rsa2048.fpr.as_str()];
+    let cases: [(&str, Vec<&str>); 4] = [
+        ("compressed", vec!["-u", &f.cv25519.fpr, "--sign"]),
+        ("uncompressed", vec!["-u", &f.p256.fpr, "-z", "0", "--sign"]),
+        ("two signers", [&two[..], &["--sign"]].concat()),
+        ("text mode", vec!["-u", &f.rsa3072.fpr, "--textmode", "--sign"]),
+    ];
+    // Old style (RFC 4880 5.2 "Signature, Literal"): gpg's detached signature
+    // put in front of a literal data packet.
+    let detached = gpg(&f.home, &["-u", &f.cv25519.fpr, "--detach-sign"], data);
+    let mut prefixed = detached.clone();
+    prefixed.extend_from_slice(&[0xCB, 6 + data.len() as u8, b'b', 0, 0, 0, 0, 0]);
+    prefixed.extend_from_slice(data);
+    let signed_cases = cases
+        .into_iter()
+        .map(|(name, args)| (name, gpg(&f.home, &args, data)))
+        .chain([("prefix signature", prefixed)]);
+    for (name, signed) in signed_cases {
+        let v = verify::verify_inline(&f.keyring, &signed, &Limits::default(), now())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut theirs = Message::from_bytes(&signed[..]).unwrap().decompress().unwrap();
+        let their_data = theirs.as_data_vec().unwrap();
+        assert_eq!(&v.data[..], &their_data[..], "{name}");
+        let expected = if name == "two signers" { 2 } else { 1 };
+        assert_eq!(v.verifications.len(), expected, "{name}: {:?}", v.verifications);
+        assert!(
+            v.verifications
+                .iter()
+                .all(|v| matches!(v, Verification::Valid { .. })),
+            "{name}: {:?}",
+            v.verifications
+        );
+    }
+}
+
+/// A message that inflates past the size limit is refused, inline or
+/// encrypted, without holding more than the limit.
+#[test]
+fn compressed_data_over_the_limit_is_refused() {
+    let f = fixture();
+    let zeros = vec![0u8; 4 * 1024 * 1024];
+    let limits = Limits {
+        max_message_bytes: 1024 * 1024,
+    };
+    let signed = gpg(&f.home, &["-u", &f.cv25519.fpr, "--sign"], &zeros);
+    assert!(signed.len() < 64 * 1024, "gpg did not compress");
+    let err = verify::verify_inline(&f.keyring, &signed, &limits, now()).unwrap_err();
+    assert_eq!(err.code(), "too_large", "{err}");
+
+    let encrypted = f.gpg_encrypt(&[&f.cv25519], &zeros);
+    let request = decrypt::prepare(&encrypted, &f.keyring, &f.cv25519.token.fingerprints(), &limits).unwrap();
+    let sk = f
+        .cv25519
+        .token
+        .decrypt_session_key(&request.pkesk, &request.recipient_key);
+    let err = decrypt::finish(&encrypted, sk, &f.keyring, &limits, now()).unwrap_err();
+    assert_eq!(err.code(), "too_large", "{err}");
+}

@@ -9,11 +9,15 @@
 //! message was authenticated (MDC for SEIPDv1, every AEAD chunk and the final
 //! tag for SEIPDv2). Signatures inside are verified against the keyring.
 
-use pgp::composed::{DecryptionOptions, Message, PlainSessionKey, TheRing};
+use std::io::Read;
+
+use pgp::composed::PlainSessionKey;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{
-    Packet, PacketParser, PacketTrait, PublicKeyEncryptedSessionKey, SymEncryptedProtectedData,
+    GnupgAeadData, GnupgAeadDataConfig, Packet, PacketParser, PacketTrait, PublicKeyEncryptedSessionKey,
+    StreamDecryptor, SymEncryptedProtectedData, SymEncryptedProtectedDataConfig,
 };
+use pgp::ser::Serialize as _;
 use pgp::types::{KeyDetails, Seipdv1ReadMode, Timestamp};
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -113,11 +117,16 @@ pub struct Decrypted {
     pub container: &'static str,
 }
 
+enum DataPacket {
+    Seipd(SymEncryptedProtectedData),
+    GnupgAead(GnupgAeadData),
+}
+
 struct Parsed {
     pkesks: Vec<PublicKeyEncryptedSessionKey>,
     container: &'static str,
-    /// The encrypted data packet, when it is SEIPDv1 (see [`seipd_v1`]).
-    seipd_v1: Option<SymEncryptedProtectedData>,
+    /// The encrypted data packet (phase 2 only: phase 1 stops before it).
+    data: Option<DataPacket>,
 }
 
 /// Walks the packets up to the encrypted data, which must be authenticated.
@@ -147,18 +156,17 @@ fn envelope_step(packet: Packet, pkesks: &mut Vec<PublicKeyEncryptedSessionKey>)
         Packet::SymKeyEncryptedSessionKey(_) | Packet::Marker(_) | Packet::Padding(_) => {}
         Packet::SymEncryptedData(_) => return Err(Error::UnauthenticatedEncryption),
         Packet::SymEncryptedProtectedData(p) => {
-            let v2 = p.version() == 2;
             return Ok(Some(Parsed {
                 pkesks: std::mem::take(pkesks),
-                container: if v2 { "seipd_v2" } else { "seipd_v1" },
-                seipd_v1: if v2 { None } else { Some(p) },
+                container: if p.version() == 2 { "seipd_v2" } else { "seipd_v1" },
+                data: Some(DataPacket::Seipd(p)),
             }));
         }
-        Packet::GnupgAeadData(_) => {
+        Packet::GnupgAeadData(p) => {
             return Ok(Some(Parsed {
                 pkesks: std::mem::take(pkesks),
                 container: "gnupg_aead",
-                seipd_v1: None,
+                data: Some(DataPacket::GnupgAead(p)),
             }))
         }
         Packet::LiteralData(_)
@@ -220,7 +228,7 @@ fn parse_envelope_head(head: &[u8], start: EncryptedDataStart) -> Result<Option<
     Ok(Some(Parsed {
         pkesks,
         container,
-        seipd_v1: None,
+        data: None,
     }))
 }
 
@@ -385,17 +393,96 @@ impl Finishing {
         };
         let opened = unverified.verify(sha1.ok_or_else(|| Error::internal("no MDC digest given"))?)?;
         let inner = &opened.plaintext[opened.packets.clone()];
-        let msg = Message::from_bytes(inner).map_err(|e| Error::parse("decrypted message", e))?;
-        let verified = read_and_verify(keyring, msg, limits, now, |e| Error::Malformed {
-            what: "decrypted message",
-            detail: clean(e.to_string()),
-        })?;
+        let verified = read_and_verify(keyring, inner, limits, now, "decrypted message")?;
         Ok(Decrypted {
             data: verified.data,
             verifications: verified.verifications,
             container,
         })
     }
+}
+
+/// Other ciphers than AES, SEIPDv2 and GnuPG's AEAD: rpgp's decryptors,
+/// read in memory. SEIPDv1 is checked first (MDC before any plaintext), an
+/// AEAD container chunk by chunk with its final tag; on any failure the
+/// buffer is wiped and nothing is returned.
+fn decrypt_with_rpgp(
+    data: Option<DataPacket>,
+    plain: &PlainSessionKey,
+    limits: &Limits,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let integrity = |e: pgp::errors::Error| {
+        let detail = clean(e.to_string());
+        if matches!(e, pgp::errors::Error::InvalidKeyLength) {
+            Error::BadSessionKey { detail }
+        } else {
+            Error::IntegrityFailure { detail }
+        }
+    };
+    let mismatch = || Error::BadSessionKey {
+        detail: "the session key does not fit the encrypted data packet".into(),
+    };
+    let mut out = Zeroizing::new(Vec::new());
+    let cap = u64::try_from(limits.max_message_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    match (data, plain) {
+        (Some(DataPacket::Seipd(p)), PlainSessionKey::V3_4 { sym_alg, key }) => {
+            if !matches!(p.config(), SymEncryptedProtectedDataConfig::V1) {
+                return Err(mismatch());
+            }
+            let mode = Seipdv1ReadMode::CheckFirst {
+                max_message_size: limits.max_message_bytes,
+            };
+            let reader =
+                StreamDecryptor::v1(*sym_alg, mode, key.as_ref(), &p.data()[..]).map_err(integrity)?;
+            read_all(reader, cap, &mut out)?;
+        }
+        (Some(DataPacket::Seipd(p)), PlainSessionKey::V6 { key }) => {
+            let SymEncryptedProtectedDataConfig::V2 {
+                sym_alg,
+                aead,
+                chunk_size,
+                salt,
+            } = p.config()
+            else {
+                return Err(mismatch());
+            };
+            let reader = StreamDecryptor::v2(*sym_alg, *aead, *chunk_size, salt, key.as_ref(), &p.data()[..])
+                .map_err(integrity)?;
+            read_all(reader, cap, &mut out)?;
+        }
+        (Some(DataPacket::GnupgAead(p)), PlainSessionKey::V3_4 { key, .. }) => {
+            // rpgp 0.21 has no accessors on this packet: its serialization is
+            // the config followed by the encrypted chunks.
+            let bytes = p.to_bytes().map_err(Error::internal)?;
+            let mut rest = &bytes[..];
+            let config = GnupgAeadDataConfig::try_from_reader(&mut rest).map_err(integrity)?;
+            let reader = StreamDecryptor::gnupg_aead(
+                config.sym_alg,
+                config.aead,
+                config.chunk_size,
+                key.as_ref(),
+                &config.iv,
+                rest,
+            )
+            .map_err(integrity)?;
+            read_all(reader, cap, &mut out)?;
+        }
+        _ => return Err(mismatch()),
+    }
+    limits.check(out.len())?;
+    Ok(out)
+}
+
+fn read_all(reader: impl Read, cap: u64, out: &mut Zeroizing<Vec<u8>>) -> Result<()> {
+    reader
+        .take(cap)
+        .read_to_end(out)
+        .map(|_| ())
+        .map_err(|e| Error::IntegrityFailure {
+            detail: clean(e.to_string()),
+        })
 }
 
 /// Phase 2's first step: see [`Finishing`].
@@ -445,7 +532,7 @@ pub fn finish_begin(
     };
     drop(session_key);
 
-    if let (Some(seipd), PlainSessionKey::V3_4 { sym_alg, key }) = (&parsed.seipd_v1, &plain) {
+    if let (Some(DataPacket::Seipd(seipd)), PlainSessionKey::V3_4 { sym_alg, key }) = (&parsed.data, &plain) {
         if let Some(unverified) = seipd_v1::decrypt(*sym_alg, key.as_ref(), seipd.data()) {
             return Ok(Finishing::Mdc {
                 unverified: unverified?,
@@ -454,27 +541,9 @@ pub fn finish_begin(
         }
     }
 
-    let msg = Message::from_bytes(&binary[..]).map_err(|e| Error::parse("encrypted message", e))?;
-    let ring = TheRing {
-        session_keys: vec![plain],
-        decrypt_options: DecryptionOptions::new()
-            .enable_gnupg_aead()
-            .set_seipdv1_read_mode(Seipdv1ReadMode::CheckFirst {
-                max_message_size: limits.max_message_bytes,
-            }),
-        ..Default::default()
-    };
-    let (msg, _) = msg.decrypt_the_ring(ring, true).map_err(|e| {
-        let detail = clean(e.to_string());
-        if matches!(e, pgp::errors::Error::InvalidKeyLength) {
-            Error::BadSessionKey { detail }
-        } else {
-            Error::IntegrityFailure { detail }
-        }
-    })?;
-    let verified = read_and_verify(keyring, msg, limits, now, |e| Error::IntegrityFailure {
-        detail: clean(e.to_string()),
-    })?;
+    let inner = decrypt_with_rpgp(parsed.data, &plain, limits)?;
+    drop(plain);
+    let verified = read_and_verify(keyring, &inner, limits, now, "decrypted message")?;
     Ok(Finishing::Done(Decrypted {
         data: verified.data,
         verifications: verified.verifications,

@@ -13,6 +13,7 @@
 //! | [`sign`] | two-phase signing (detached, inline, cleartext) |
 //! | [`decrypt`] | two-phase decryption |
 //! | [`verify`] | signature verification |
+//! | [`message`] | the packets of a message in memory: literal, compressed, signed |
 //! | [`cleartext`] | the cleartext signature framework, read and written |
 //! | [`verified`] | the memo of self-signature checks that passed |
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
@@ -27,6 +28,7 @@ pub mod decrypt;
 pub mod encrypt;
 pub mod error;
 pub mod keyring;
+pub mod message;
 pub mod packets;
 pub mod seipd_v1;
 pub mod sign;

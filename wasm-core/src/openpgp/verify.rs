@@ -2,9 +2,6 @@
 //! signed or old-style signed messages), cleartext, and the signatures inside
 //! a decrypted message (see `decrypt`).
 
-use std::io::Read;
-
-use pgp::composed::Message;
 use pgp::packet::{Packet, PacketParser, PacketTrait, Signature};
 use pgp::types::{KeyDetails, Timestamp};
 use serde::Serialize;
@@ -187,54 +184,28 @@ pub fn verify_inline(
         });
     }
     let (_, bytes) = dearmor(input, "message")?;
-    let msg = Message::from_bytes(&bytes[..]).map_err(|e| Error::parse("message", e))?;
-    if msg.is_encrypted() {
-        return Err(Error::InvalidArgument {
-            detail: "the message is encrypted: decrypt it instead".into(),
-        });
-    }
-    read_and_verify(keyring, msg, limits, now, |e| Error::parse("message", e))
+    read_and_verify(keyring, &bytes, limits, now, "message")
 }
 
-/// Reads a (decrypted) message to the end, bounded by `limits`, then checks its signatures.
-/// On any error the plaintext read so far is wiped, never returned.
+/// Reads a (decrypted) message held in memory ([`super::message`]), bounded by
+/// `limits`, then checks its signatures. On any error nothing is returned.
 pub(crate) fn read_and_verify(
     keyring: &Keyring,
-    msg: Message<'_>,
+    bytes: &[u8],
     limits: &Limits,
     now: Timestamp,
-    on_read_error: impl Fn(std::io::Error) -> Error,
+    what: &'static str,
 ) -> Result<VerifiedMessage> {
-    let mut msg = msg.decompress().map_err(|e| Error::Unsupported {
-        what: "compression",
-        detail: clean(e.to_string()),
-    })?;
-    let mut data = Zeroizing::new(Vec::new());
-    let read = (&mut msg)
-        .take(limits.max_message_bytes as u64 + 1)
-        .read_to_end(&mut data);
-    if let Err(e) = read {
-        return Err(on_read_error(e));
-    }
-    if data.len() > limits.max_message_bytes {
-        return Err(Error::TooLarge {
-            size: data.len(),
-            limit: limits.max_message_bytes,
-        });
-    }
-    let verifications = match &msg {
-        Message::Signed { reader, .. } => (0..reader.num_signatures())
-            .map(|i| match reader.signature(i) {
-                Some(sig) => judge(keyring, sig, now, |key| {
-                    msg.verify_nested_explicit(i, key).map(|_| ())
-                }),
-                None => Verification::Bad {
-                    signer_fingerprint: String::new(),
-                    reason: "the signature packet is missing".into(),
-                },
-            })
-            .collect(),
-        _ => vec![Verification::Unsigned],
+    let contents = super::message::read(bytes, limits, what)?;
+    let data = contents.data;
+    let verifications = if contents.signatures.is_empty() {
+        vec![Verification::Unsigned]
+    } else {
+        contents
+            .signatures
+            .iter()
+            .map(|sig| judge(keyring, sig, now, |key| sig.verify(key, &data[..])))
+            .collect()
     };
     Ok(VerifiedMessage { data, verifications })
 }

@@ -30,6 +30,12 @@ impl SoftToken {
         SoftToken { key }
     }
 
+    /// The public half, as a binary certificate for the keyring.
+    pub fn certificate(&self) -> Vec<u8> {
+        let public = pgp::composed::SignedPublicKey::from(self.key.clone());
+        pgp::ser::Serialize::to_bytes(&public).expect("certificate")
+    }
+
     /// `token.decrypt_session_key`: PKESK packet + recipient key packet → session key.
     pub fn decrypt_session_key(&self, pkesk: &[u8], recipient_key: &[u8]) -> SessionKey {
         let pkesk = match PacketParser::new(pkesk)
