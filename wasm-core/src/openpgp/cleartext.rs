@@ -21,16 +21,15 @@ const WHAT: &str = "cleartext signed message";
 
 /// A parsed cleartext-signed message.
 pub struct Cleartext {
-    /// The dash-escaped text as it stands in the message.
-    escaped: String,
+    /// The text with its dash escapes undone.
+    text: String,
     pub signatures: Vec<Signature>,
 }
 
 impl Cleartext {
-    /// The text the signatures cover: unescaped, trailing spaces and tabs
-    /// removed from each line, CRLF line ends.
+    /// The text the signatures cover (see [`signed_text`]).
     pub fn signed_text(&self) -> String {
-        unescape_and_trim(&self.escaped)
+        signed_text(&self.text)
     }
 }
 
@@ -112,7 +111,7 @@ pub fn parse(input: &[u8]) -> Result<Cleartext> {
         return Err(malformed("no signature"));
     }
     Ok(Cleartext {
-        escaped: escaped.to_string(),
+        text: unescape(escaped),
         signatures,
     })
 }
@@ -150,16 +149,18 @@ pub fn write(text: &str, signatures: &[Signature]) -> Result<String> {
     Ok(out)
 }
 
-/// Undoes dash escaping, drops spaces and tabs at line ends and makes every
-/// line end CRLF (RFC 9580 §7.2); as rpgp does, a lone CR is text.
-fn unescape_and_trim(text: &str) -> String {
+/// What a cleartext signature covers, for the signer and the verifier alike
+/// (RFC 9580 §7.2): each line without the spaces and tabs at its end, every
+/// line end CRLF; as rpgp does, a lone CR is text. Verifiers (rpgp, GnuPG)
+/// strip the blanks before hashing, so a signer must too: a line like the
+/// mail separator `-- ` would otherwise get a signature nobody accepts.
+pub(crate) fn signed_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 32);
     for line in text.split_inclusive('\n') {
         let (content, ends) = match line.strip_suffix('\n') {
             Some(content) => (content.strip_suffix('\r').unwrap_or(content), true),
             None => (line, false),
         };
-        let content = content.strip_prefix("- ").unwrap_or(content);
         out.push_str(content.trim_end_matches([' ', '\t']));
         if ends {
             out.push_str("\r\n");
@@ -168,15 +169,24 @@ fn unescape_and_trim(text: &str) -> String {
     out
 }
 
+/// Undoes dash escaping (a `- ` at the start of a line).
+fn unescape(escaped: &str) -> String {
+    escaped
+        .split_inclusive('\n')
+        .map(|line| line.strip_prefix("- ").unwrap_or(line))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn unescaping_and_trimming_follow_rfc_9580() {
-        assert_eq!(unescape_and_trim("- -----x  \r\n- a\t\nb"), "-----x\r\na\r\nb");
-        assert_eq!(unescape_and_trim("a\r\r\n\n"), "a\r\r\n\r\n");
-        assert_eq!(unescape_and_trim(""), "");
+        let covered = |escaped: &str| signed_text(&unescape(escaped));
+        assert_eq!(covered("- -----x  \r\n- a\t\nb"), "-----x\r\na\r\nb");
+        assert_eq!(covered("a\r\r\n\n"), "a\r\r\n\r\n");
+        assert_eq!(covered(""), "");
     }
 
     #[test]

@@ -18,7 +18,6 @@ use aes::{Aes128, Aes192, Aes256};
 use cfb_mode::cipher::{AsyncStreamCipher, KeyIvInit};
 use cfb_mode::Decryptor;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
-use sha1::{Digest, Sha1};
 use std::ops::Range;
 use zeroize::Zeroizing;
 
@@ -69,17 +68,9 @@ impl Unverified {
 }
 
 /// Decrypts a SEIPDv1 body (`ciphertext`, after the version octet) with an AES
-/// key and authenticates it. `None` when `algorithm` is not AES: the caller
-/// uses rpgp's decryptor.
-pub fn open(algorithm: SymmetricKeyAlgorithm, key: &[u8], ciphertext: &[u8]) -> Option<Result<Opened>> {
-    decrypt(algorithm, key, ciphertext).map(|unverified| {
-        let unverified = unverified?;
-        let digest = Sha1::digest(unverified.mdc_input());
-        unverified.verify(&digest)
-    })
-}
-
-/// [`open`] without the MDC check, which the caller must do.
+/// key, without the MDC check, which the caller does with
+/// [`Unverified::verify`] (`decrypt::Finishing`). `None` when `algorithm` is
+/// not AES: the caller uses rpgp's decryptor.
 pub fn decrypt(
     algorithm: SymmetricKeyAlgorithm,
     key: &[u8],
@@ -135,6 +126,17 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha1::{Digest, Sha1};
+
+    /// Both steps, as `decrypt::finish` runs them natively.
+    fn open(algorithm: SymmetricKeyAlgorithm, key: &[u8], ciphertext: &[u8]) -> Option<Result<Opened>> {
+        decrypt(algorithm, key, ciphertext).map(|unverified| {
+            let unverified = unverified?;
+            let digest = Sha1::digest(unverified.mdc_input());
+            unverified.verify(&digest)
+        })
+    }
+
     use cfb_mode::Encryptor;
 
     /// A SEIPDv1 body made the slow, obvious way: prefix, quick check, packets, MDC, CFB.

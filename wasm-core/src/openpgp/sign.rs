@@ -313,7 +313,9 @@ pub fn prepare_as(
     let created = now;
     let config = build_config(details, typ, hash, created, &salt)?;
     let digest = match (mode, text) {
-        (SignMode::Cleartext, Some(text)) => digest_of(config, details, cleartext_hashed(text).as_bytes())?,
+        (SignMode::Cleartext, Some(text)) => {
+            digest_of(config, details, super::cleartext::signed_text(text).as_bytes())?
+        }
         _ => digest_of(config, details, data)?,
     };
 
@@ -347,21 +349,6 @@ pub fn prepare_as(
         key_fingerprint: key.fingerprint_hex(),
         state,
     })
-}
-
-/// What a cleartext signature covers: the text without the spaces and tabs
-/// at the end of each line (RFC 9580 7.2, as RFC 4880 7.1). Verifiers, rpgp
-/// and GnuPG among them, strip them before hashing; rpgp's own cleartext
-/// signing does not, so a line like the mail signature separator `-- ` would
-/// give a signature nobody accepts.
-fn cleartext_hashed(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\r', '\n']);
-        out.push_str(content.trim_end_matches([' ', '\t']));
-        out.push_str(&line[content.len()..]);
-    }
-    out
 }
 
 /// The literal data packet of an inline-signed message, header included.
