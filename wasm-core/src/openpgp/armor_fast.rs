@@ -21,6 +21,9 @@ use pgp::armor::BlockType;
 pub(crate) struct Armored {
     pub typ: BlockType,
     text: Vec<u8>,
+    /// Whether `text` is the whole body, up to a well-formed END line
+    /// ([`parse_prefix`] stops early).
+    complete: bool,
 }
 
 impl Armored {
@@ -34,8 +37,8 @@ impl Armored {
     pub fn decode_prefix(&self, len: usize) -> Option<(Vec<u8>, bool)> {
         // 4 base64 characters per 3 bytes; a cut at a multiple of 4 never
         // falls inside the final padded group.
-        let chars = len.div_ceil(3).saturating_mul(4);
-        if chars >= self.text.len() {
+        let chars = prefix_chars(len);
+        if self.complete && chars >= self.text.len() {
             return self.decode().map(|all| (all, true));
         }
         STANDARD
@@ -45,8 +48,26 @@ impl Armored {
     }
 }
 
+/// 4 base64 characters per 3 bytes; a cut at a multiple of 4 never falls
+/// inside the final padded group.
+fn prefix_chars(len: usize) -> usize {
+    len.div_ceil(3).saturating_mul(4)
+}
+
 /// Recognises one armor block of the simple shape, or says `None`.
 pub(crate) fn parse(input: &[u8]) -> Option<Armored> {
+    parse_limited(input, usize::MAX)
+}
+
+/// [`parse`] that stops collecting once the body's first `len` bytes are in
+/// hand, without reading (or checking) the rest: decryption's first phase
+/// needs only the session-key packets at the start, and the second phase
+/// reads and checks the whole block.
+pub(crate) fn parse_prefix(input: &[u8], len: usize) -> Option<Armored> {
+    parse_limited(input, prefix_chars(len))
+}
+
+fn parse_limited(input: &[u8], max_chars: usize) -> Option<Armored> {
     let start = input.iter().position(|b| !b.is_ascii_whitespace())?;
     let mut lines = Lines {
         rest: Some(&input[start..]),
@@ -76,7 +97,7 @@ pub(crate) fn parse(input: &[u8]) -> Option<Armored> {
         }
     }
 
-    let mut text = Vec::with_capacity(input.len() - start);
+    let mut text = Vec::with_capacity((input.len() - start).min(max_chars.saturating_add(128)));
     let mut end_line = lines.next()?;
     loop {
         if end_line.starts_with(b"-----") {
@@ -93,13 +114,24 @@ pub(crate) fn parse(input: &[u8]) -> Option<Armored> {
             return None;
         }
         text.extend_from_slice(end_line);
+        if text.len() >= max_chars {
+            return Some(Armored {
+                typ,
+                text,
+                complete: false,
+            });
+        }
         end_line = lines.next()?;
     }
     let end_name = end_line.strip_prefix(b"-----END PGP ")?.strip_suffix(b"-----")?;
     if end_name != name || !lines.all(|l| l.is_empty()) {
         return None;
     }
-    Some(Armored { typ, text })
+    Some(Armored {
+        typ,
+        text,
+        complete: true,
+    })
 }
 
 /// `split(|b| b == b'\n')` with memchr: a per-byte split was half the cost
@@ -186,6 +218,28 @@ mod tests {
         assert!(head.len() >= 100 && head.len() < 110);
         assert_eq!(head[..], body[..head.len()]);
         let (all, complete) = fast.decode_prefix(10_000).expect("decodes");
+        assert!(complete);
+        assert_eq!(all, body);
+    }
+
+    #[test]
+    fn a_prefix_parse_stops_early_and_never_claims_the_whole() {
+        let body: Vec<u8> = (0..10_000).map(|i| (i * 13) as u8).collect();
+        let mut text = armored(&body, false);
+        // Damage after the prefix: a prefix parse never reads that far.
+        let at = text.len() - 40;
+        text.replace_range(at..at + 1, "*");
+        let head = parse_prefix(text.as_bytes(), 100).expect("recognised");
+        let (bytes, complete) = head.decode_prefix(100).expect("decodes");
+        assert!(!complete);
+        assert_eq!(bytes[..], body[..bytes.len()]);
+        assert!(bytes.len() >= 100);
+        assert!(parse(text.as_bytes()).and_then(|a| a.decode()).is_none());
+        // A prefix as long as the body: all of it, and said so.
+        let whole = armored(&body, false);
+        let (all, complete) = parse_prefix(whole.as_bytes(), 20_000)
+            .and_then(|a| a.decode_prefix(20_000))
+            .expect("decodes");
         assert!(complete);
         assert_eq!(all, body);
     }

@@ -74,7 +74,7 @@ pub fn dearmor(input: &[u8], what: &'static str) -> Result<(Option<BlockType>, V
 /// armored input, and whether that is all of it. Decryption's first phase
 /// needs only the packets before the encrypted data.
 pub fn dearmor_prefix(input: &[u8], len: usize, what: &'static str) -> Result<(Vec<u8>, bool)> {
-    if let Some(head) = armor_fast::parse(input).and_then(|a| a.decode_prefix(len)) {
+    if let Some(head) = armor_fast::parse_prefix(input, len).and_then(|a| a.decode_prefix(len)) {
         return Ok(head);
     }
     let mut dearmor = pgp::armor::Dearmor::new(input);
