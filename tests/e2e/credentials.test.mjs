@@ -33,6 +33,15 @@ function gpg(args, input) {
   });
 }
 
+// Stops gpg-agent and scdaemon, so the host has the card to itself and the
+// next gpg starts both afresh. Killing scdaemon alone leaves the agent
+// answering "Broken pipe" for seconds, which gpg reports as "No secret key"
+// (scripts/lib/with-virtual-card.sh saw the same); a fresh agent starts in
+// milliseconds.
+function freeCard() {
+  execFileSync("gpgconf", ["--homedir", gnupgHome(), "--kill", "all"]);
+}
+
 function pass(store, args, input = "") {
   // gpg's scdaemon, sharing the card with the host, may miss it on a first try ("No secret key").
   for (let attempt = 1; ; attempt++) {
@@ -40,7 +49,7 @@ function pass(store, args, input = "") {
       return passOnce(store, args, input);
     } catch (err) {
       if (args[0] !== "show" || attempt === 3) throw err;
-      execFileSync("gpgconf", ["--homedir", gnupgHome(), "--kill", "scdaemon"]);
+      freeCard();
       execFileSync("sleep", ["1"]);
     }
   }
@@ -249,7 +258,7 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     assert.equal(shown.split("\n")[0], "brand-new-pw");
     assert.match(shown, /^login: bob@example\.test$/m);
     assert.match(shown, /^url: https:\/\/new\.example\.test$/m);
-    execFileSync("gpgconf", ["--homedir", gnupgHome(), "--kill", "scdaemon"]); // leave the card to the host
+    freeCard();
   });
   test("cross-origin iframes: another site's frame in the entry's page never; the entry's frame in another site's page only after the popup's confirmation", async () => {
     const evilFrame = "https://login.evil.test/frame/login";
@@ -297,7 +306,7 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     const shown = pass(store, ["show", "hotp.example.test"]);
     assert.match(shown, /^otpauth:\/\/hotp\/H:alice\?secret=[A-Z2-7]+&counter=6$/m, shown.replace(/^.*\n/, "(password line hidden)\n"));
     assert.equal(shown.split("\n")[0], "hotp-pw", "the rest of the entry is kept");
-    execFileSync("gpgconf", ["--homedir", gnupgHome(), "--kill", "scdaemon"]);
+    freeCard();
   });
 
   test("share: an armored message only Carol opens, and a copy into the team folder encrypted to its .gpg-id", async () => {
