@@ -27,8 +27,8 @@ use super::cert::{fpr_hex, key_id_hex, KeyRef};
 use super::error::{clean, Error, Result};
 use super::keyring::{normalize_fpr, Keyring};
 use super::packets::{dearmor, dearmor_prefix, encrypted_data_start, write_packet, EncryptedDataStart, Walk};
-use super::seipd_v1;
 use super::verify::{read_and_verify, Verification};
+use super::{aead_chunks, seipd_v1, wiped_read};
 
 /// Size limits for untrusted input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -422,11 +422,7 @@ fn decrypt_with_rpgp(
     let mismatch = || Error::BadSessionKey {
         detail: "the session key does not fit the encrypted data packet".into(),
     };
-    let mut out = Zeroizing::new(Vec::new());
-    let cap = u64::try_from(limits.max_message_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    match (data, plain) {
+    let out = match (data, plain) {
         (Some(DataPacket::Seipd(p)), PlainSessionKey::V3_4 { sym_alg, key }) => {
             if !matches!(p.config(), SymEncryptedProtectedDataConfig::V1) {
                 return Err(mismatch());
@@ -436,7 +432,7 @@ fn decrypt_with_rpgp(
             };
             let reader =
                 StreamDecryptor::v1(*sym_alg, mode, key.as_ref(), &p.data()[..]).map_err(integrity)?;
-            read_all(reader, cap, &mut out)?;
+            read_all(reader, limits, p.data().len())?
         }
         (Some(DataPacket::Seipd(p)), PlainSessionKey::V6 { key }) => {
             let SymEncryptedProtectedDataConfig::V2 {
@@ -448,9 +444,18 @@ fn decrypt_with_rpgp(
             else {
                 return Err(mismatch());
             };
-            let reader = StreamDecryptor::v2(*sym_alg, *aead, *chunk_size, salt, key.as_ref(), &p.data()[..])
-                .map_err(integrity)?;
-            read_all(reader, cap, &mut out)?;
+            let params = aead_chunks::Params {
+                sym: *sym_alg,
+                aead: *aead,
+                chunk_size: *chunk_size,
+            };
+            aead_chunks::decrypt(
+                &params,
+                &aead_chunks::Scheme::Rfc9580 { salt },
+                key.as_ref(),
+                &p.data()[..],
+                limits,
+            )?
         }
         (Some(DataPacket::GnupgAead(p)), PlainSessionKey::V3_4 { key, .. }) => {
             // rpgp 0.21 has no accessors on this packet: its serialization is
@@ -458,31 +463,31 @@ fn decrypt_with_rpgp(
             let bytes = p.to_bytes().map_err(Error::internal)?;
             let mut rest = &bytes[..];
             let config = GnupgAeadDataConfig::try_from_reader(&mut rest).map_err(integrity)?;
-            let reader = StreamDecryptor::gnupg_aead(
-                config.sym_alg,
-                config.aead,
-                config.chunk_size,
+            let params = aead_chunks::Params {
+                sym: config.sym_alg,
+                aead: config.aead,
+                chunk_size: config.chunk_size,
+            };
+            aead_chunks::decrypt(
+                &params,
+                &aead_chunks::Scheme::Gnupg { iv: &config.iv },
                 key.as_ref(),
-                &config.iv,
                 rest,
-            )
-            .map_err(integrity)?;
-            read_all(reader, cap, &mut out)?;
+                limits,
+            )?
         }
         _ => return Err(mismatch()),
-    }
+    };
     limits.check(out.len())?;
     Ok(out)
 }
 
-fn read_all(reader: impl Read, cap: u64, out: &mut Zeroizing<Vec<u8>>) -> Result<()> {
-    reader
-        .take(cap)
-        .read_to_end(out)
-        .map(|_| ())
-        .map_err(|e| Error::IntegrityFailure {
-            detail: clean(e.to_string()),
-        })
+/// The plaintext is never longer than the ciphertext: with `expected` the
+/// ciphertext's length, the buffer is allocated once.
+fn read_all(reader: impl Read, limits: &Limits, expected: usize) -> Result<Zeroizing<Vec<u8>>> {
+    wiped_read::read_to_end(reader, limits.max_message_bytes, expected).map_err(|e| Error::IntegrityFailure {
+        detail: clean(e.to_string()),
+    })
 }
 
 /// Phase 2's first step: see [`Finishing`].

@@ -11,13 +11,14 @@ use pgp::armor::BlockType;
 use pgp::composed::SignedPublicKey;
 use pgp::crypto::aead::{AeadAlgorithm, ChunkSize};
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
-use pgp::packet::{LiteralData, PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
+use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
 use pgp::types::{KeyDetails, Timestamp};
 use zeroize::Zeroizing;
 
 use super::cert::{evaluate, KeyRef};
 use super::error::{Error, Result};
 use super::keyring::Keyring;
+use super::literal;
 use super::packets::{armor, write_packet};
 
 /// What goes inside the encryption.
@@ -173,9 +174,10 @@ fn prepare_inner(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestam
 
     let inner: Zeroizing<Vec<u8>> = match payload {
         Payload::Data(data) => {
-            let literal = LiteralData::from_bytes("", data.to_vec().into()).map_err(Error::internal)?;
-            let mut buf = Zeroizing::new(Vec::with_capacity(data.len() + 16));
-            write_packet(&literal, &mut buf)?;
+            // Written by the core, straight into a wiped buffer: rpgp's
+            // `LiteralData` would hold one more, unwiped, copy.
+            let mut buf = Zeroizing::new(Vec::with_capacity(data.len() + 12));
+            literal::write(literal::BINARY, 0, data, &mut buf)?;
             buf
         }
         Payload::Packets(packets) => Zeroizing::new(packets.to_vec()),

@@ -6,17 +6,20 @@
 //! wasm code, a fifth of it. Here everything is already in memory: phase 2 of
 //! decryption holds the whole decrypted body to authenticate it before
 //! anything is released, and an inline-signed message is read whole. rpgp
-//! still parses every packet, decompresses, and verifies every signature
-//! (`Signature::verify`, which also normalises the text of text-mode
-//! signatures); this module only walks the grammar, and is strict about it.
+//! still parses every other packet, decompresses, and verifies every
+//! signature (`Signature::verify`, which also normalises the text of
+//! text-mode signatures); this module walks the grammar, and is strict about
+//! it. The literal data (the plaintext) is framed and read by the core
+//! ([`packets::frame`], [`literal::read`]) into one wiped buffer, and
+//! decompressed data goes into buffers wiped as they are outgrown
+//! ([`wiped_read`]): rpgp's copies of either were freed unwiped.
 
-use std::io::Read;
-
-use pgp::packet::{Packet, PacketParser, PacketTrait, Signature};
+use pgp::packet::{Packet, PacketTrait, Signature};
 use zeroize::Zeroizing;
 
 use super::decrypt::Limits;
 use super::error::{clean, Error, Result};
+use super::{literal, packets, wiped_read};
 
 /// Compressed data inside compressed data: GnuPG never nests, one level is
 /// the norm; a few more are tolerated, a compression bomb's tower is not.
@@ -64,31 +67,31 @@ fn walk_packets(
     walk: &mut Walk,
 ) -> Result<()> {
     let malformed = |detail: String| Error::Malformed { what, detail };
-    for packet in PacketParser::new(bytes) {
-        let packet = packet.map_err(|e| Error::parse(what, e))?;
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let framed = packets::frame(bytes, offset, what)?;
+        offset += framed.packet.len();
         let before_literal = walk.literal.is_none();
-        match packet {
+        if framed.tag == literal::TAG && before_literal {
+            walk.literal = Some(literal::read(&framed.body, limits, what)?);
+            continue;
+        }
+        match packets::read_one(framed.packet, what)? {
             Packet::Marker(_) | Packet::Padding(_) => {}
             Packet::OnePassSignature(_) if before_literal => walk.one_pass += 1,
             Packet::Signature(sig) if before_literal => walk.prefix.push(sig),
             Packet::Signature(sig) => walk.trailing.push(sig),
-            Packet::LiteralData(literal) if before_literal => {
-                let data = literal.data();
-                limits.check(data.len())?;
-                walk.literal = Some(Zeroizing::new(data.to_vec()));
-            }
             Packet::CompressedData(compressed) if before_literal => {
                 if depth >= MAX_DEPTH {
                     return Err(malformed("compressed data nested too deep".into()));
                 }
-                let mut inner = Zeroizing::new(Vec::new());
-                compressed
+                let inner = compressed
                     .decompress()
                     .and_then(|d| {
-                        let cap = u64::try_from(limits.max_message_bytes).unwrap_or(u64::MAX);
-                        d.take(cap.saturating_add(1))
-                            .read_to_end(&mut inner)
-                            .map_err(Into::into)
+                        // Compression rarely does better than 1:4 on mail; a first
+                        // guess that is too small costs one wiped copy per doubling.
+                        let guess = framed.packet.len().saturating_mul(4);
+                        wiped_read::read_to_end(d, limits.max_message_bytes, guess).map_err(Into::into)
                     })
                     .map_err(|e| Error::Unsupported {
                         what: "compression",

@@ -15,12 +15,16 @@
 //! | [`verify`] | signature verification |
 //! | [`message`] | the packets of a message in memory: literal, compressed, signed |
 //! | [`cleartext`] | the cleartext signature framework, read and written |
+//! | [`literal`] | the literal data packet, read and written (plaintext in wiped buffers) |
+//! | `wiped_read` | reading data of unknown length into buffers wiped as they are outgrown |
 //! | [`verified`] | the memo of self-signature checks that passed |
 //! | [`packets`] | ASCII armor in and out, packet-level helpers |
 //! | `armor_fast` | one-pass decoding of well-formed armor (rpgp's reader for the rest) |
 //! | [`seipd_v1`] | SEIPDv1 decryption for AES, all blocks at once |
+//! | [`aead_chunks`] | SEIPDv2 and GnuPG OCB decryption, chunk by chunk into one wiped buffer |
 //! | [`skesk`] | password-encrypted session keys, made and opened |
 
+pub mod aead_chunks;
 mod armor_fast;
 pub mod cert;
 pub mod cleartext;
@@ -28,6 +32,7 @@ pub mod decrypt;
 pub mod encrypt;
 pub mod error;
 pub mod keyring;
+pub mod literal;
 pub mod message;
 pub mod packets;
 pub mod seipd_v1;
@@ -35,5 +40,6 @@ pub mod sign;
 pub mod skesk;
 pub mod verified;
 pub mod verify;
+mod wiped_read;
 
 pub use error::{Error, Result};

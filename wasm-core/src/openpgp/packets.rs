@@ -141,6 +141,79 @@ pub fn encrypted_data_start(bytes: &[u8]) -> Walk {
     }
 }
 
+/// One packet of a byte string, as its header frames it.
+pub(crate) struct Framed<'a> {
+    pub tag: u8,
+    /// Header and body, as they are.
+    pub packet: &'a [u8],
+    /// The body: one slice for a definite length, one per chunk for partial lengths.
+    pub body: Vec<&'a [u8]>,
+}
+
+/// Frames the packet at `offset` (RFC 9580 §4.2), partial and old-format
+/// indeterminate lengths included, without copying anything.
+///
+/// Why by hand: rpgp's parser copies each packet's body into buffers of its
+/// own, which are freed without being wiped; the literal data packet holds
+/// the plaintext ([`super::literal`] reads it from these slices instead).
+pub(crate) fn frame<'a>(bytes: &'a [u8], offset: usize, what: &'static str) -> Result<Framed<'a>> {
+    let truncated = || Error::Truncated {
+        what,
+        detail: "a packet runs past the end of the input".into(),
+    };
+    let (tag, header_len, body_len) = packet_header(bytes, offset).ok_or_else(truncated)?;
+    if tag == 0 {
+        return Err(Error::Malformed {
+            what,
+            detail: format!("no packet header at offset {offset}"),
+        });
+    }
+    let piece = |start: usize, len: usize| {
+        let end = start.checked_add(len).ok_or_else(truncated)?;
+        bytes.get(start..end).ok_or_else(truncated)
+    };
+    let mut body = Vec::with_capacity(1);
+    let end = match body_len {
+        Some(len) => {
+            let start = offset + header_len;
+            body.push(piece(start, len)?);
+            start + len
+        }
+        // Old format, indeterminate: the rest of the input.
+        None if bytes[offset] & 0x40 == 0 => {
+            body.push(&bytes[offset + header_len..]);
+            bytes.len()
+        }
+        // New format, partial: chunks until one with a definite length.
+        None => {
+            let mut at = offset + 1;
+            loop {
+                let octet = |i: usize| bytes.get(at + i).copied().map(usize::from).ok_or_else(truncated);
+                let (octets, len, last) = match octet(0)? {
+                    l @ 0..=191 => (1, l, true),
+                    l @ 192..=223 => (2, ((l - 192) << 8) + octet(1)? + 192, true),
+                    255 => (
+                        5,
+                        (1..5).try_fold(0, |acc, i| Ok::<_, Error>((acc << 8) | octet(i)?))?,
+                        true,
+                    ),
+                    l => (1, 1 << (l & 0x1f), false),
+                };
+                body.push(piece(at + octets, len)?);
+                at += octets + len;
+                if last {
+                    break at;
+                }
+            }
+        }
+    };
+    Ok(Framed {
+        tag,
+        packet: &bytes[offset..end],
+        body,
+    })
+}
+
 /// A packet header at `offset`: (tag, header length, body length unless
 /// partial or indeterminate). `None` when the bytes end inside the header.
 /// An invalid first octet gives tag 0, which no caller accepts.
@@ -214,6 +287,57 @@ mod tests {
             assert_eq!(encrypted_data_start(&m[..cut]), Walk::NeedMore, "cut {cut}");
         }
         assert_eq!(encrypted_data_start(&[0xC1, 193]), Walk::NeedMore);
+    }
+
+    #[test]
+    fn frames_definite_partial_and_indeterminate_lengths() {
+        // A one-octet length, then a partial body (512 + 2 + a 3-octet
+        // two-octet-length... tail), then an old-format indeterminate literal.
+        let mut m = vec![0xCB, 3, 1, 2, 3];
+        let partial_at = m.len();
+        m.push(0xCB);
+        m.push(0xE9); // 2^9 = 512
+        m.extend([5u8; 512]);
+        m.push(0xE1); // 2
+        m.extend([6u8; 2]);
+        m.extend([192, 1]); // 193
+        m.extend([7u8; 193]);
+        let old_at = m.len();
+        m.extend([0xAF, 8, 9]);
+
+        let first = frame(&m, 0, "message").unwrap();
+        assert_eq!(
+            (first.tag, first.packet.len(), first.body),
+            (11, 5, vec![&[1u8, 2, 3][..]])
+        );
+        let second = frame(&m, partial_at, "message").unwrap();
+        assert_eq!(second.tag, 11);
+        assert_eq!(
+            second.body.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [512, 2, 193]
+        );
+        assert!(second.body[2].iter().all(|&b| b == 7));
+        assert_eq!(partial_at + second.packet.len(), old_at);
+        let third = frame(&m, old_at, "message").unwrap();
+        assert_eq!((third.tag, third.body), (11, vec![&[8u8, 9][..]]));
+        // A five-octet length.
+        let five = [0xCB, 0xFF, 0, 0, 0, 2, 4, 4];
+        assert_eq!(frame(&five, 0, "message").unwrap().body, vec![&[4u8, 4][..]]);
+    }
+
+    #[test]
+    fn framing_refuses_cut_and_headerless_input() {
+        let code = |m: &[u8]| frame(m, 0, "message").err().map(|e| e.code());
+        assert_eq!(code(&[0xCB, 4, 1, 2, 3]), Some("truncated"));
+        assert_eq!(code(&[0xCB]), Some("truncated"));
+        assert_eq!(code(&[0xCB, 0xE9, 1, 2]), Some("truncated"));
+        // A partial chunk with no final length after it.
+        let mut m = vec![0xCB, 0xE1, 1, 2];
+        assert_eq!(code(&m), Some("truncated"));
+        m.push(0);
+        assert_eq!(code(&m), None);
+        assert_eq!(code(&[0xCB, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), Some("truncated"));
+        assert_eq!(code(&[0x4B, 1, 2]), Some("malformed"));
     }
 
     #[test]

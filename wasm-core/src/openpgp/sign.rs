@@ -25,18 +25,19 @@ use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::line_writer::LineBreak;
 use pgp::normalize_lines::NormalizedReader;
 use pgp::packet::{
-    DataMode, LiteralData, OnePassSignature, Packet, PacketHeader, PacketTrait, PublicKey, PublicSubkey,
-    Signature, SignatureConfig, SignatureType, Subpacket, SubpacketData,
+    DataMode, OnePassSignature, Packet, PacketTrait, PublicKey, PublicSubkey, Signature, SignatureConfig,
+    SignatureType, Subpacket, SubpacketData,
 };
 use pgp::types::{
     EcdsaPublicParams, Fingerprint, KeyDetails, KeyId, KeyVersion, Mpi, Password, PublicParams,
-    SignatureBytes, Tag, Timestamp, VerifyingKey,
+    SignatureBytes, Timestamp, VerifyingKey,
 };
 
 use super::cert::{evaluate, KeyRef};
 use super::error::{clean, Error, Result};
 use super::keyring::Keyring;
 use super::packets::{armor, read_one, write_packet};
+use super::{literal, wiped_read};
 
 /// What to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -361,24 +362,18 @@ pub fn prepare_as(
 /// GnuPG and rpgp write it: GnuPG 2.2 hashes the literal bytes as they are, so
 /// it rejects a text signature over a packet holding bare LFs.
 fn literal_packet(format: DataMode, data: &[u8], created: Timestamp) -> Result<Vec<u8>> {
-    let mut body = Vec::with_capacity(6 + data.len() + data.len() / 16);
-    body.push(u8::from(format));
-    body.push(0); // no file name
-    body.extend_from_slice(&created.as_secs().to_be_bytes());
+    let mut out = Vec::with_capacity(12 + data.len() + data.len() / 16);
     if format == DataMode::Binary {
-        body.extend_from_slice(data);
+        literal::write(literal::BINARY, created.as_secs(), data, &mut out)?;
     } else {
-        std::io::Read::read_to_end(&mut NormalizedReader::new(data, LineBreak::Crlf), &mut body)
-            .map_err(Error::internal)?;
-    }
-    let len = u32::try_from(body.len()).map_err(|_| Error::TooLarge {
-        size: body.len(),
-        limit: u32::MAX as usize,
-    })?;
-    let literal = LiteralData::try_from_reader(PacketHeader::new_fixed(Tag::LiteralData, len), &body[..])
+        let crlf = wiped_read::read_to_end(
+            NormalizedReader::new(data, LineBreak::Crlf),
+            usize::MAX,
+            data.len() + data.len() / 16,
+        )
         .map_err(Error::internal)?;
-    let mut out = Vec::with_capacity(body.len() + 6);
-    write_packet(&literal, &mut out)?;
+        literal::write(literal::UTF8, created.as_secs(), &crlf, &mut out)?;
+    }
     Ok(out)
 }
 
