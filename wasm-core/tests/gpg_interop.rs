@@ -893,3 +893,27 @@ fn compressed_data_over_the_limit_is_refused() {
     let err = decrypt::finish(&encrypted, sk, &f.keyring, &limits, now()).unwrap_err();
     assert_eq!(err.code(), "too_large", "{err}");
 }
+
+#[test]
+fn secret_keys_from_gpg_are_refused_however_they_come_and_nothing_is_imported() {
+    let f = fixture();
+    let key = &f.cv25519;
+    let public = gpg(&f.home, &["--export", &f.rsa2048.fpr], b"");
+    let secret = gpg(&f.home, &["--export-secret-keys", &key.fpr], b"");
+    let armored = gpg(&f.home, &["--armor", "--export-secret-keys", &key.fpr], b"");
+    // Only the subkeys' secrets: the primary is a GnuPG stub, still a secret key packet.
+    let subkeys = gpg(&f.home, &["--export-secret-subkeys", &key.fpr], b"");
+    let behind_a_public_key = [&public[..], &secret[..]].concat();
+    for (what, input) in [
+        ("binary", &secret),
+        ("armored", &armored),
+        ("secret subkeys", &subkeys),
+        ("after a public key", &behind_a_public_key),
+    ] {
+        let mut ring = Keyring::new();
+        let err = ring.import(input).unwrap_err();
+        assert_eq!(err.code(), "secret_key_refused", "{what}: {err}");
+        assert!(err.to_string().contains(&key.fpr), "{what}: {err}");
+        assert!(ring.is_empty(), "{what}: nothing imported");
+    }
+}

@@ -7,8 +7,8 @@
 //! others may not.
 
 use pgp::armor::BlockType;
-use pgp::composed::{PublicOrSecret, SignedPublicKey, SignedPublicSubKey};
-use pgp::packet::{KeyFlags, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType};
+use pgp::composed::{Deserializable, SignedPublicKey, SignedPublicSubKey};
+use pgp::packet::{KeyFlags, Packet, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
 
 use super::error::{clean, Error, Result};
@@ -40,12 +40,14 @@ pub fn parse_certs(input: &[u8]) -> Result<Vec<SignedPublicKey>> {
                     })
                 }
             }
-            let iter = PublicOrSecret::from_bytes_many(&bytes[..])
+            refuse_secret_keys(&bytes, "armored certificate")?;
+            let iter = SignedPublicKey::from_bytes_many(&bytes[..])
                 .map_err(|e| Error::parse("armored certificate", e))?;
             collect(iter, &mut certs)?;
         }
     } else {
-        let iter = PublicOrSecret::from_bytes_many(input).map_err(|e| Error::parse("certificate", e))?;
+        refuse_secret_keys(input, "certificate")?;
+        let iter = SignedPublicKey::from_bytes_many(input).map_err(|e| Error::parse("certificate", e))?;
         collect(iter, &mut certs)?;
     }
     if certs.is_empty() {
@@ -55,18 +57,39 @@ pub fn parse_certs(input: &[u8]) -> Result<Vec<SignedPublicKey>> {
 }
 
 fn collect(
-    iter: impl Iterator<Item = pgp::errors::Result<PublicOrSecret>>,
+    iter: impl Iterator<Item = pgp::errors::Result<SignedPublicKey>>,
     out: &mut Vec<SignedPublicKey>,
 ) -> Result<()> {
     for item in iter {
-        match item.map_err(|e| Error::parse("certificate", e))? {
-            PublicOrSecret::Public(key) => out.push(key),
-            PublicOrSecret::Secret(key) => {
-                return Err(Error::SecretKeyRefused {
-                    fingerprint: fpr_hex(&key.fingerprint()),
-                })
-            }
+        out.push(item.map_err(|e| Error::parse("certificate", e))?);
+    }
+    Ok(())
+}
+
+/// Refuses input that holds a secret key or subkey packet, naming the key,
+/// before any key is put together from the packets.
+///
+/// Why before: rpgp's parser for whole secret keys (`SignedSecretKey`) would
+/// be in the wasm only to say no, and would hold the secret material in
+/// structures of its own meanwhile. A packet this walk cannot frame is left
+/// to rpgp's parser, which says what is wrong with it.
+fn refuse_secret_keys(bytes: &[u8], what: &'static str) -> Result<()> {
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let Ok(framed) = super::packets::frame(bytes, offset, what) else {
+            return Ok(());
+        };
+        offset += framed.packet.len();
+        if !matches!(framed.tag, 5 | 7) {
+            continue;
         }
+        // A secret key rpgp cannot read (an unknown algorithm) is refused all the same.
+        let fingerprint = match super::packets::read_one(framed.packet, what) {
+            Ok(Packet::SecretKey(k)) => fpr_hex(&k.fingerprint()),
+            Ok(Packet::SecretSubkey(k)) => fpr_hex(&k.fingerprint()),
+            _ => String::from("(unreadable)"),
+        };
+        return Err(Error::SecretKeyRefused { fingerprint });
     }
     Ok(())
 }
