@@ -43,15 +43,22 @@ function freeCard() {
 }
 
 function pass(store, args, input = "") {
-  // gpg's scdaemon, sharing the card with the host, may miss it on a first try ("No secret key").
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return passOnce(store, args, input);
-    } catch (err) {
-      if (args[0] !== "show" || attempt === 3) throw err;
-      freeCard();
-      execFileSync("sleep", ["1"]);
+  if (args[0] !== "show") return passOnce(store, args, input);
+  // `pass show` decrypts on the card. gpg's scdaemon, sharing the card with
+  // the host, may miss it on a first try ("No secret key"); and whatever
+  // happens, the card is left to the host afterwards.
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return passOnce(store, args, input);
+      } catch (err) {
+        if (attempt === 3) throw err;
+        freeCard();
+        execFileSync("sleep", ["1"]);
+      }
     }
+  } finally {
+    freeCard();
   }
 }
 
@@ -258,7 +265,6 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     assert.equal(shown.split("\n")[0], "brand-new-pw");
     assert.match(shown, /^login: bob@example\.test$/m);
     assert.match(shown, /^url: https:\/\/new\.example\.test$/m);
-    freeCard();
   });
   test("cross-origin iframes: another site's frame in the entry's page never; the entry's frame in another site's page only after the popup's confirmation", async () => {
     const evilFrame = "https://login.evil.test/frame/login";
@@ -306,7 +312,6 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     const shown = pass(store, ["show", "hotp.example.test"]);
     assert.match(shown, /^otpauth:\/\/hotp\/H:alice\?secret=[A-Z2-7]+&counter=6$/m, shown.replace(/^.*\n/, "(password line hidden)\n"));
     assert.equal(shown.split("\n")[0], "hotp-pw", "the rest of the entry is kept");
-    freeCard();
   });
 
   test("share: an armored message only Carol opens, and a copy into the team folder encrypted to its .gpg-id", async () => {
