@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::keys::{V4_CERT, V4_FPR, V4_SECRET, V6_CERT, V6_FPR, V6_SECRET};
 use common::{now, SoftToken};
 use pgp::packet::{Packet, PacketParser};
 use tessera_core::openpgp::decrypt::Limits;
@@ -14,12 +15,6 @@ use tessera_core::openpgp::sign::{self, SignMode, Signed, SignedAs};
 use tessera_core::openpgp::skesk;
 use tessera_core::openpgp::verify::{self, Verification};
 
-const V4_CERT: &str = include_str!("vectors/v4-cv25519-certificate.asc");
-const V4_SECRET: &str = include_str!("vectors/v4-cv25519-secret-key.asc");
-const V4_FPR: &str = "2F605EC73AAAD03F039CE2D71D7FC97BCE48C2E3";
-const V6_CERT: &str = include_str!("vectors/a3-v6-certificate.asc");
-const V6_SECRET: &str = include_str!("vectors/a4-v6-secret-key.asc");
-const V6_FPR: &str = "CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9";
 const A10_OCB: &str = include_str!("vectors/a10-aead-ocb.asc");
 
 const TEXT_LF: &[u8] = b"first line\nsecond line  \n\nlast line without newline";

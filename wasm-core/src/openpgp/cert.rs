@@ -8,7 +8,9 @@
 
 use pgp::armor::BlockType;
 use pgp::composed::{Deserializable, SignedPublicKey, SignedPublicSubKey};
-use pgp::packet::{KeyFlags, Packet, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType};
+use pgp::packet::{
+    KeyFlags, Packet, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType,
+};
 use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
 
 use super::error::{clean, Error, Result};

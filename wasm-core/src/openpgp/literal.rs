@@ -18,8 +18,6 @@ pub const TAG: u8 = 11;
 
 /// Mode octet for binary data ('b').
 pub const BINARY: u8 = b'b';
-/// Mode octet for UTF-8 text ('u').
-pub const UTF8: u8 = b'u';
 
 /// Mode, an empty file name and the date: the header this core writes.
 const WRITTEN_HEADER_LEN: usize = 6;

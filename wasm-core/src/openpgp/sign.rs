@@ -364,7 +364,7 @@ pub fn prepare_as(
 fn literal_packet(format: DataMode, data: &[u8], created: Timestamp) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(12 + data.len() + data.len() / 16);
     if format == DataMode::Binary {
-        literal::write(literal::BINARY, created.as_secs(), data, &mut out)?;
+        literal::write(u8::from(format), created.as_secs(), data, &mut out)?;
     } else {
         let crlf = wiped_read::read_to_end(
             NormalizedReader::new(data, LineBreak::Crlf),
@@ -372,7 +372,7 @@ fn literal_packet(format: DataMode, data: &[u8], created: Timestamp) -> Result<V
             data.len() + data.len() / 16,
         )
         .map_err(Error::internal)?;
-        literal::write(literal::UTF8, created.as_secs(), &crlf, &mut out)?;
+        literal::write(u8::from(format), created.as_secs(), &crlf, &mut out)?;
     }
     Ok(out)
 }

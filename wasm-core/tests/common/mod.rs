@@ -11,6 +11,17 @@ use tessera_core::openpgp::keyring::Keyring;
 use tessera_core::openpgp::sign::{self, SignMode, Signed};
 use tessera_core::openpgp::Result;
 
+/// Test keys several suites share: a GnuPG-made v4 key (Ed25519 primary,
+/// Curve25519 encryption subkey) and RFC 9580's v6 sample key (A.3, A.4).
+pub mod keys {
+    pub const V4_CERT: &str = include_str!("../vectors/v4-cv25519-certificate.asc");
+    pub const V4_SECRET: &str = include_str!("../vectors/v4-cv25519-secret-key.asc");
+    pub const V4_FPR: &str = "2F605EC73AAAD03F039CE2D71D7FC97BCE48C2E3";
+    pub const V6_CERT: &str = include_str!("../vectors/a3-v6-certificate.asc");
+    pub const V6_SECRET: &str = include_str!("../vectors/a4-v6-secret-key.asc");
+    pub const V6_FPR: &str = "CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9";
+}
+
 pub fn now() -> pgp::types::Timestamp {
     pgp::types::Timestamp::now()
 }
