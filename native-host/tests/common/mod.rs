@@ -67,7 +67,11 @@ pub fn card_facts() -> Value {
 pub fn gpg_algo_short_name(keyattr: &str) -> String {
     match keyattr {
         "Curve25519" | "cv25519" => "cv25519".into(),
-        other => other.to_ascii_lowercase(),
+        // `gpg --card-status --with-colons` says "NIST P-384" where `gpg -k` says nistp384.
+        other => match other.strip_prefix("NIST P-") {
+            Some(bits) => format!("nistp{bits}"),
+            None => other.to_ascii_lowercase(),
+        },
     }
 }
 
