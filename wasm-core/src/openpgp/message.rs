@@ -88,9 +88,11 @@ fn walk_packets(
                 let inner = compressed
                     .decompress()
                     .and_then(|d| {
-                        // Compression rarely does better than 1:4 on mail; a first
-                        // guess that is too small costs one wiped copy per doubling.
-                        let guess = framed.packet.len().saturating_mul(4);
+                        // Twice the compressed size: text usually inflates more (one
+                        // wiped copy per doubling), attachments that were already
+                        // compressed hardly at all, and wasm memory never shrinks
+                        // back, so a larger first guess would waste it.
+                        let guess = framed.packet.len().saturating_mul(2);
                         wiped_read::read_to_end(d, limits.max_message_bytes, guess).map_err(Into::into)
                     })
                     .map_err(|e| Error::Unsupported {
