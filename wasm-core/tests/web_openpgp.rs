@@ -11,6 +11,7 @@ use tessera_core::bindings_openpgp::{
     decrypt_finish, decrypt_prepare, encrypt_message, keyring_import, keyring_list, sign_finish,
     sign_prepare, verify_inline,
 };
+use tessera_core::openpgp::decrypt::SessionKey;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -51,6 +52,17 @@ fn stored() -> String {
     let imported: Array = get(&out, "imported").dyn_into().unwrap();
     assert_eq!(imported.get(0).as_string().as_deref(), Some(A3_FPR));
     string(&out, "stored")
+}
+
+/// Phase 2 through the export, with the session key the token recovered.
+async fn finish(stored: &str, message: Vec<u8>, sk: &SessionKey) -> Result<JsValue, JsValue> {
+    decrypt_finish(
+        stored.to_owned(),
+        message,
+        sk.symmetric_algorithm,
+        sk.key.to_vec(),
+    )
+    .await
 }
 
 fn code(err: &JsValue) -> String {
@@ -96,14 +108,7 @@ async fn encrypt_then_decrypt_in_two_phases_round_trips() {
     let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
     assert_eq!(string(&req, "container"), "seipd_v2");
     let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
-    let out = decrypt_finish(
-        stored.clone(),
-        armored.as_bytes().to_vec(),
-        sk.symmetric_algorithm,
-        sk.key.to_vec(),
-    )
-    .await
-    .unwrap();
+    let out = finish(&stored, armored.as_bytes().to_vec(), &sk).await.unwrap();
     assert_eq!(bytes(&out, "data"), b"hello from the browser");
     let verifications: Array = get(&out, "verifications").dyn_into().unwrap();
     assert_eq!(string(&verifications.get(0), "status"), "unsigned");
@@ -114,14 +119,9 @@ async fn encrypt_then_decrypt_in_two_phases_round_trips() {
     tampered[at] ^= 1;
     let req = decrypt_prepare(&stored, &tampered, strings(&fprs)).unwrap();
     let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
-    let err = decrypt_finish(
-        stored.clone(),
-        tampered.clone(),
-        sk.symmetric_algorithm,
-        sk.key.to_vec(),
-    )
-    .await
-    .expect_err("tampered data must not decrypt");
+    let err = finish(&stored, tampered, &sk)
+        .await
+        .expect_err("tampered data must not decrypt");
     assert_eq!(code(&err), "integrity_failure");
 }
 
@@ -175,27 +175,15 @@ async fn seipd_v1_by_webcrypto_round_trips() {
         let armored = string(&out, "armored");
         let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
         let sk = token.decrypt_session_key(&bytes(&req, "pkesk"), &bytes(&req, "recipient_key"));
-        let back = decrypt_finish(
-            stored.clone(),
-            armored.as_bytes().to_vec(),
-            sk.symmetric_algorithm,
-            sk.key.to_vec(),
-        )
-        .await
-        .unwrap();
+        let back = finish(&stored, armored.as_bytes().to_vec(), &sk).await.unwrap();
         assert_eq!(bytes(&back, "data"), data, "{size} bytes");
 
         let mut tampered = common::dearmor(&armored);
         let at = tampered.len() - 1 - size / 2;
         tampered[at] ^= 0x40;
-        let err = decrypt_finish(
-            stored.clone(),
-            tampered.clone(),
-            sk.symmetric_algorithm,
-            sk.key.to_vec(),
-        )
-        .await
-        .expect_err("tampered data must not decrypt");
+        let err = finish(&stored, tampered, &sk)
+            .await
+            .expect_err("tampered data must not decrypt");
         assert_eq!(code(&err), "integrity_failure", "{size} bytes");
     }
 }
