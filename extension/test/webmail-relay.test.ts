@@ -55,11 +55,14 @@ test("a content script's recipients reach its frame, queued until the frame says
   const c = content();
   relay.accept(c);
   c.receive({ type: "open", session: SESSION, kind: "editor" });
-  c.receive({ type: "recipients", addresses: ["bob@example.test", 42], sender: "alice@example.test" });
+  c.receive({ type: "recipients", recipients: { to: ["bob@example.test", 42], cc: [], bcc: ["eve@example.test"] }, sender: "alice@example.test" });
+  c.receive({ type: "recipients", recipients: { to: ["bob@example.test"] }, sender: null });
   const f = frame();
   relay.accept(f);
   f.receive({ type: "hello", session: SESSION, kind: "editor" });
-  assert.deepEqual(f.posted, [{ type: "recipients", addresses: ["bob@example.test"], sender: "alice@example.test" }]);
+  assert.deepEqual(f.posted, [
+    { type: "recipients", recipients: { to: ["bob@example.test"], cc: [], bcc: ["eve@example.test"] }, sender: "alice@example.test" },
+  ]);
   assert.equal(f.disconnected, false);
 });
 
@@ -147,4 +150,27 @@ test("addresses are read from To/Cc text, lowercased and deduplicated", () => {
     "bob@example.test",
     "carol@example.test",
   ]);
+});
+
+test("a draft to continue reaches only an editor, and only as armor", () => {
+  const { c, f } = paired("editor");
+  c.receive({ type: "draft", armored: "the plaintext of a draft" });
+  c.receive({ type: "draft", armored: ARMOR });
+  assert.deepEqual(f.posted, [{ type: "draft", armored: ARMOR }]);
+  const reader = paired("reader");
+  reader.c.receive({ type: "draft", armored: ARMOR });
+  assert.deepEqual(reader.f.posted, []);
+});
+
+test("gesture questions and verdicts pass only with their shape", () => {
+  const { c, f } = paired("reader");
+  f.receive({ type: "gesture", id: 1, x: 10, y: 20, width: 300, height: 200 });
+  f.receive({ type: "gesture", id: -1, x: 10, y: 20, width: 300, height: 200 });
+  f.receive({ type: "gesture", id: 2, x: "10", y: 20, width: 300, height: 200 });
+  f.receive({ type: "gesture", id: 3, x: Number.NaN, y: 20, width: 300, height: 200 });
+  assert.deepEqual(c.posted, [{ type: "gesture", id: 1, x: 10, y: 20, width: 300, height: 200 }]);
+  c.receive({ type: "gestureVerdict", id: 1, ok: true, reason: "", flat: true });
+  c.receive({ type: "gestureVerdict", id: 1, ok: "yes", reason: "" });
+  c.receive({ type: "gestureVerdict", id: 1, ok: false, reason: "x".repeat(100) });
+  assert.deepEqual(f.posted, [{ type: "gestureVerdict", id: 1, ok: true, reason: "", flat: true }]);
 });

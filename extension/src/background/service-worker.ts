@@ -17,8 +17,10 @@ import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
 import { WEBMAIL_PORT_NAMES, WebmailRelay } from "./webmail-relay";
 import { handleWebmailApiRequest, isWebmailApiRequest } from "./webmail-api";
+import { registerTabNotices } from "./webmail-notices";
 import { patternSeed } from "../shared/security-pattern";
 import type { PageRequest } from "../shared/crypto-api";
+import { TAB_NOTICES_REQUEST } from "../shared/webmail-messages";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
 import { readTokenList } from "../shared/token-list";
 
@@ -130,10 +132,13 @@ async function flows(): Promise<FlowDeps> {
 
 // Autofill: content-script messages and the popup's credentials.* requests.
 registerCredentials({ flows, isExtensionPage });
+// Webmail notices a tab showed (the popup repeats them).
+registerTabNotices(isExtensionPage);
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   if (!isExtensionPage(sender) || typeof message !== "object" || message === null) return false;
   if (isCredentialsRequest(message)) return false; // answered by registerCredentials
+  if ((message as { type?: unknown }).type === TAB_NOTICES_REQUEST) return false; // answered by registerTabNotices
   if (isWebmailApiRequest(message)) {
     // Only the webmail frames ask this (a page under frames/ of this extension).
     if (!(sender.url ?? "").startsWith(chrome.runtime.getURL("frames/"))) return false;

@@ -13,6 +13,7 @@ import {
   WEBMAIL_FRAME_PORT,
   isObject,
   type FrameKind,
+  type Recipients,
   type ToContent,
   type ToFrame,
 } from "../shared/webmail-messages";
@@ -107,7 +108,7 @@ export class WebmailRelay {
         this.sessions.set(id, session);
         return;
       }
-      const forward = contentToFrame(message);
+      const forward = contentToFrame(message, session.kind);
       if (forward === null) return this.deps.log?.("webmail: dropped a malformed content message");
       if (session.frame) session.frame.postMessage(forward);
       else session.queue.push(forward);
@@ -149,19 +150,45 @@ export class WebmailRelay {
   }
 }
 
-function contentToFrame(m: Record<string, unknown>): ToFrame | null {
+function addressList(v: unknown): string[] | null {
+  if (!Array.isArray(v) || v.length > MAX_ADDRESSES) return null;
+  return v.filter((a): a is string => typeof a === "string" && a.length <= 320);
+}
+
+function recipientsOf(v: unknown): Recipients | null {
+  if (!isObject(v)) return null;
+  const to = addressList(v.to);
+  const cc = addressList(v.cc);
+  const bcc = addressList(v.bcc);
+  return to === null || cc === null || bcc === null ? null : { to, cc, bcc };
+}
+
+/** Message ids of gesture questions: small non-negative integers the frame counts up. */
+const isGestureId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+const isCoordinate = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= 100_000;
+
+function contentToFrame(m: Record<string, unknown>, kind: FrameKind): ToFrame | null {
   switch (m.type) {
     case "recipients": {
-      if (!Array.isArray(m.addresses) || m.addresses.length > MAX_ADDRESSES) return null;
-      const addresses = m.addresses.filter((a): a is string => typeof a === "string" && a.length <= 320);
+      const recipients = recipientsOf(m.recipients);
+      if (recipients === null) return null;
       const sender = typeof m.sender === "string" && m.sender.length <= 320 ? m.sender : null;
-      return { type: "recipients", addresses, sender };
+      return { type: "recipients", recipients, sender };
     }
     case "armored":
       if (typeof m.armored !== "string" || m.armored.length > MAX_ARMORED_CHARS) return null;
       return { type: "armored", armored: m.armored, pgpMime: m.pgpMime === true };
+    case "draft":
+      // Only an editor continues a draft, and only from an armored message.
+      if (kind !== "editor" || typeof m.armored !== "string" || m.armored.length > MAX_ARMORED_CHARS || !ARMORED_MESSAGE.test(m.armored)) return null;
+      return { type: "draft", armored: m.armored };
     case "visibility":
-      return typeof m.visible === "boolean" ? { type: "visibility", visible: m.visible } : null;
+      return typeof m.visible === "boolean" ? { type: "visibility", visible: m.visible, flat: m.flat === true } : null;
+    case "writeResult":
+      return kind === "editor" && typeof m.ok === "boolean" ? { type: "writeResult", ok: m.ok } : null;
+    case "gestureVerdict":
+      if (!isGestureId(m.id) || typeof m.ok !== "boolean" || typeof m.reason !== "string" || m.reason.length > 64) return null;
+      return { type: "gestureVerdict", id: m.id, ok: m.ok, reason: m.reason, flat: m.flat === true };
     default:
       return null;
   }
@@ -175,6 +202,9 @@ function frameToContent(m: Record<string, unknown>): ToContent | null {
       return { type: "write", armored: m.armored, pgpMime: m.pgpMime === true };
     case "height":
       return typeof m.px === "number" && Number.isFinite(m.px) ? { type: "height", px: Math.max(80, Math.min(4000, Math.round(m.px))) } : null;
+    case "gesture":
+      if (!isGestureId(m.id) || ![m.x, m.y, m.width, m.height].every(isCoordinate)) return null;
+      return { type: "gesture", id: m.id, x: m.x as number, y: m.y as number, width: m.width as number, height: m.height as number };
     case "close":
       return { type: "close" };
     default:

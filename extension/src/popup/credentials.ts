@@ -48,7 +48,8 @@ function fail(r: { code: string; message: string }): void {
   status(`${errorText(r.code)} (${r.message})`, "error");
 }
 
-async function targetTab(): Promise<number | null> {
+/** The tab the popup acts on: ?tab=ID (tests open the popup as a tab), else the active tab. */
+export async function targetTab(): Promise<number | null> {
   const param = new URLSearchParams(location.search).get("tab");
   if (param !== null && /^\d+$/.test(param)) return Number(param);
   const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });

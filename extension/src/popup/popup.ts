@@ -14,7 +14,8 @@ import {
   type TokenInfo,
 } from "../shared/status";
 import { byTestId, el } from "../shared/dom";
-import { initCredentials } from "./credentials";
+import { initCredentials, targetTab } from "./credentials";
+import { showTabNotices } from "./webmail-notices";
 
 const STATE_KEYS: Record<HostState, string> = {
   connecting: "stateConnecting",
@@ -96,6 +97,7 @@ function render(status: HostStatus): void {
 function main(): void {
   localizePage(document);
   void initCredentials();
+  void targetTab().then(showTabNotices);
   render({
     state: "connecting",
     hostVersion: null,

@@ -19,19 +19,63 @@ export const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
 
 export const ARMORED_MESSAGE = /^-----BEGIN PGP MESSAGE-----\r?\n[\s\S]*\r?\n-----END PGP MESSAGE-----\s*$/;
 
+/** Content script → background (runtime.sendMessage): the tab showed a notice of this kind (no page text). */
+export const NOTICE_MESSAGE = "webmail.notice";
+/** Popup → background: the notices a tab showed. */
+export const TAB_NOTICES_REQUEST = "webmail.tabNotices";
+export type TabNotice = "unprotected" | "unsupported";
+
+/** Recipients as the page shows them; Bcc recipients are encrypted for with their key IDs hidden. */
+export interface Recipients {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+}
+
+/**
+ * The content script's answer to a frame's "gesture" question: may a click at
+ * that point act? flat: no transform, filter or will-change on the way up, so
+ * IntersectionObserver v2's verdict (Chromium) is meaningful there too.
+ */
+export interface GestureVerdict {
+  type: "gestureVerdict";
+  id: number;
+  ok: boolean;
+  reason: string;
+  flat: boolean;
+}
+
 /** Content script → background: the first message binds the port to a session. */
 export type ContentToBackground =
   | { type: "open"; session: string; kind: FrameKind }
-  | { type: "recipients"; addresses: string[]; sender: string | null }
+  | { type: "recipients"; recipients: Recipients; sender: string | null }
   | { type: "armored"; armored: string; pgpMime: boolean }
-  | { type: "visibility"; visible: boolean };
+  /** Editor only: the compose field already holds this armor (an encrypted draft to continue). */
+  | { type: "draft"; armored: string }
+  | { type: "visibility"; visible: boolean; flat?: boolean }
+  /** Editor only: whether the armor it wrote is now in the page's compose body. */
+  | { type: "writeResult"; ok: boolean }
+  | GestureVerdict;
 
 /** Background → frame (what the content script said, checked). */
 export type ToFrame =
-  | { type: "recipients"; addresses: string[]; sender: string | null }
+  | { type: "recipients"; recipients: Recipients; sender: string | null }
   /** pgpMime: the encrypted part of a multipart/encrypted message (decrypts to a MIME entity). */
   | { type: "armored"; armored: string; pgpMime: boolean }
-  | { type: "visibility"; visible: boolean };
+  | { type: "draft"; armored: string }
+  | { type: "visibility"; visible: boolean; flat: boolean }
+  | { type: "writeResult"; ok: boolean }
+  | GestureVerdict;
+
+/** A frame asks whether a real click at (x, y) of its viewport (width × height) may act. */
+export interface GestureQuestion {
+  type: "gesture";
+  id: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /** Frame → background: the first message claims the session. */
 export type FrameToBackground =
@@ -39,10 +83,15 @@ export type FrameToBackground =
   /** pgpMime: the armor is an encrypted RFC 3156 entity (text + attachments), to send as multipart/encrypted. */
   | { type: "write"; armored: string; pgpMime: boolean }
   | { type: "height"; px: number }
+  | GestureQuestion
   | { type: "close" };
 
 /** Background → content script. */
-export type ToContent = { type: "write"; armored: string; pgpMime: boolean } | { type: "height"; px: number } | { type: "close" };
+export type ToContent =
+  | { type: "write"; armored: string; pgpMime: boolean }
+  | { type: "height"; px: number }
+  | GestureQuestion
+  | { type: "close" };
 
 /** Frames → background over runtime.sendMessage (answered only for pages under frames/). */
 export type WebmailApiRequest =

@@ -9,20 +9,23 @@ import {
   type FrameKind,
   type ToContent,
 } from "../../shared/webmail-messages";
-import { coveredOrFaded } from "./visibility";
+import { ClickEvidence } from "./click-evidence";
 
 export interface FrameHostOptions {
   kind: FrameKind;
   /** The frame takes this element's place on screen; the element is hidden meanwhile. */
   replace: HTMLElement;
   minHeight: number;
-  onWrite?: (armored: string, pgpMime: boolean) => void;
+  /** Puts the armor into the page; false when it could not (the editor then stays open, its text kept). */
+  onWrite?: (armored: string, pgpMime: boolean) => Promise<boolean>;
   onClose: () => void;
 }
 
 export interface FrameHost {
   send(message: ContentToBackground): void;
   remove(): void;
+  /** The frame's host element (for notices placed next to it). */
+  readonly element: HTMLElement;
 }
 
 function newSessionId(): string {
@@ -30,7 +33,8 @@ function newSessionId(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-const VISIBILITY_INTERVAL_MS = 250;
+/** How often the frame's place and visibility are sampled (the dwell before a click counts from these samples). */
+const VISIBILITY_INTERVAL_MS = 100;
 
 export function openFrame(options: FrameHostOptions): FrameHost {
   const session = newSessionId();
@@ -56,12 +60,13 @@ export function openFrame(options: FrameHostOptions): FrameHost {
   };
   send({ type: "open", session, kind: options.kind });
 
-  let lastVisible: boolean | null = null;
+  const evidence = new ClickEvidence(host, iframe);
+  let last = "";
   const timer = setInterval(() => {
-    const visible = !coveredOrFaded(host, iframe);
-    if (visible !== lastVisible) {
-      lastVisible = visible;
-      send({ type: "visibility", visible });
+    const { ok, flat } = evidence.sample();
+    if (`${ok}${flat}` !== last) {
+      last = `${ok}${flat}`;
+      send({ type: "visibility", visible: ok, flat });
     }
   }, VISIBILITY_INTERVAL_MS);
 
@@ -81,18 +86,26 @@ export function openFrame(options: FrameHostOptions): FrameHost {
   port.onMessage.addListener((message: ToContent) => {
     switch (message.type) {
       case "write":
-        options.onWrite?.(message.armored, message.pgpMime);
-        remove();
-        options.onClose();
+        void (options.onWrite?.(message.armored, message.pgpMime) ?? Promise.resolve(false)).then((ok) => {
+          send({ type: "writeResult", ok });
+          if (!ok) return;
+          remove();
+          options.onClose();
+        });
         break;
       case "height":
         iframe.style.height = `${Math.max(options.minHeight, message.px)}px`;
         break;
+      case "gesture": {
+        const { ok, reason, flat } = evidence.judgeClick(message.x, message.y, message.width, message.height);
+        send({ type: "gestureVerdict", id: message.id, ok, reason, flat });
+        break;
+      }
       case "close":
         remove();
         options.onClose();
         break;
     }
   });
-  return { send, remove };
+  return { send, remove, element: host };
 }

@@ -1,13 +1,18 @@
 // Content script of the webmail integration. It runs next to the page's own
 // scripts and never sees plaintext: on a compose page it offers "Encrypt with
-// Tessera", opens the editor frame in place of the body and writes back the
-// ciphertext the frame produced; on an opened message it puts a reader frame
-// over each armored block and hands the frame that ciphertext.
+// Tessera" (or "Continue in Tessera" over an encrypted draft), opens the
+// editor frame in place of the body and writes back the ciphertext the frame
+// produced; on an opened message it puts a reader frame over each armored
+// block and hands the frame that ciphertext. Where the user types into the
+// page's own editor, or into one Tessera cannot take over, it says so.
 
+import { armoredBlocks, holdsArmor } from "../../shared/armor-text";
 import { t } from "../../shared/i18n";
-import { ARMORED_MESSAGE } from "../../shared/webmail-messages";
+import { ARMORED_MESSAGE, type Recipients } from "../../shared/webmail-messages";
+import { isOurs, isRendered, MIN_HEIGHT, MIN_WIDTH, scriptedFrameDocument, writableTarget } from "./editables";
 import { openFrame, type FrameHost } from "./frame-host";
-import type { WebmailProvider } from "./provider";
+import { removeNotice, showNotice } from "./notices";
+import type { ComposeTarget, WebmailProvider } from "./provider";
 import { SITES_KEY, genericProvider } from "./providers/generic";
 import { roundcube } from "./providers/roundcube";
 
@@ -15,10 +20,17 @@ import { roundcube } from "./providers/roundcube";
 let providers: readonly WebmailProvider[] = [roundcube];
 const BLOCK = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/g;
 const RECIPIENTS_POLL_MS = 500;
+/** Rescans also without DOM changes: a hidden message part shown by a class change, a resized editor. */
+const RESCAN_MS = 1500;
+
+type OfferMode = "encrypt" | "continue";
 
 const handled = new WeakSet<HTMLElement>();
-let editor: FrameHost | null = null;
-let composeButton: HTMLElement | null = null;
+/** The compose bodies offered, by anchor: the button shown and what it offers. */
+const offers = new Map<HTMLElement, { button: HTMLElement; mode: OfferMode }>();
+/** What Tessera wrote into a body, and for whom: the armor goes stale when the page's recipients change. */
+const written = new WeakMap<HTMLElement, { armored: string; recipients: string }>();
+let editor: { host: FrameHost; anchor: HTMLElement } | null = null;
 
 function provider(): WebmailProvider | null {
   return providers.find((p) => p.detect(document)) ?? null;
@@ -40,38 +52,76 @@ function makeButton(label: string, onClick: () => void): HTMLElement {
   return host;
 }
 
+const recipientsKey = (r: Recipients): string => JSON.stringify([[...r.to].sort(), [...r.cc].sort(), [...r.bcc].sort()]);
+
 function setupCompose(p: WebmailProvider): void {
-  const target = p.composeTarget(document);
-  if (target === null || composeButton?.isConnected || editor !== null) return;
-  composeButton = makeButton(t("webmailEncryptButton"), () => startEditor(p));
-  composeButton.dataset["tesseraAction"] = "encrypt";
-  target.buttonBefore.insertAdjacentElement("beforebegin", composeButton);
+  const targets = p.composeTargets(document);
+  const live = new Set(targets.map((target) => target.anchor));
+  for (const [anchor, offer] of offers) {
+    if (!live.has(anchor) || !anchor.isConnected) {
+      offer.button.remove();
+      offers.delete(anchor);
+    }
+  }
+  for (const target of targets) {
+    if (editor?.anchor === target.anchor) continue;
+    const text = target.text();
+    // Over ciphertext the offer is to continue the encrypted draft, never to encrypt the ciphertext again.
+    const mode: OfferMode = holdsArmor(text) ? "continue" : "encrypt";
+    const offer = offers.get(target.anchor);
+    if (offer?.mode !== mode || !offer.button.isConnected) {
+      offer?.button.remove();
+      const button = makeButton(t(mode === "encrypt" ? "webmailEncryptButton" : "webmailContinueButton"), () => startEditor(p, target));
+      button.dataset["tesseraAction"] = mode;
+      target.buttonBefore.insertAdjacentElement("beforebegin", button);
+      offers.set(target.anchor, { button, mode });
+    }
+    checkStale(p, target, text);
+  }
 }
 
-function startEditor(p: WebmailProvider): void {
-  const target = p.composeTarget(document);
-  if (target === null || editor !== null) return;
-  composeButton?.remove();
-  composeButton = null;
+function checkStale(p: WebmailProvider, target: ComposeTarget, text: string): void {
+  const was = written.get(target.anchor);
+  const blocks = was === undefined ? [] : armoredBlocks(text);
+  const stillOurs = was !== undefined && blocks.includes(armoredBlocks(was.armored)[0] ?? "");
+  if (!stillOurs) return removeNotice("stale", target.anchor);
+  if (recipientsKey(p.recipients(document, target)) === was.recipients) return removeNotice("stale", target.anchor);
+  showNotice("stale", target.anchor, t("webmailNoticeStale"), {
+    label: t("webmailContinueButton"),
+    run: () => startEditor(p, target),
+  });
+}
+
+function startEditor(p: WebmailProvider, target: ComposeTarget): void {
+  if (editor !== null || !target.anchor.isConnected) return;
+  offers.get(target.anchor)?.button.remove();
+  offers.delete(target.anchor);
+  removeNotice("stale", target.anchor);
+  removeNotice("unprotected", target.anchor);
+  removeNotice("write_failed", target.anchor);
   let lastSent = "";
+  let current: Recipients = { to: [], cc: [], bcc: [] };
   const sendRecipients = (): void => {
-    const addresses = p.recipients(document);
+    current = p.recipients(document, target);
     const sender = p.sender(document);
-    const key = JSON.stringify([addresses, sender]);
+    const key = JSON.stringify([current, sender]);
     if (key === lastSent) return;
     lastSent = key;
-    host.send({ type: "recipients", addresses, sender });
+    host.send({ type: "recipients", recipients: current, sender });
   };
   const poll = setInterval(sendRecipients, RECIPIENTS_POLL_MS);
+  const draft = armoredBlocks(target.text())[0];
   const host = openFrame({
     kind: "editor",
     replace: target.anchor,
     minHeight: Math.max(420, target.anchor.getBoundingClientRect().height),
-    onWrite: (armored, pgpMime) => {
-      if (!pgpMime) return target.write(armored);
-      if (target.writePgpMime) return target.writePgpMime(armored);
+    onWrite: async (armored, pgpMime) => {
+      const write = pgpMime && target.writePgpMime ? target.writePgpMime.bind(target) : target.write.bind(target);
       // A provider that cannot send multipart/encrypted still gets the armor in its body.
-      target.write(armored);
+      const ok = await write(armored);
+      if (ok) written.set(target.anchor, { armored, recipients: recipientsKey(current) });
+      else showNotice("write_failed", target.anchor, t("webmailWriteFailed"));
+      return ok;
     },
     onClose: () => {
       clearInterval(poll);
@@ -79,14 +129,24 @@ function startEditor(p: WebmailProvider): void {
       scan();
     },
   });
-  editor = host;
+  editor = { host, anchor: target.anchor };
   sendRecipients();
+  if (draft !== undefined) host.send({ type: "draft", armored: draft });
+}
+
+/** Whether an element belongs to a compose body (offered, or under Tessera's editor). */
+function inCompose(el: HTMLElement): boolean {
+  if (editor !== null && (editor.anchor.contains(el) || el.contains(editor.anchor))) return true;
+  for (const anchor of offers.keys()) if (anchor.contains(el) || el.contains(anchor)) return true;
+  return false;
 }
 
 function setupReaders(p: WebmailProvider): void {
   for (const part of p.messageParts(document)) {
     if (handled.has(part)) continue;
-    const blocks = (part.innerText.match(BLOCK) ?? []).map(normalizeArmor).filter((b) => ARMORED_MESSAGE.test(b));
+    // No reader on hidden copies of text, nor over the user's own compose field.
+    if (!isRendered(part) || isOurs(part) || part.isContentEditable || inCompose(part)) continue;
+    const blocks = armoredBlocks((part.innerText.match(BLOCK) ?? []).join("\n")).filter((b) => ARMORED_MESSAGE.test(b));
     if (blocks.length === 0) continue;
     handled.add(part);
     // One reader per message part, for its first block; the rest of the part is hidden with it.
@@ -104,18 +164,54 @@ function setupReaders(p: WebmailProvider): void {
   }
 }
 
-/** Armor as a mail view renders it: non-breaking spaces, stray indentation, CRLF. */
-function normalizeArmor(text: string): string {
-  return text
-    .replace(/\u00a0/g, " ")
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .join("\n");
+// --- typing in the page's own editor: never silent ---------------------------
+
+/** Documents whose typing is watched: this one and the scripted same-origin frames in it. */
+const watched = new WeakSet<Document>();
+
+function onTyping(event: Event): void {
+  const p = provider();
+  if (p === null || !event.isTrusted) return;
+  const field = writableTarget(event.target);
+  if (field === null || isOurs(field)) return;
+  const site = location.host;
+  for (const target of p.composeTargets(document)) {
+    if (target.editable === field || target.editable.contains(field) || target.anchor.contains(field)) {
+      showNotice("unprotected", target.anchor, t("webmailNoticeUnprotected", [site]));
+      return;
+    }
+  }
+  // A writable multi-line field that is not a body Tessera can take over: a
+  // hidden input behind a canvas editor, an editor too small or off screen.
+  const r = field.getBoundingClientRect();
+  const visibleBody = isRendered(field) && r.width >= MIN_WIDTH && r.height >= MIN_HEIGHT;
+  const near = field.ownerDocument === document ? field : null;
+  if (!visibleBody) showNotice("unsupported", near !== null && isRendered(near) ? near : null, t("webmailNoticeUnsupported", [site]));
+}
+
+function watch(doc: Document): void {
+  if (watched.has(doc)) return;
+  watched.add(doc);
+  doc.addEventListener("input", onTyping, true);
+  doc.addEventListener("keydown", onTyping, true);
+}
+
+function watchFrames(doc: Document, depth = 0): void {
+  if (depth > 3) return;
+  for (const frame of doc.querySelectorAll<HTMLIFrameElement>("iframe")) {
+    if (isOurs(frame)) continue;
+    const inner = scriptedFrameDocument(frame);
+    if (inner === null) continue;
+    watch(inner);
+    watchFrames(inner, depth + 1);
+  }
 }
 
 function scan(): void {
   const p = provider();
   if (p === null) return;
+  watch(document);
+  watchFrames(document);
   setupCompose(p);
   setupReaders(p);
 }
@@ -129,6 +225,7 @@ new MutationObserver(() => {
     scan();
   }, 100);
 }).observe(document.documentElement, { childList: true, subtree: true });
+setInterval(scan, RESCAN_MS);
 
 async function loadSites(): Promise<void> {
   const got = (await chrome.storage.local.get(SITES_KEY)) as Record<string, unknown>;

@@ -2,26 +2,32 @@
 // per provider implements it (providers/roundcube.ts, providers/generic.ts);
 // Gmail or Outlook would be one more module each.
 
+import type { Recipients } from "../../shared/webmail-messages";
+
 /** Where ciphertext goes when the user encrypts. */
 export interface ComposeTarget {
   /** The element the editor frame replaces on screen while the user writes. */
   readonly anchor: HTMLElement;
   /** Where the "Encrypt with Tessera" button goes (inserted before this element). */
   readonly buttonBefore: HTMLElement;
-  /** Writes the armored message into the provider's body, firing the events it listens to. */
-  write(armored: string): void;
+  /** Where the user would type in the page's own editor (for the "not protected" notice). */
+  readonly editable: HTMLElement;
+  /** The body's text as its user sees it (to find an encrypted draft in it). */
+  text(): string;
+  /** Writes the armored message into the provider's body, firing the events it listens to; false when it did not take. */
+  write(armored: string): boolean | Promise<boolean>;
   /** Sends the armor as the whole message, multipart/encrypted (RFC 3156); absent where the provider cannot. */
-  writePgpMime?(armored: string): void;
+  writePgpMime?(armored: string): boolean | Promise<boolean>;
 }
 
 export interface WebmailProvider {
   readonly name: string;
   /** Whether this document is this provider's (cheap: called on every mutation batch). */
   detect(doc: Document): boolean;
-  /** The compose body, when the page is a compose page in a mode the provider supports. */
-  composeTarget(doc: Document): ComposeTarget | null;
-  /** Recipient addresses from To/Cc/Bcc, read only. */
-  recipients(doc: Document): string[];
+  /** The compose bodies, when the page is a compose page in a mode the provider supports. */
+  composeTargets(doc: Document): ComposeTarget[];
+  /** To, Cc and Bcc of the compose form `target` belongs to, read only. */
+  recipients(doc: Document, target: ComposeTarget): Recipients;
   /** The sender's address, when the page shows it. */
   sender(doc: Document): string | null;
   /** Elements of an opened message whose text may hold armored blocks. */

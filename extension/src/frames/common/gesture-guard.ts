@@ -1,15 +1,32 @@
 // "Never on the page's say-so": a frame acts only on a real click (isTrusted)
-// while it is visible. Visible means: IntersectionObserver v2 says so where the
-// browser tracks visibility (Chromium: no opacity, filter, transform or other
-// content over the frame), and the content script's DOM check agrees.
+// that the content script, which sees the page's layout, confirms for the
+// clicked point: the frame visible there, not faded, not covered, and still
+// for a moment before the click (content/webmail/click-evidence.ts).
+//
+// Two steps. `refusal` answers at once from what the frame knows (the last
+// visibility report, and IntersectionObserver v2 where the content script says
+// the layout is flat enough for it to mean something: v2 calls anything under
+// a transform or filter invisible). `confirm` then asks the content script
+// about this very click, which catches a frame moved under the pointer in the
+// instant before the click.
+
+import type { GestureQuestion, GestureVerdict } from "../../shared/webmail-messages";
 
 const IO_DELAY_MS = 100;
+/** A content script that does not answer (page frozen, port gone) means no. */
+const VERDICT_TIMEOUT_MS = 2000;
 
 export class GestureGuard {
   private ioVisible: boolean | null = null;
   private pageVisible = false;
+  private flat = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (verdict: GestureVerdict | null) => void>();
 
-  constructor(target: Element) {
+  constructor(
+    target: Element,
+    private readonly ask: (question: GestureQuestion) => void,
+  ) {
     const options = { threshold: [0, 1], trackVisibility: true, delay: IO_DELAY_MS } as IntersectionObserverInit;
     const observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
@@ -22,22 +39,56 @@ export class GestureGuard {
     observer.observe(target);
   }
 
-  /** The content script's report (through the background) of opacity and covering. */
-  setPageVisible(visible: boolean): void {
+  /** The content script's continuous report: visible, still, not faded or covered. */
+  setPageVisible(visible: boolean, flat: boolean): void {
     this.pageVisible = visible;
+    this.flat = flat;
     this.publish();
+  }
+
+  /** The content script's answer to one `confirm`. */
+  onVerdict(verdict: GestureVerdict): void {
+    this.flat = verdict.flat;
+    this.waiting.get(verdict.id)?.(verdict);
+    this.waiting.delete(verdict.id);
+  }
+
+  private ioSaysHidden(): boolean {
+    return this.flat && this.ioVisible === false;
   }
 
   /** body[data-visible]: what the checks conclude now (tests wait for it before a real click). */
   private publish(): void {
-    document.body.dataset["visible"] = String(this.pageVisible && this.ioVisible !== false);
+    document.body.dataset["visible"] = String(this.pageVisible && !this.ioSaysHidden());
   }
 
-  /** Why an event must not start anything, or null when it may. */
+  /** Why an event must not start anything, from what is known now; null when it may go on to `confirm`. */
   refusal(event: Event): string | null {
     if (!event.isTrusted) return "untrusted";
-    if (!this.pageVisible) return "hidden";
-    if (this.ioVisible === false) return "hidden";
+    if (!this.pageVisible || this.ioSaysHidden()) return "hidden";
     return null;
+  }
+
+  /**
+   * The content script's verdict for this click: null when it may act, else the
+   * reason. The point is the pointer's, or the control's centre for a keyboard
+   * activation (which has no pointer).
+   */
+  async confirm(event: Event, control: Element): Promise<string | null> {
+    const quick = this.refusal(event);
+    if (quick !== null) return quick;
+    const pointer = event instanceof MouseEvent && event.detail > 0 ? { x: event.clientX, y: event.clientY } : null;
+    const box = control.getBoundingClientRect();
+    const { x, y } = pointer ?? { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    const id = this.nextId++;
+    const verdict = await new Promise<GestureVerdict | null>((resolve) => {
+      this.waiting.set(id, resolve);
+      setTimeout(() => {
+        if (this.waiting.delete(id)) resolve(null);
+      }, VERDICT_TIMEOUT_MS);
+      this.ask({ type: "gesture", id, x, y, width: innerWidth, height: innerHeight });
+    });
+    if (verdict === null) return "no_answer";
+    return verdict.ok ? null : verdict.reason || "hidden";
   }
 }

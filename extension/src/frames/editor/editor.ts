@@ -7,8 +7,9 @@ import type { KeyInfo, PageReply } from "../../shared/crypto-api";
 import { byTestId, el } from "../../shared/dom";
 import { localizePage, t } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
-import { parseAddresses, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
+import { parseAddresses, type Recipients, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
+import { gestureFailure } from "../common/gesture-text";
 import { failureText, send } from "../../shared/page-replies";
 import { connectSession, reportHeight } from "../common/session";
 
@@ -18,14 +19,30 @@ void paintPattern(byTestId("security-pattern"));
 const text = byTestId<HTMLTextAreaElement>("editor-text");
 const errorBox = byTestId("editor-error");
 const buttons = [byTestId<HTMLButtonElement>("editor-encrypt"), byTestId<HTMLButtonElement>("editor-sign-encrypt")];
-const guard = new GestureGuard(byTestId("editor-buttons"));
 
-let pageAddresses: string[] = [];
-/** Typed into the editor itself: sites without To/Cc fields (the generic provider), or extra recipients. */
+type Kind = keyof Recipients;
+let pageRecipients: Recipients = { to: [], cc: [], bcc: [] };
+/** Typed into the editor itself: sites without To/Cc fields, or extra recipients. */
 let ownAddresses: string[] = [];
-let addresses: string[] = [];
+/** Everyone the message is encrypted for, each once, with the most visible kind (To over Cc over Bcc). */
+let recipients: Array<{ address: string; kind: Kind }> = [];
 let sender: string | null = null;
 let keys: KeyInfo[] = [];
+/** An encrypted draft found in the page's compose field, to decrypt and continue. */
+let draft: string | null = null;
+
+function mergeRecipients(): void {
+  const seen = new Set<string>();
+  recipients = [];
+  const add = (address: string, kind: Kind): void => {
+    if (seen.has(address) || address === sender) return;
+    seen.add(address);
+    recipients.push({ address, kind });
+  };
+  for (const a of [...pageRecipients.to, ...ownAddresses]) add(a, "to");
+  for (const a of pageRecipients.cc) add(a, "cc");
+  for (const a of pageRecipients.bcc) add(a, "bcc");
+}
 
 /** The addresses of a key's user IDs ("Name <a@b>" or a bare address). */
 function keyAddresses(key: KeyInfo): string[] {
@@ -42,18 +59,22 @@ function showError(message: string | null, code = ""): void {
   errorBox.dataset["code"] = code;
 }
 
+const KIND_LABEL: Record<Kind, string> = { to: "editorKindTo", cc: "editorKindCc", bcc: "editorKindBcc" };
+
 function renderRecipients(): void {
   const list = byTestId("editor-recipients");
   list.replaceChildren(
-    ...addresses.map((address) => {
+    ...recipients.map(({ address, kind }) => {
       const has = keyFor(address) !== undefined;
-      const item = el("li", { "data-testid": "recipient", "data-address": address, "data-has-key": String(has) }, address);
+      const item = el("li", { "data-testid": "recipient", "data-address": address, "data-kind": kind, "data-has-key": String(has) });
+      item.append(el("span", { class: "kind" }, t(KIND_LABEL[kind])), " ", address);
       if (!has) item.append(" ", el("span", { class: "missing" }, t("editorNoKey")));
       return item;
     }),
   );
-  byTestId("editor-no-recipients").hidden = addresses.length > 0;
-  byTestId("editor-import").hidden = addresses.every((a) => keyFor(a) !== undefined);
+  byTestId("editor-no-recipients").hidden = recipients.length > 0;
+  byTestId("editor-bcc-note").hidden = !recipients.some((r) => r.kind === "bcc");
+  byTestId("editor-import").hidden = recipients.every((r) => keyFor(r.address) !== undefined);
 }
 
 async function loadKeys(): Promise<void> {
@@ -64,14 +85,24 @@ async function loadKeys(): Promise<void> {
 
 const session = connectSession("editor", (message: ToFrame) => {
   if (message.type === "recipients") {
-    pageAddresses = message.addresses;
-    addresses = [...new Set([...pageAddresses, ...ownAddresses])];
+    pageRecipients = message.recipients;
     sender = message.sender;
+    mergeRecipients();
     renderRecipients();
   } else if (message.type === "visibility") {
-    guard.setPageVisible(message.visible);
+    guard.setPageVisible(message.visible, message.flat);
+  } else if (message.type === "gestureVerdict") {
+    guard.onVerdict(message);
+  } else if (message.type === "writeResult" && !message.ok) {
+    // The page's editor did not take the ciphertext: nothing was written, the text is still here.
+    document.body.dataset["state"] = "ready";
+    showError(t("webmailWriteFailed"), "write_failed");
+  } else if (message.type === "draft" && draft === null) {
+    draft = message.armored;
+    byTestId("editor-draft").hidden = false;
   }
 });
+const guard = new GestureGuard(byTestId("editor-buttons"), (question) => session.send(question));
 reportHeight(session);
 document.body.dataset["state"] = "ready";
 
@@ -129,7 +160,7 @@ async function readBase64(file: File, done: number, total: number): Promise<stri
   return parts.join("");
 }
 
-async function encryptWithAttachments(fingerprints: string[], sign: boolean): Promise<WebmailApiReply> {
+async function encryptWithAttachments(fingerprints: string[], hidden: string[], sign: boolean): Promise<WebmailApiReply> {
   const total = attachments.reduce((n, f) => n + f.size, 0);
   const files: Extract<WebmailApiRequest, { type: "webmail.encryptMime" }>["attachments"] = [];
   let done = 0;
@@ -138,25 +169,33 @@ async function encryptWithAttachments(fingerprints: string[], sign: boolean): Pr
     done += file.size;
   }
   setProgress(null, "editorBusy");
-  const request: WebmailApiRequest = { type: "webmail.encryptMime", text: text.value, attachments: files, recipients: fingerprints, sign };
+  const request: WebmailApiRequest = { type: "webmail.encryptMime", text: text.value, attachments: files, recipients: fingerprints, hidden, sign };
   return (await chrome.runtime.sendMessage(request)) as WebmailApiReply;
 }
 
-async function encrypt(sign: boolean): Promise<void> {
+async function encrypt(sign: boolean, event: Event): Promise<void> {
   showError(null);
-  const recipients = addresses.filter((a) => a !== sender);
+  // What needs no gesture is said at once; the click's verdict comes before any key operation.
   if (recipients.length === 0) return showError(t("editorNoRecipients"), "no_recipients");
-  const missing = recipients.filter((a) => keyFor(a) === undefined);
+  const missing = recipients.filter((r) => keyFor(r.address) === undefined).map((r) => r.address);
   if (missing.length > 0) return showError(t("editorMissingKeys", [missing.join(", ")]), "missing_keys");
-  const fingerprints = [...new Set(recipients.map((a) => keyFor(a)?.fingerprint ?? ""))];
+  const fingerprints = [...new Set(recipients.map((r) => keyFor(r.address)?.fingerprint ?? ""))];
+  // A key shown in To or Cc is not hidden because the same person is also in Bcc.
+  const shown = new Set(recipients.filter((r) => r.kind !== "bcc").map((r) => keyFor(r.address)?.fingerprint));
+  const hidden = [...new Set(recipients.filter((r) => r.kind === "bcc").map((r) => keyFor(r.address)?.fingerprint ?? ""))].filter((f) => !shown.has(f));
   for (const b of buttons) b.disabled = true;
+  const refusal = await guard.confirm(event, event.currentTarget instanceof Element ? event.currentTarget : document.body);
+  if (refusal !== null) {
+    for (const b of buttons) b.disabled = false;
+    return showRefusal(refusal);
+  }
   byTestId("editor-busy").hidden = false;
   document.body.dataset["state"] = "encrypting";
   const pgpMime = attachments.length > 0;
   try {
     const reply = pgpMime
-      ? await encryptWithAttachments(fingerprints, sign)
-      : await send({ type: "encrypt", text: text.value, recipients: fingerprints, sign });
+      ? await encryptWithAttachments(fingerprints, hidden, sign)
+      : await send({ type: "encrypt", text: text.value, recipients: fingerprints, hidden, sign });
     const armored = reply.ok && "armored" in reply && typeof reply.armored === "string" ? reply.armored : null;
     if (armored === null) {
       document.body.dataset["state"] = "ready";
@@ -164,8 +203,7 @@ async function encrypt(sign: boolean): Promise<void> {
       return showError(failureText(reply as PageReply), !reply.ok && "code" in reply ? reply.code : "");
     }
     if (pgpMime) setProgress(100, "editorWriting");
-    text.value = "";
-    attachments = [];
+    // The text stays until the page holds the ciphertext: the frame is removed then, and a failure keeps it.
     document.body.dataset["state"] = "done";
     session.send({ type: "write", armored, pgpMime });
   } finally {
@@ -176,19 +214,53 @@ async function encrypt(sign: boolean): Promise<void> {
   }
 }
 
-function guarded(fn: () => void): (event: Event) => void {
+function showRefusal(reason: string): void {
+  const { text: message, code } = gestureFailure(reason);
+  showError(message, code);
+  errorBox.dataset["reason"] = reason;
+}
+
+/** Runs fn only for a click the guard confirms; a refusal that is known at once is shown at once. */
+function guarded(fn: () => Promise<void>): (event: Event) => void {
   return (event) => {
-    const refusal = guard.refusal(event);
-    if (refusal !== null) {
-      showError(t("frameNotVisible"), `gesture_${refusal}`);
-      return;
-    }
-    fn();
+    const quick = guard.refusal(event);
+    if (quick !== null) return showRefusal(quick);
+    const control = event instanceof SubmitEvent && event.submitter ? event.submitter : event.currentTarget;
+    void guard.confirm(event, control instanceof Element ? control : document.body).then((refusal) => (refusal === null ? fn() : showRefusal(refusal)));
   };
 }
 
-buttons[0]?.addEventListener("click", guarded(() => void encrypt(false)));
-buttons[1]?.addEventListener("click", guarded(() => void encrypt(true)));
+for (const [i, b] of buttons.entries()) {
+  b.addEventListener("click", (event) => {
+    const quick = guard.refusal(event);
+    if (quick !== null) return showRefusal(quick);
+    void encrypt(i === 1, event);
+  });
+}
+
+/** An encrypted draft from the compose field: decrypted here with the user's own key, to write on. */
+async function continueDraft(): Promise<void> {
+  if (draft === null) return;
+  showError(null);
+  const button = byTestId<HTMLButtonElement>("editor-draft-decrypt");
+  button.disabled = true;
+  document.body.dataset["state"] = "decrypting";
+  try {
+    const reply = await send({ type: "decrypt", armored: draft });
+    if (!reply.ok || !("plaintext" in reply)) {
+      document.body.dataset["state"] = "ready";
+      return showError(failureText(reply), !reply.ok ? reply.code : "");
+    }
+    text.value = reply.plaintext + (text.value === "" ? "" : `\n${text.value}`);
+    draft = null;
+    byTestId("editor-draft").hidden = true;
+    document.body.dataset["state"] = "ready";
+    text.focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+byTestId("editor-draft-decrypt").addEventListener("click", guarded(continueDraft));
 byTestId("editor-cancel").addEventListener("click", () => {
   if (text.value === "") return session.send({ type: "close" });
   byTestId("editor-discard").hidden = false;
@@ -200,10 +272,7 @@ byTestId("editor-discard-confirm").addEventListener("click", () => {
   text.value = "";
   session.send({ type: "close" });
 });
-byTestId<HTMLFormElement>("editor-import").addEventListener(
-  "submit",
-  guarded(() => void importKey()),
-);
+byTestId<HTMLFormElement>("editor-import").addEventListener("submit", guarded(importKey));
 byTestId<HTMLFormElement>("editor-import").addEventListener("submit", (event) => event.preventDefault());
 
 async function importKey(): Promise<void> {
@@ -226,7 +295,7 @@ byTestId<HTMLFormElement>("editor-add-recipient").addEventListener("submit", (ev
   const added = parseAddresses(input.value);
   if (added.length === 0) return;
   ownAddresses = [...new Set([...ownAddresses, ...added])];
-  addresses = [...new Set([...pageAddresses, ...ownAddresses])];
+  mergeRecipients();
   input.value = "";
   renderRecipients();
 });

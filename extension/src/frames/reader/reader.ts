@@ -10,6 +10,7 @@ import { localizePage } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
 import type { DecryptedAttachment, ToFrame, WebmailApiReply, WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
+import { gestureFailure } from "../common/gesture-text";
 import { failureText, send, signatureText } from "../../shared/page-replies";
 import { connectSession, reportHeight } from "../common/session";
 import { t } from "../../shared/i18n";
@@ -19,7 +20,6 @@ void paintPattern(byTestId("security-pattern"));
 
 const button = byTestId<HTMLButtonElement>("reader-decrypt");
 const errorBox = byTestId("reader-error");
-const guard = new GestureGuard(byTestId("reader-buttons"));
 let armored: string | null = null;
 let pgpMime = false;
 
@@ -30,9 +30,12 @@ const session = connectSession("reader", (message: ToFrame) => {
     button.disabled = false;
     document.body.dataset["state"] = "ready";
   } else if (message.type === "visibility") {
-    guard.setPageVisible(message.visible);
+    guard.setPageVisible(message.visible, message.flat);
+  } else if (message.type === "gestureVerdict") {
+    guard.onVerdict(message);
   }
 });
+const guard = new GestureGuard(byTestId("reader-buttons"), (question) => session.send(question));
 reportHeight(session);
 
 function showError(message: string | null, code = ""): void {
@@ -41,10 +44,19 @@ function showError(message: string | null, code = ""): void {
   errorBox.dataset["code"] = code;
 }
 
+function showRefusal(reason: string): void {
+  const { text, code } = gestureFailure(reason);
+  showError(text, code);
+  errorBox.dataset["reason"] = reason;
+}
+
 button.addEventListener("click", (event) => {
-  const refusal = guard.refusal(event);
-  if (refusal !== null) return showError(t("frameNotVisible"), `gesture_${refusal}`);
-  if (armored !== null) void decrypt(armored);
+  const quick = guard.refusal(event);
+  if (quick !== null) return showRefusal(quick);
+  void guard.confirm(event, button).then((refusal) => {
+    if (refusal !== null) return showRefusal(refusal);
+    if (armored !== null) void decrypt(armored);
+  });
 });
 
 type Decrypted = { ok: true; plaintext: string; signatures: SignatureStatus[]; attachments?: DecryptedAttachment[] };

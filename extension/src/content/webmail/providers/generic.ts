@@ -1,61 +1,62 @@
-// Any site's textarea or contenteditable, on sites the user enabled in the
-// options page (chrome.storage.local "webmailSites", a list of origins). There
-// is no To field to read: the user names recipients inside the editor frame.
+// Any webmail, on sites the user enabled in the options page
+// (chrome.storage.local "webmailSites", a list of origins): every writable
+// mail body (textarea, contenteditable editors, editors in same-origin
+// iframes: editables.ts), recipients from the page's To/Cc/Bcc areas
+// (recipients.ts), and armored blocks in any rendered text.
 
-import { setControlValue, type ComposeTarget, type WebmailProvider } from "../provider";
+import { holdsArmor } from "../../../shared/armor-text";
+import type { Recipients } from "../../../shared/webmail-messages";
+import { writeArmor } from "../armor-writer";
+import { bodyText, findBodies, isOurs, isRendered, type EditableBody } from "../editables";
+import type { ComposeTarget, WebmailProvider } from "../provider";
+import { composeScope, readRecipients } from "../recipients";
 
 export const SITES_KEY = "webmailSites";
 
-const MIN_WIDTH = 200;
-const MIN_HEIGHT = 60;
+/** Elements that may hold a received message's text, closest first. */
+const BLOCKS = "pre, p, div, td, blockquote, article, section";
 
-function isShown(el: HTMLElement): boolean {
-  const r = el.getBoundingClientRect();
-  return r.width >= MIN_WIDTH && r.height >= MIN_HEIGHT && getComputedStyle(el).visibility === "visible";
+function targetOf(body: EditableBody): ComposeTarget {
+  return {
+    anchor: body.box,
+    buttonBefore: body.box,
+    editable: body.editable,
+    text: () => bodyText(body),
+    write: (armored) => writeArmor(body, armored),
+  };
 }
 
-/** The largest visible writable body on the page: a textarea or a contenteditable root. */
-function largestBody(doc: Document): HTMLElement | null {
-  const candidates = [
-    ...doc.querySelectorAll<HTMLElement>("textarea:not([readonly]):not([disabled])"),
-    ...[...doc.querySelectorAll<HTMLElement>('[contenteditable=""], [contenteditable="true"]')].filter(
-      (el) => el.parentElement?.closest('[contenteditable=""], [contenteditable="true"]') == null,
-    ),
-  ].filter(isShown);
-  const area = (el: HTMLElement): number => el.getBoundingClientRect().width * el.getBoundingClientRect().height;
-  return candidates.sort((a, b) => area(b) - area(a))[0] ?? null;
-}
-
-function writeInto(body: HTMLElement, armored: string): void {
-  if (body instanceof HTMLTextAreaElement) return setControlValue(body, armored);
-  const pre = body.ownerDocument.createElement("pre");
-  pre.textContent = armored;
-  body.replaceChildren(pre);
-  body.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertReplacementText" }));
-  body.dispatchEvent(new Event("change", { bubbles: true }));
+/** Whether an element is, or is inside, something the user writes in. */
+function inEditable(el: HTMLElement): boolean {
+  return el.isContentEditable || el.closest("textarea, input") !== null;
 }
 
 export function genericProvider(enabledOrigins: ReadonlySet<string>): WebmailProvider {
   return {
     name: "generic",
     detect: (doc) => enabledOrigins.has(doc.location.origin),
-    composeTarget(doc): ComposeTarget | null {
-      const body = largestBody(doc);
-      if (body === null) return null;
-      return { anchor: body, buttonBefore: body, write: (armored) => writeInto(body, armored) };
+    composeTargets: (doc) => findBodies(doc).map(targetOf),
+    recipients(_doc, target): Recipients {
+      return readRecipients(composeScope(target.anchor));
     },
-    recipients: () => [],
     sender: () => null,
     messageParts(doc) {
-      // The closest block around each text node that starts an armored block.
+      // The closest block around each text node that starts an armored block,
+      // widened to the block that also holds its end (editors and mail views
+      // split armor into one paragraph per line).
       const parts = new Set<HTMLElement>();
       const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-        if (!(node.nodeValue ?? "").includes("-----BEGIN PGP MESSAGE-----")) continue;
-        const block = node.parentElement?.closest<HTMLElement>("pre, p, div, td, blockquote, article, section");
-        if (block && !block.isContentEditable && block.closest("textarea") === null) parts.add(block);
+        if (!holdsArmor(node.nodeValue ?? "")) continue;
+        let block = node.parentElement?.closest<HTMLElement>(BLOCKS) ?? null;
+        while (block !== null && !block.innerText.includes("-----END PGP MESSAGE-----")) {
+          block = block.parentElement?.closest<HTMLElement>(BLOCKS) ?? null;
+        }
+        if (block === null || inEditable(block) || isOurs(block) || !isRendered(block)) continue;
+        parts.add(block);
       }
-      return [...parts];
+      // The innermost blocks only: a part inside another part is read with it.
+      return [...parts].filter((p) => ![...parts].some((q) => q !== p && p.contains(q)));
     },
   };
 }

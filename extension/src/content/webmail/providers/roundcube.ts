@@ -3,7 +3,7 @@
 // preview frame (#messagebody .message-part).
 
 import { t } from "../../../shared/i18n";
-import { parseAddresses } from "../../../shared/webmail-messages";
+import { parseAddresses, type Recipients } from "../../../shared/webmail-messages";
 import { setControlValue, type ComposeTarget, type EncryptedMessage, type WebmailProvider } from "../provider";
 
 /** Ciphertext is small text; refuse anything that would not be one (25 MiB of attachments ≈ 34 MiB of armor). */
@@ -73,14 +73,18 @@ function plainTarget(doc: Document): ComposeTarget | null {
   return {
     anchor: container,
     buttonBefore: container,
+    editable: body,
+    text: () => body.value,
     write(armored) {
       setPgpMimeField(doc, null);
       setControlValue(body, armored);
+      return body.value === armored;
     },
     writePgpMime(armored) {
       setPgpMimeField(doc, armored);
       // Roundcube sends the field and drops the body; megabytes of armor in a textarea only slow the page.
       setControlValue(body, pgpMimeNotice(armored));
+      return true;
     },
   };
 }
@@ -94,9 +98,12 @@ function htmlTarget(doc: Document): ComposeTarget | null {
   return {
     anchor: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
     buttonBefore: doc.querySelector<HTMLElement>("#composebodycontainer") ?? container,
+    editable,
+    text: () => editable.innerText,
     writePgpMime(armored) {
       this.write(pgpMimeNotice(armored));
       setPgpMimeField(doc, armored);
+      return true;
     },
     write(armored) {
       setPgpMimeField(doc, null);
@@ -108,6 +115,7 @@ function htmlTarget(doc: Document): ComposeTarget | null {
       // The textarea is what Roundcube posts; TinyMCE copies into it on save, keep it in step anyway.
       const textarea = doc.querySelector<HTMLTextAreaElement>("textarea#composebody");
       if (textarea) textarea.value = editable.innerHTML;
+      return true;
     },
   };
 }
@@ -117,15 +125,22 @@ export const roundcube: WebmailProvider = {
   detect(doc) {
     return doc.body?.classList.contains("task-mail") === true && doc.querySelector('script[src*="program/js/app"]') !== null;
   },
-  composeTarget(doc) {
-    if (!doc.body.classList.contains("action-compose")) return null;
-    return isHtmlMode(doc) ? htmlTarget(doc) : plainTarget(doc);
+  composeTargets(doc) {
+    if (!doc.body.classList.contains("action-compose")) return [];
+    const target = isHtmlMode(doc) ? htmlTarget(doc) : plainTarget(doc);
+    return target === null ? [] : [target];
   },
-  recipients(doc) {
-    const fields = ["_to", "_cc", "_bcc"].map((name) => doc.querySelector<HTMLTextAreaElement>(`textarea[name="${name}"]`)?.value ?? "");
-    // What the recipient widget shows but has not yet copied to its textarea.
-    const typed = [...doc.querySelectorAll<HTMLInputElement>(".recipient-input li.input input")].map((i) => i.value);
-    return parseAddresses([...fields, ...typed].join(","));
+  recipients(doc): Recipients {
+    // Each field's textarea, plus what its recipient widget shows but has not yet copied there.
+    const field = (name: string): string[] => {
+      const area = doc.querySelector<HTMLTextAreaElement>(`textarea[name="_${name}"]`);
+      const typed = [...doc.querySelectorAll<HTMLInputElement>(`#compose_${name} .recipient-input li.input input`)].map((i) => i.value);
+      return parseAddresses([area?.value ?? "", ...typed].join(","));
+    };
+    const to = field("to");
+    const cc = field("cc").filter((a) => !to.includes(a));
+    const bcc = field("bcc").filter((a) => !to.includes(a) && !cc.includes(a));
+    return { to, cc, bcc };
   },
   sender(doc) {
     const from = doc.querySelector<HTMLSelectElement>("select#_from");
