@@ -14,9 +14,13 @@ STORE_PKGS=(pass oathtool)
 # The webmail tests (tests/webmail) run a real Roundcube + Dovecot + SMTP relay on loopback.
 # php8.2-cgi (not libapache2-mod-php) keeps apache2 out; PHP's built-in server serves Roundcube.
 WEBMAIL_PKGS=(roundcube roundcube-sqlite3 php8.2-cgi dovecot-imapd dovecot-lmtpd python3-aiosmtpd sqlite3)
+# A second real webmail for the same tests: Horde 5 with IMP 6 (HTML compose in CKEditor), under
+# PHP's built-in server next to Roundcube, sharing its Dovecot and relay (tests/webmail/with-webmail.sh).
+# php-horde-imp pulls in php-horde (the framework) but not the other groupware apps of php-horde-webmail.
+HORDE_PKGS=(php-horde-imp)
 
 missing=()
-for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "$@"; do
+for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "${HORDE_PKGS[@]}" "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -8,7 +8,12 @@
 #   - an SMTP relay (smtp_relay.py, Debian's python3-aiosmtpd) that hands each
 #     message to Dovecot over LMTP and keeps a raw copy in the spool folder;
 #   - Roundcube 1.6 (Debian package) under PHP's built-in server as www-data,
-#     skin elastic, SQLite DB, PHP sessions in the state folder.
+#     skin elastic, SQLite DB, PHP sessions in the state folder;
+#   - Horde 5 + IMP 6 (Debian packages php-horde, php-horde-imp), also under
+#     PHP's built-in server as www-data, its config dirs generated in the state
+#     folder and bind-mounted over /etc/horde/{horde,imp} in this script's
+#     private mount namespace (the host's /etc is untouched), SQLite DB and
+#     PHP sessions in the state folder (TESSERA_WEBMAIL_HORDE=0: no Horde).
 # Nothing is written outside the state folder (no /etc, no systemd). Ports are
 # free ports picked at start. Needs root (Dovecot switches to the mail uid 5000,
 # PHP is started as www-data, and the script re-executes itself as PID 1 of a
@@ -17,6 +22,7 @@
 #
 # CMD's environment:
 #   TESSERA_WEBMAIL_URL      http://127.0.0.1:PORT/ (Roundcube)
+#   TESSERA_HORDE_URL        http://127.0.0.1:PORT/ (Horde; IMP is at imp/; unset with TESSERA_WEBMAIL_HORDE=0)
 #   TESSERA_IMAP_HOST        127.0.0.1
 #   TESSERA_IMAP_PORT        Dovecot IMAP (plain, no TLS)
 #   TESSERA_SMTP_PORT        the relay (plain, no AUTH)
@@ -28,6 +34,9 @@
 #        TESSERA_WEBMAIL_HTMLEDITOR (Roundcube htmleditor: 0 never, 1 always, default 0; 2-4 as Roundcube),
 #        TESSERA_WEBMAIL_SESSION_STORAGE (Roundcube session_storage: php (default: files in
 #          STATE/php-sessions) or db (the sessions table of the SQLite DB)),
+#        TESSERA_WEBMAIL_HORDE (1: also start Horde (default), 0: not),
+#        TESSERA_HORDE_COMPOSE_HTML (IMP's compose_html default: 0 plain text (default), 1 HTML),
+#        TESSERA_HORDE_DRAFT_AUTOSAVE (IMP's auto_save_drafts, minutes, default 5; 0 = off),
 #        TESSERA_WEBMAIL_WAIT (seconds to wait for each service, default 20),
 #        TESSERA_KEEP_TEST_STATE=1 (keep the state folder, path printed on stderr).
 set -euo pipefail
@@ -36,6 +45,7 @@ readonly DOMAIN=example.test
 readonly USERS="alice:alice-pw bob:bob-pw"
 readonly MAIL_UID=5000
 readonly RC_ROOT=/var/lib/roundcube/public_html
+readonly HORDE_ROOT=/usr/share/horde
 readonly PYTHON=/usr/bin/python3
 WAIT_SECONDS=${TESSERA_WEBMAIL_WAIT:-20}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,6 +96,12 @@ session_storage=${TESSERA_WEBMAIL_SESSION_STORAGE:-php}
 [[ $autosave =~ ^[0-9]+$ ]] || die "TESSERA_WEBMAIL_DRAFT_AUTOSAVE must be a number of seconds, got '$autosave'"
 [[ $htmleditor =~ ^[0-4]$ ]] || die "TESSERA_WEBMAIL_HTMLEDITOR must be 0-4, got '$htmleditor'"
 case $session_storage in php | db) ;; *) die "TESSERA_WEBMAIL_SESSION_STORAGE must be php or db, got '$session_storage'" ;; esac
+horde=${TESSERA_WEBMAIL_HORDE:-1}
+horde_html=${TESSERA_HORDE_COMPOSE_HTML:-0}
+horde_autosave=${TESSERA_HORDE_DRAFT_AUTOSAVE:-5}
+[[ $horde =~ ^[01]$ ]] || die "TESSERA_WEBMAIL_HORDE must be 0 or 1, got '$horde'"
+[[ $horde_html =~ ^[01]$ ]] || die "TESSERA_HORDE_COMPOSE_HTML must be 0 or 1, got '$horde_html'"
+[[ $horde_autosave =~ ^[0-9]+$ ]] || die "TESSERA_HORDE_DRAFT_AUTOSAVE must be a number of minutes, got '$horde_autosave'"
 for tool in dovecot php setpriv sqlite3 curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (run scripts/lib/system-deps.sh)"
 done
@@ -93,6 +109,10 @@ done
 [ -f "$RC_ROOT/index.php" ] || die "Roundcube is missing (run scripts/lib/system-deps.sh)"
 [ -f /usr/share/roundcube/SQL/sqlite.initial.sql ] || die "roundcube-sqlite3 is missing (run scripts/lib/system-deps.sh)"
 id www-data >/dev/null 2>&1 || die "user www-data is missing"
+if [ "$horde" = 1 ]; then
+  [ -f "$HORDE_ROOT/imp/index.php" ] && [ -f /etc/horde/horde/conf.xml ] && [ -f /etc/horde/imp/conf.xml ] ||
+    die "Horde/IMP is missing (run scripts/lib/system-deps.sh, or TESSERA_WEBMAIL_HORDE=0)"
+fi
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/tessera-webmail.XXXXXX")
 # Dovecot's mail processes (uid 5000) and PHP (www-data) must reach their subfolders.
@@ -102,6 +122,7 @@ t_stop=$(now_ms)
 dovecot_pid=
 relay_pid=
 php_pid=
+horde_pid=
 cmd_pid=
 
 # stop_pid PID: SIGTERM, then waits for it (polling; SIGKILL after 5 s).
@@ -136,17 +157,19 @@ teardown() {
   local rc=$?
   trap - EXIT INT TERM HUP
   set +e
-  local php_workers dovecot_children w
+  local php_workers horde_workers dovecot_children w
   # PHP_CLI_SERVER_WORKERS: the server neither stops nor reaps its workers, so
   # they are stopped first, then the server.
   php_workers=$(children "$php_pid")
-  for w in $php_workers; do kill -TERM "$w" 2>/dev/null; done
+  horde_workers=$(children "$horde_pid")
+  for w in $php_workers $horde_workers; do kill -TERM "$w" 2>/dev/null; done
   stop_pid "$php_pid"
+  stop_pid "$horde_pid"
   stop_pid "$relay_pid"
   # Dovecot's master stops its own processes on SIGTERM (its log process may outlive it).
   dovecot_children=$(children "$dovecot_pid")
   stop_pid "$dovecot_pid"
-  wait_gone $php_workers $dovecot_children
+  wait_gone $php_workers $horde_workers $dovecot_children
   # As PID 1 of our PID namespace we adopted the orphans; reap what is left.
   wait 2>/dev/null
   if [ "${TESSERA_KEEP_TEST_STATE:-}" = 1 ]; then
@@ -199,11 +222,11 @@ http_200() {
 
 t0=$(now_ms)
 
-# Four free loopback ports (IMAP, LMTP, SMTP, HTTP), picked by the kernel.
-read -r imap_port lmtp_port smtp_port http_port < <("$PYTHON" -c '
+# Five free loopback ports (IMAP, LMTP, SMTP, HTTP for Roundcube and Horde), picked by the kernel.
+read -r imap_port lmtp_port smtp_port http_port horde_port < <("$PYTHON" -c '
 import socket
 socks = []
-for _ in range(4):
+for _ in range(5):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     socks.append(s)
@@ -344,14 +367,134 @@ ROUNDCUBE_CONFIG_DIR=$rc PHP_CLI_SERVER_WORKERS=4 \
   -S "127.0.0.1:$http_port" -t "$RC_ROOT" </dev/null >"$state/php.log" 2>&1 &
 php_pid=$!
 
+# --- Horde + IMP --------------------------------------------------------------------
+# Horde reads its config only from /etc/horde/{horde,imp} (symlinked from
+# $HORDE_ROOT/config and $HORDE_ROOT/imp/config): copies of the packages'
+# files plus generated ones live in STATE/horde/config and are bind-mounted
+# over those two dirs in this script's private mount namespace (CMD, started
+# below, sees the same; the host does not). Likewise /var/cache/horde/static
+# (where Horde may write cached JS/CSS) is STATE/horde/static here.
+start_horde() {
+  local h=$state/horde hc
+  hc=$h/config
+  mkdir -p "$hc" "$h/tmp" "$h/cache" "$h/sessions" "$h/static" "$h/logs"
+  cp -a /etc/horde/horde "$hc/horde"
+  cp -a /etc/horde/imp "$hc/imp"
+  mount --bind "$hc/horde" /etc/horde/horde
+  mount --bind "$hc/imp" /etc/horde/imp
+  if [ -d /var/cache/horde/static ]; then mount --bind "$h/static" /var/cache/horde/static; fi
+  # conf.php (all defaults) is written by horde-setup.php, which needs a
+  # conf.php to start from (without one Horde says "This system is currently
+  # deactivated"); conf.local.php comes after conf.php.
+  cp "$hc/horde/conf.php.dist" "$hc/horde/conf.php"
+  echo '<?php' >"$hc/imp/conf.php"
+  cat >"$hc/horde/conf.local.php" <<EOF
+<?php
+// Written by tests/webmail/with-webmail.sh for one test run (read after conf.php).
+\$conf['sql'] = array('phptype' => 'sqlite', 'database' => '$h/horde.db', 'charset' => 'utf-8');
+\$conf['tmpdir'] = '$h/tmp';
+\$conf['secret_key'] = '$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')';
+\$conf['use_ssl'] = 0;
+// Full URLs (form actions, redirects) carry this host and port.
+\$conf['server']['name'] = '127.0.0.1';
+\$conf['server']['port'] = $horde_port;
+// Horde sets error_reporting() to this: no E_DEPRECATED (Horde 5 on PHP 8.2
+// trips many) and no E_NOTICE. Warnings still go to the log below.
+\$conf['debug_level'] = E_ALL & ~E_NOTICE & ~E_DEPRECATED & ~E_STRICT;
+\$conf['compress_pages'] = false;
+\$conf['testdisable'] = true;
+// Host-only cookies (a Domain=127.0.0.1 cookie is not reliably kept by browsers).
+\$conf['cookie']['domain'] = '';
+\$conf['cookie']['path'] = '/';
+\$conf['session']['name'] = 'Horde';
+// Log in with the IMAP account (IMP authenticates against Dovecot).
+\$conf['auth']['driver'] = 'application';
+\$conf['auth']['params'] = array('app' => 'imp');
+\$conf['auth']['admins'] = array();
+\$conf['auth']['checkip'] = false;
+\$conf['auth']['checkbrowser'] = false;
+\$conf['auth']['resetpassword'] = false;
+\$conf['log'] = array('enabled' => true, 'type' => 'file', 'priority' => 'WARNING', 'ident' => 'HORDE',
+  'name' => '$h/logs/horde.log', 'params' => array('append' => true));
+\$conf['cache']['driver'] = 'File';
+\$conf['cache']['params'] = array('dir' => '$h/cache', 'sub' => 0);
+\$conf['mailer'] = array('type' => 'smtp', 'params' => array('host' => '127.0.0.1', 'port' => $smtp_port,
+  'auth' => false, 'secure' => false, 'localhost' => 'localhost'));
+\$conf['problems']['email'] = 'postmaster@$DOMAIN';
+\$conf['problems']['maildomain'] = '$DOMAIN';
+\$conf['user']['select_view'] = true;
+EOF
+  cat >"$hc/horde/prefs.local.php" <<'EOF'
+<?php
+// Written by tests/webmail/with-webmail.sh: Horde opens on the mailbox.
+$_prefs['initial_application']['value'] = 'imp';
+EOF
+  cat >"$hc/imp/backends.local.php" <<EOF
+<?php
+// Written by tests/webmail/with-webmail.sh: the test stack's Dovecot, no TLS;
+// the relay takes mail without AUTH (empty credentials: IMP would otherwise
+// log in to SMTP with the IMAP ones).
+\$servers['imap'] = array(
+    'disabled' => false,
+    'name' => 'Tessera test IMAP',
+    'hostspec' => '127.0.0.1',
+    'hordeauth' => false,
+    'protocol' => 'imap',
+    'port' => $imap_port,
+    'secure' => false,
+    'maildomain' => '$DOMAIN',
+    'smtp' => array('host' => '127.0.0.1', 'port' => $smtp_port, 'secure' => false,
+        'username' => '', 'password' => '', 'localhost' => 'localhost'),
+    'cache' => false,
+    'special_mboxes' => array(
+        IMP_Mailbox::MBOX_DRAFTS => 'Drafts',
+        IMP_Mailbox::MBOX_SENT => 'Sent',
+        IMP_Mailbox::MBOX_TRASH => 'Trash',
+        IMP_Mailbox::MBOX_SPAM => 'Junk',
+    ),
+);
+\$servers['pop']['disabled'] = true;
+EOF
+  cat >"$hc/imp/prefs.local.php" <<EOF
+<?php
+// Written by tests/webmail/with-webmail.sh (knobs TESSERA_HORDE_COMPOSE_HTML,
+// TESSERA_HORDE_DRAFT_AUTOSAVE).
+\$_prefs['compose_html']['value'] = $horde_html;
+\$_prefs['auto_save_drafts']['value'] = $horde_autosave;
+EOF
+  # Full conf.php files and the SQLite tables (see horde-setup.php). As root;
+  # handed to www-data after. error_reporting: E_ALL without E_DEPRECATED and
+  # E_STRICT (Horde 5 on PHP 8.2 trips many deprecations).
+  php -d error_reporting=22527 -d display_errors=stderr -d "sys_temp_dir=$h/tmp" \
+    "$here/horde-setup.php" </dev/null >"$h/logs/setup.log" 2>&1 ||
+    die "Horde set-up failed; its log ($h/logs/setup.log):
+$(grep -v Deprecated "$h/logs/setup.log" | tail -n 30)"
+  chown -R www-data:www-data "$h"
+  chmod 0750 "$h"
+  PHP_CLI_SERVER_WORKERS=4 setpriv --reuid=www-data --regid=www-data --clear-groups \
+    php -d "session.save_path=$h/sessions" -d "upload_tmp_dir=$h/tmp" -d "sys_temp_dir=$h/tmp" \
+    -d error_reporting=22527 -d display_errors=Off -d log_errors=On \
+    -d post_max_size=64M -d upload_max_filesize=32M \
+    -S "127.0.0.1:$horde_port" -t "$HORDE_ROOT" </dev/null >"$h/logs/php.log" 2>&1 &
+  horde_pid=$!
+}
+horde_url=
+if [ "$horde" = 1 ]; then
+  start_horde
+  horde_url="http://127.0.0.1:$horde_port/"
+fi
+
 url="http://127.0.0.1:$http_port/"
 wait_for "Dovecot IMAP on port $imap_port" "$dovecot_pid" "$state/dovecot/dovecot.log" banner "$imap_port" "* OK"
 wait_for "Dovecot LMTP on port $lmtp_port" "$dovecot_pid" "$state/dovecot/dovecot.log" banner "$lmtp_port" "220 "
 wait_for "the SMTP relay on port $smtp_port" "$relay_pid" "$state/smtp-relay.log" banner "$smtp_port" "220 "
 wait_for "Roundcube's login page at $url" "$php_pid" "$state/php.log" http_200 "$url"
-log "Dovecot IMAP :$imap_port LMTP :$lmtp_port, SMTP relay :$smtp_port, Roundcube $url up in $(($(now_ms) - t0)) ms (state: $state)"
+[ -z "$horde_url" ] ||
+  wait_for "Horde's login page at ${horde_url}login.php" "$horde_pid" "$state/horde/logs/php.log" http_200 "${horde_url}login.php"
+log "Dovecot IMAP :$imap_port LMTP :$lmtp_port, SMTP relay :$smtp_port, Roundcube $url${horde_url:+, Horde $horde_url} up in $(($(now_ms) - t0)) ms (state: $state)"
 
 export TESSERA_WEBMAIL_URL=$url
+if [ -n "$horde_url" ]; then export TESSERA_HORDE_URL=$horde_url; else unset TESSERA_HORDE_URL; fi
 export TESSERA_IMAP_HOST=127.0.0.1
 export TESSERA_IMAP_PORT=$imap_port
 export TESSERA_SMTP_PORT=$smtp_port
