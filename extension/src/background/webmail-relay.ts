@@ -183,7 +183,8 @@ function contentToFrame(m: Record<string, unknown>, kind: FrameKind): ToFrame | 
       if (kind !== "editor" || typeof m.armored !== "string" || m.armored.length > MAX_ARMORED_CHARS || !ARMORED_MESSAGE.test(m.armored)) return null;
       return { type: "draft", armored: m.armored };
     case "visibility":
-      return typeof m.visible === "boolean" ? { type: "visibility", visible: m.visible, flat: m.flat === true } : null;
+      if (typeof m.visible !== "boolean") return null;
+      return { type: "visibility", visible: m.visible, flat: m.flat === true, reason: typeof m.reason === "string" && m.reason.length <= 64 ? m.reason : "" };
     case "writeResult":
       return kind === "editor" && typeof m.ok === "boolean" ? { type: "writeResult", ok: m.ok } : null;
     case "gestureVerdict":

@@ -52,7 +52,8 @@ export type ContentToBackground =
   | { type: "armored"; armored: string; pgpMime: boolean }
   /** Editor only: the compose field already holds this armor (an encrypted draft to continue). */
   | { type: "draft"; armored: string }
-  | { type: "visibility"; visible: boolean; flat?: boolean }
+  /** reason: why not visible (click-evidence.ts codes), "" when visible. */
+  | { type: "visibility"; visible: boolean; flat?: boolean; reason?: string }
   /** Editor only: whether the armor it wrote is now in the page's compose body. */
   | { type: "writeResult"; ok: boolean }
   | GestureVerdict;
@@ -63,7 +64,7 @@ export type ToFrame =
   /** pgpMime: the encrypted part of a multipart/encrypted message (decrypts to a MIME entity). */
   | { type: "armored"; armored: string; pgpMime: boolean }
   | { type: "draft"; armored: string }
-  | { type: "visibility"; visible: boolean; flat: boolean }
+  | { type: "visibility"; visible: boolean; flat: boolean; reason: string }
   | { type: "writeResult"; ok: boolean }
   | GestureVerdict;
 

@@ -206,3 +206,35 @@ print(json.dumps({"type": msg.get_content_type(), "protocol": msg.get_param("pro
   const input = typeof raw === "string" ? raw.replace(/^==== UID \d+ ====\r?\n/, "").split(/\r?\n==== UID \d+ ====\r?\n/)[0] : raw;
   return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script], { input, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
 }
+
+/** Serves fixed pages on loopback: `pages` maps a path to its HTML. Returns { origin, close }. */
+export async function servePages(pages) {
+  const { createServer } = await import("node:http");
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    const body = pages[path];
+    res.writeHead(body === undefined ? 404 : 200, { "content-type": "text/html; charset=utf-8" });
+    res.end(body ?? "not found");
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** Enables the generic webmail module on these origins, as the options page does. */
+export async function enableSites(browser, origins) {
+  await browser.worker.evaluate((list) => chrome.storage.local.set({ webmailSites: list }), origins);
+}
+
+/** A real click on the reader's Decrypt, the card's PIN if the host asks for it, and the plaintext shown. */
+export async function decryptInReader(context, reader, pin) {
+  await reader.click('[data-testid="reader-decrypt"]');
+  await waitFor(async () => {
+    if (context.pages().some((p) => p.url().includes("/pin/pin.html"))) await enterPin(context, pin);
+    const state = await reader.getAttribute("body", "data-state");
+    if (state === "ready" && !(await reader.isHidden('[data-testid="reader-error"]'))) {
+      throw new Error(`the reader refused: ${await reader.getAttribute('[data-testid="reader-error"]', "data-reason")} ${await reader.textContent('[data-testid="reader-error"]')}`);
+    }
+    return state === "decrypted";
+  }, { what: "the reader to decrypt", timeoutMs: 30_000 });
+  return reader.textContent('[data-testid="reader-plaintext"]');
+}

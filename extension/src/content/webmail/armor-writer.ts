@@ -60,11 +60,25 @@ function replaceDom(editable: HTMLElement, armored: string): void {
 
 const afterRender = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Writes in progress: the input events they cause are Tessera's, not the user's typing. */
+let writing = 0;
+export const isWriting = (): boolean => writing > 0;
+
 /**
  * Writes the armor into the body and checks it is there. Returns false when no
  * way worked: the caller must then say so, never leave the user guessing.
  */
 export async function writeArmor(body: EditableBody, armored: string): Promise<boolean> {
+  writing++;
+  try {
+    return await writeWith(body, armored);
+  } finally {
+    // Editors may fire their own input events a task later.
+    setTimeout(() => writing--, 50);
+  }
+}
+
+async function writeWith(body: EditableBody, armored: string): Promise<boolean> {
   const editable = body.editable;
   if (isTextarea(editable)) {
     setControlValue(editable, armored);

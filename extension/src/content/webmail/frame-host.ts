@@ -63,10 +63,10 @@ export function openFrame(options: FrameHostOptions): FrameHost {
   const evidence = new ClickEvidence(host, iframe);
   let last = "";
   const timer = setInterval(() => {
-    const { ok, flat } = evidence.sample();
-    if (`${ok}${flat}` !== last) {
-      last = `${ok}${flat}`;
-      send({ type: "visibility", visible: ok, flat });
+    const { ok, flat, reason } = evidence.sample();
+    if (`${ok}${flat}${reason}` !== last) {
+      last = `${ok}${flat}${reason}`;
+      send({ type: "visibility", visible: ok, flat, reason });
     }
   }, VISIBILITY_INTERVAL_MS);
 

@@ -9,6 +9,7 @@
 import { armoredBlocks, holdsArmor } from "../../shared/armor-text";
 import { t } from "../../shared/i18n";
 import { ARMORED_MESSAGE, type Recipients } from "../../shared/webmail-messages";
+import { isWriting } from "./armor-writer";
 import { isOurs, isRendered, MIN_HEIGHT, MIN_WIDTH, scriptedFrameDocument, writableTarget } from "./editables";
 import { openFrame, type FrameHost } from "./frame-host";
 import { removeNotice, showNotice } from "./notices";
@@ -171,7 +172,7 @@ const watched = new WeakSet<Document>();
 
 function onTyping(event: Event): void {
   const p = provider();
-  if (p === null || !event.isTrusted) return;
+  if (p === null || !event.isTrusted || isWriting()) return;
   const field = writableTarget(event.target);
   if (field === null || isOurs(field)) return;
   const site = location.host;
@@ -192,8 +193,8 @@ function onTyping(event: Event): void {
 function watch(doc: Document): void {
   if (watched.has(doc)) return;
   watched.add(doc);
+  // Text that reached the field (typed, pasted, dictated), not navigation keys.
   doc.addEventListener("input", onTyping, true);
-  doc.addEventListener("keydown", onTyping, true);
 }
 
 function watchFrames(doc: Document, depth = 0): void {

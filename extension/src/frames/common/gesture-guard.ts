@@ -19,6 +19,7 @@ const VERDICT_TIMEOUT_MS = 2000;
 export class GestureGuard {
   private ioVisible: boolean | null = null;
   private pageVisible = false;
+  private pageReason = "hidden";
   private flat = false;
   private nextId = 1;
   private readonly waiting = new Map<number, (verdict: GestureVerdict | null) => void>();
@@ -40,8 +41,9 @@ export class GestureGuard {
   }
 
   /** The content script's continuous report: visible, still, not faded or covered. */
-  setPageVisible(visible: boolean, flat: boolean): void {
+  setPageVisible(visible: boolean, flat: boolean, reason: string): void {
     this.pageVisible = visible;
+    this.pageReason = reason || "hidden";
     this.flat = flat;
     this.publish();
   }
@@ -65,7 +67,8 @@ export class GestureGuard {
   /** Why an event must not start anything, from what is known now; null when it may go on to `confirm`. */
   refusal(event: Event): string | null {
     if (!event.isTrusted) return "untrusted";
-    if (!this.pageVisible || this.ioSaysHidden()) return "hidden";
+    if (!this.pageVisible) return this.pageReason;
+    if (this.ioSaysHidden()) return "hidden";
     return null;
   }
 

@@ -90,7 +90,7 @@ const session = connectSession("editor", (message: ToFrame) => {
     mergeRecipients();
     renderRecipients();
   } else if (message.type === "visibility") {
-    guard.setPageVisible(message.visible, message.flat);
+    guard.setPageVisible(message.visible, message.flat, message.reason);
   } else if (message.type === "gestureVerdict") {
     guard.onVerdict(message);
   } else if (message.type === "writeResult" && !message.ok) {

@@ -30,7 +30,7 @@ const session = connectSession("reader", (message: ToFrame) => {
     button.disabled = false;
     document.body.dataset["state"] = "ready";
   } else if (message.type === "visibility") {
-    guard.setPageVisible(message.visible, message.flat);
+    guard.setPageVisible(message.visible, message.flat, message.reason);
   } else if (message.type === "gestureVerdict") {
     guard.onVerdict(message);
   }
