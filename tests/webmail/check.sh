@@ -6,6 +6,9 @@
 # must hold it, found by a unique marker in the subject. Also: a wrong password
 # is refused, a marker that was never sent is not found (the search can fail),
 # the PHP session dir holds alice's session and the SQLite DB knows alice.
+# With Horde in the stack (TESSERA_HORDE_URL set), the same over Horde/IMP:
+# wrong password, alice's login, a message sent to bob through IMP's compose,
+# found in bob's INBOX, alice's Sent and the spool; Horde's DB and session.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -z "${TESSERA_WEBMAIL_URL:-}" ]; then
@@ -117,5 +120,72 @@ else
   ok "DB session table holds the session; DB users: $users"
 fi
 [ -d "$st/mail/bob/Maildir" ] || fail "no maildir for bob at $st/mail/bob/Maildir"
+
+# --- Horde (IMP) on the same Dovecot and relay ------------------------------------------
+# Over HTTP with curl, in IMP's basic view (plain HTML forms, what the dynamic
+# view posts over AJAX is the same compose data): a wrong password is refused,
+# alice logs in and lands on her INBOX, opens compose, sends to bob.
+if [ -n "${TESSERA_HORDE_URL:-}" ]; then
+  hurl=$TESSERA_HORDE_URL
+  hjar=$work/horde-cookies
+  H=(curl -sS -m 30 -b "$hjar" -c "$hjar")
+  # hidden_of FILE NAME: the value of IMP's hidden input NAME.
+  hidden_of() { grep -o "name=\"$2\" type=\"hidden\" value=\"[^\"]*\"" "$1" | head -n1 | sed 's/.*value="//; s/"$//' || true; }
+
+  "${H[@]}" -o "$work/h-login0.html" "${hurl}login.php"
+  grep -q 'id="horde_user"' "$work/h-login0.html" || fail "Horde login page has no #horde_user"
+  final=$("${H[@]}" -L -o "$work/h-bad.html" -w '%{http_code} %{url_effective}' -d login_post=1 \
+    --data-urlencode horde_user=alice --data-urlencode horde_pass=wrong-pw -d horde_select_view=basic "${hurl}login.php")
+  grep -q 'id="horde_pass"' "$work/h-bad.html" || fail "Horde: a wrong password did not lead back to the login form ($final)"
+  grep -q 'Login failed' "$work/h-bad.html" || fail "Horde: no 'Login failed' notice after a wrong password"
+  ok "Horde: wrong password refused ($final, 'Login failed' shown)"
+
+  final=$("${H[@]}" -L -o "$work/h-mail.html" -w '%{http_code} %{url_effective}' -d login_post=1 \
+    --data-urlencode horde_user=alice --data-urlencode horde_pass=alice-pw -d horde_select_view=basic "${hurl}login.php")
+  [[ $final == "200 "*"imp/basic.php"*"page=mailbox"* ]] || fail "Horde login did not land on IMP's mailbox: $final"
+  grep -q '<title>Mail :: Inbox' "$work/h-mail.html" || fail "Horde: the page after login is not alice's Inbox"
+  ok "Horde: alice logged in over HTTP ($final)"
+
+  hmarker="tessera-horde-check-$(date +%s%N)-$RANDOM"
+  final=$("${H[@]}" -L -o "$work/h-compose.html" -w '%{http_code} %{url_effective}' "${hurl}imp/basic.php?page=compose")
+  [[ $final == "200 "* ]] || fail "Horde compose: $final"
+  grep -q 'name="user" type="hidden" value="alice"' "$work/h-compose.html" || fail "Horde compose page is not alice's"
+  action=$(grep -o '<form method="post" id="compose"[^>]*action="[^"]*"' "$work/h-compose.html" | sed 's/.*action="//; s/"$//; s/&amp;/\&/g' || true)
+  [[ $action == /imp/basic.php* ]] || fail "no compose form action in Horde's compose page"
+  fields=()
+  for f in compose_requestToken compose_formToken composeCache composeHmac; do
+    v=$(hidden_of "$work/h-compose.html" "$f")
+    [ -n "$v" ] || fail "no hidden $f in Horde's compose page"
+    fields+=(-F "$f=$v")
+  done
+  final=$("${H[@]}" -L -o "$work/h-sent.html" -w '%{http_code} %{url_effective}' "${fields[@]}" \
+    -F actionID=send_message -F user=alice -F page=compose -F identity=0 -F last_identity=0 \
+    -F "to=bob@$TESSERA_WEBMAIL_DOMAIN" -F cc= -F bcc= -F "subject=Horde check $hmarker" -F priority=normal \
+    -F save_sent_mail=1 -F sent_mail=U2VudA -F "message=Hello Bob,
+
+hbody-$hmarker
+" "${hurl%/}$action")
+  grep -q 'Message sent successfully' "$work/h-sent.html" ||
+    fail "Horde did not report the message as sent ($final): $(grep -o 'noticetext">[^<]*' "$work/h-sent.html" | head -n3)"
+  ok "Horde: sent through IMP's compose ($final, 'Message sent successfully.')"
+
+  raw=$work/bob-horde.eml
+  "$here/imap_raw.py" bob INBOX --subject "$hmarker" --wait 10 >"$raw" || fail "bob's INBOX has no message with Horde's marker $hmarker"
+  grep -q "^Subject: Horde check $hmarker" "$raw" || fail "Horde's message has no Subject header with the marker"
+  grep -q "^hbody-$hmarker" "$raw" || fail "Horde's message body lacks the marker"
+  grep -qi "^From: .*alice@$TESSERA_WEBMAIL_DOMAIN" "$raw" || fail "Horde's message is not from alice@$TESSERA_WEBMAIL_DOMAIN"
+  grep -q "^User-Agent: Horde" "$raw" || fail "Horde's message has no Horde User-Agent"
+  n=$("$here/imap_raw.py" alice Sent --subject "$hmarker" --count)
+  [ "$n" = 1 ] || fail "alice's Sent has $n copies of Horde's message, want 1"
+  grep -lq "$hmarker" "$TESSERA_WEBMAIL_STATE"/spool/*.eml || fail "the relay's spool has no copy of Horde's message"
+  ok "Horde: bob's INBOX holds it ($(wc -c <"$raw") bytes raw), alice's Sent one copy, the relay spooled it"
+
+  hdb=$TESSERA_WEBMAIL_STATE/horde/horde.db
+  [ -f "$hdb" ] || fail "no Horde DB at $hdb"
+  users=$(sqlite3 "$hdb" "select distinct pref_uid from horde_prefs order by pref_uid")
+  [ "$users" = alice ] || fail "Horde DB horde_prefs users: '$users', want 'alice'"
+  grep -lq 'alice' "$TESSERA_WEBMAIL_STATE"/horde/sessions/sess_* 2>/dev/null || fail "no Horde session file mentions alice"
+  ok "Horde: its SQLite DB holds alice's prefs, its session dir alice's session"
+fi
 
 echo "check: PASS in $(($(now_ms) - t0)) ms (checks only, stack start/stop not included)"

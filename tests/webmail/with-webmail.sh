@@ -461,6 +461,8 @@ EOF
 // TESSERA_HORDE_DRAFT_AUTOSAVE).
 \$_prefs['compose_html']['value'] = $horde_html;
 \$_prefs['auto_save_drafts']['value'] = $horde_autosave;
+// Basic view: compose in the page, not in a popup window (the dynamic view ignores it).
+\$_prefs['compose_popup']['value'] = 0;
 EOF
   # Full conf.php files and the SQLite tables (see horde-setup.php). As root;
   # handed to www-data after. error_reporting: E_ALL without E_DEPRECATED and
@@ -471,6 +473,12 @@ EOF
 $(grep -v Deprecated "$h/logs/setup.log" | tail -n 30)"
   chown -R www-data:www-data "$h"
   chmod 0750 "$h"
+  # Sending resolves the client's address for the Received header through
+  # Net_DNS2 with a file cache, TMPDIR/horde_dns.cache<hostname>; on PHP 8
+  # Net_DNS2 1.5 dies in its destructor once that file is empty (fread() of 0
+  # bytes: a ValueError, HTTP 500 after the mail went out). A cache file
+  # www-data cannot open turns the cache off (a logged warning instead).
+  install -m 0000 -o root -g root /dev/null "$h/tmp/horde_dns.cache$(hostname)"
   PHP_CLI_SERVER_WORKERS=4 setpriv --reuid=www-data --regid=www-data --clear-groups \
     php -d "session.save_path=$h/sessions" -d "upload_tmp_dir=$h/tmp" -d "sys_temp_dir=$h/tmp" \
     -d error_reporting=22527 -d display_errors=Off -d log_errors=On \
