@@ -75,6 +75,8 @@ pub fn keyring_list(stored: &str, own: js_sys::Array) -> Result<JsValue, JsValue
 
 /// Encrypts to `recipients` (any key fingerprint of each certificate) plus
 /// `sender`. `isPackets`: `data` is an OpenPGP message already (from `signFinish`).
+/// `hidden` (optional): fingerprints of recipients to encrypt to without their
+/// key IDs (Bcc; `encrypt::prepare_hiding`); each must name one of `recipients`.
 /// A promise of `{ armored, container: "seipd_v1"|"seipd_v2", recipient_keys }`:
 /// SEIPDv1's AES runs in the browser's WebCrypto (`webcrypto.rs` says why).
 #[wasm_bindgen(js_name = encryptMessage)]
@@ -84,8 +86,10 @@ pub async fn encrypt_message(
     sender: Option<String>,
     data: Vec<u8>,
     is_packets: bool,
+    hidden: Option<js_sys::Array>,
 ) -> Result<JsValue, JsValue> {
     let data = zeroize::Zeroizing::new(data);
+    let hidden = hidden.map(|h| strings(&h)).unwrap_or_default();
     let sealing = {
         let ring = ring(&stored)?;
         let payload = if is_packets {
@@ -93,9 +97,10 @@ pub async fn encrypt_message(
         } else {
             Payload::Data(&data)
         };
-        encrypt::prepare(
+        encrypt::prepare_hiding(
             &ring,
             &strings(&recipients),
+            &hidden,
             sender.as_deref(),
             payload,
             cert::now(),
@@ -160,7 +165,10 @@ pub fn sign_finish(state: &[u8], signature: js_sys::Array) -> Result<JsValue, Js
 }
 
 /// Phase 1 of decryption: `{ recipients, matched, token_fingerprint, pkesk,
-/// recipient_key, container }` (`pkesk` and `recipient_key` are whole packets).
+/// recipient_key, container, candidates }` (`pkesk` and `recipient_key` are
+/// whole packets; the first fields are `candidates[0]`). `candidates`: `[{
+/// matched, token_fingerprint, pkesk, recipient_key, anonymous }]`, to try in
+/// order (see `decrypt::DecryptionRequest::candidates`).
 #[wasm_bindgen(js_name = decryptPrepare)]
 pub fn decrypt_prepare(
     stored: &str,
@@ -178,13 +186,27 @@ pub fn decrypt_prepare(
     struct Out(decrypt::DecryptionRequest);
     impl Serialize for Out {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut st = s.serialize_struct("DecryptionRequest", 6)?;
+            let mut st = s.serialize_struct("DecryptionRequest", 7)?;
             st.serialize_field("recipients", &self.0.recipients)?;
             st.serialize_field("matched", &self.0.matched)?;
             st.serialize_field("token_fingerprint", &self.0.token_fingerprint)?;
             st.serialize_field("pkesk", &Bytes(&self.0.pkesk))?;
             st.serialize_field("recipient_key", &Bytes(&self.0.recipient_key))?;
             st.serialize_field("container", self.0.container)?;
+            let candidates: Vec<CandidateJs<'_>> = self.0.candidates.iter().map(CandidateJs).collect();
+            st.serialize_field("candidates", &candidates)?;
+            st.end()
+        }
+    }
+    struct CandidateJs<'a>(&'a decrypt::Candidate);
+    impl Serialize for CandidateJs<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut st = s.serialize_struct("Candidate", 5)?;
+            st.serialize_field("matched", &self.0.matched)?;
+            st.serialize_field("token_fingerprint", &self.0.token_fingerprint)?;
+            st.serialize_field("pkesk", &Bytes(&self.0.pkesk))?;
+            st.serialize_field("recipient_key", &Bytes(&self.0.recipient_key))?;
+            st.serialize_field("anonymous", &self.0.anonymous)?;
             st.end()
         }
     }

@@ -2,7 +2,11 @@
 //!
 //! Phase 1, [`prepare`]: parses the message, lists its PKESKs and picks the one
 //! addressed to one of the user's token keys; returns the PKESK packet and the
-//! recipient's public (sub)key packet for `token.decrypt_session_key`.
+//! recipient's public (sub)key packet for `token.decrypt_session_key`. When no
+//! PKESK names a token key, the anonymous ones (hidden recipients, `gpg
+//! --throw-keyids`) are candidates, each paired with a token key that could
+//! open it; the caller tries them in order, one token operation each, until
+//! one opens ([`decrypt_with`] natively, `decrypt-flow.ts` in the extension).
 //!
 //! Phase 2, [`finish`]: decrypts with the session key the token returned,
 //! refusing unauthenticated data, and releases plaintext only after the whole
@@ -18,7 +22,7 @@ use pgp::packet::{
     StreamDecryptor, SymEncryptedProtectedData, SymEncryptedProtectedDataConfig,
 };
 use pgp::ser::Serialize as _;
-use pgp::types::{KeyDetails, Seipdv1ReadMode, Timestamp};
+use pgp::types::{KeyDetails, PkeskBytes, Seipdv1ReadMode, Timestamp};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -69,21 +73,51 @@ pub struct Recipient {
     pub algorithm: String,
 }
 
+/// One `token.decrypt_session_key` to try: a PKESK and the token key to send it to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Index into [`DecryptionRequest::recipients`] of the PKESK.
+    pub matched: usize,
+    /// The token key (slot fingerprint) to decrypt it with.
+    pub token_fingerprint: String,
+    /// The PKESK packet, header included.
+    pub pkesk: Vec<u8>,
+    /// The token key's public (sub)key packet, header included.
+    pub recipient_key: Vec<u8>,
+    /// The PKESK names no key: the token key is a guess (same algorithm, same
+    /// curve or key size), and a failure to unwrap means "not this one".
+    pub anonymous: bool,
+}
+
 /// What phase 1 hands to the caller for `token.decrypt_session_key`.
 #[derive(Debug, Clone)]
 pub struct DecryptionRequest {
     pub recipients: Vec<Recipient>,
-    /// Index into `recipients` of the PKESK to send.
+    /// The first of `candidates`: index into `recipients` of the PKESK to send.
     pub matched: usize,
-    /// The token key (slot fingerprint) that can decrypt it.
+    /// The first of `candidates`: the token key (slot fingerprint) that can decrypt it.
     pub token_fingerprint: String,
-    /// The PKESK packet, header included.
+    /// The first of `candidates`: the PKESK packet, header included.
     pub pkesk: Vec<u8>,
-    /// The recipient's public (sub)key packet, header included.
+    /// The first of `candidates`: the recipient's public (sub)key packet, header included.
     pub recipient_key: Vec<u8>,
     /// `seipd_v1`, `seipd_v2`, or `gnupg_aead`.
     pub container: &'static str,
+    /// What to try, in order, never empty. The PKESKs that name a token key,
+    /// when there are any (then only those: the message is addressed to the
+    /// user, guessing at anonymous PKESKs would only cost card operations);
+    /// otherwise the anonymous PKESKs, token key by token key (so one token's
+    /// PIN serves all of its tries before another token is asked), at most
+    /// [`MAX_ANONYMOUS_TRIES`].
+    pub candidates: Vec<Candidate>,
 }
+
+/// Anonymous PKESKs tried at most, over all token keys. Each try is a card
+/// operation (up to a second or so for RSA 4096 on a card), and a message can
+/// hold any number of anonymous PKESKs: a crafted one must not keep the card
+/// busy for minutes. A real message has one per Bcc recipient with a key of
+/// the same algorithm as the user's.
+pub const MAX_ANONYMOUS_TRIES: usize = 16;
 
 /// The token's answer, wiped on drop.
 #[derive(Debug)]
@@ -286,22 +320,30 @@ pub fn prepare(
         }
     }
 
-    // Exact matches first; an anonymous (wildcard) PKESK is tried with the first token key.
-    let exact = parsed.pkesks.iter().enumerate().find_map(|(i, p)| {
-        token_keys
-            .iter()
-            .find(|(_, k)| !is_wildcard(p) && p.match_identity(k))
-            .map(|(f, k)| (i, f.clone(), *k))
-    });
-    let found = exact.or_else(|| {
-        parsed.pkesks.iter().enumerate().find_map(|(i, p)| {
-            token_keys
-                .iter()
-                .find(|(_, k)| is_wildcard(p) && p.algorithm().ok() == Some(k.details().algorithm()))
-                .map(|(f, k)| (i, f.clone(), *k))
-        })
-    });
-    let Some((matched, token_fingerprint, key)) = found else {
+    // PKESKs that name a token key; else every anonymous PKESK with every
+    // token key that could open it.
+    let mut candidates: Vec<(usize, &String, KeyRef<'_>, bool)> = Vec::new();
+    for (i, p) in parsed.pkesks.iter().enumerate() {
+        if is_wildcard(p) {
+            continue;
+        }
+        if let Some((f, k)) = token_keys.iter().find(|(_, k)| p.match_identity(k)) {
+            candidates.push((i, f, *k, false));
+        }
+    }
+    if candidates.is_empty() {
+        'keys: for (f, k) in &token_keys {
+            for (i, p) in parsed.pkesks.iter().enumerate() {
+                if is_wildcard(p) && could_be_for(p, k) {
+                    if candidates.len() == MAX_ANONYMOUS_TRIES {
+                        break 'keys;
+                    }
+                    candidates.push((i, f, *k, true));
+                }
+            }
+        }
+    }
+    if candidates.is_empty() {
         let list = recipients
             .iter()
             .map(|r| {
@@ -319,17 +361,68 @@ pub fn prepare(
                 list
             },
         });
-    };
-    let mut pkesk = Vec::new();
-    write_packet(&parsed.pkesks[matched], &mut pkesk)?;
+    }
+    let candidates = candidates
+        .into_iter()
+        .map(|(matched, fpr, key, anonymous)| {
+            let mut pkesk = Vec::new();
+            write_packet(&parsed.pkesks[matched], &mut pkesk)?;
+            Ok(Candidate {
+                matched,
+                token_fingerprint: fpr.clone(),
+                pkesk,
+                recipient_key: key.packet_bytes()?,
+                anonymous,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let first = candidates[0].clone();
     Ok(DecryptionRequest {
         recipients,
-        matched,
-        token_fingerprint,
-        pkesk,
-        recipient_key: key.packet_bytes()?,
+        matched: first.matched,
+        token_fingerprint: first.token_fingerprint,
+        pkesk: first.pkesk,
+        recipient_key: first.recipient_key,
         container: parsed.container,
+        candidates,
     })
+}
+
+/// Whether the anonymous PKESK `p` can be for `key`: the same algorithm and,
+/// since ECDH spans several curves and RSA several sizes, an ephemeral point
+/// as long as the key's own point, or an RSA ciphertext no longer than its
+/// modulus. Sending the token a PKESK that cannot be for it would cost a card
+/// operation and end in the host's `invalid_params`.
+fn could_be_for(p: &PublicKeyEncryptedSessionKey, key: &KeyRef<'_>) -> bool {
+    if p.algorithm().ok() != Some(key.details().algorithm()) {
+        return false;
+    }
+    let Ok(values) = p.values() else {
+        return false;
+    };
+    match values {
+        PkeskBytes::Rsa { mpi } => leading_mpi_len(key, false).is_none_or(|n| mpi.as_ref().len() <= n),
+        PkeskBytes::Ecdh { public_point, .. } => {
+            leading_mpi_len(key, true).is_none_or(|n| public_point.as_ref().len() == n)
+        }
+        _ => true,
+    }
+}
+
+/// The byte length of the first MPI of `key`'s public parameters: RSA's
+/// modulus, or (after the curve OID, `after_oid`) ECDH's public point, whose
+/// encoding (0x40 prefix for Curve25519, SEC1 uncompressed for the others) an
+/// ephemeral point of the same curve shares. `None` when unreadable: the
+/// token then decides.
+fn leading_mpi_len(key: &KeyRef<'_>, after_oid: bool) -> Option<usize> {
+    let bytes = key.details().public_params().to_bytes().ok()?;
+    let at = if after_oid {
+        1 + usize::from(*bytes.first()?)
+    } else {
+        0
+    };
+    let bits = bytes.get(at..at + 2)?;
+    Some(usize::from(u16::from_be_bytes([bits[0], bits[1]])).div_ceil(8))
 }
 
 fn is_wildcard(p: &PublicKeyEncryptedSessionKey) -> bool {
@@ -351,6 +444,91 @@ pub fn finish(
     let finishing = finish_begin(input, session_key, keyring, limits, now)?;
     let digest = finishing.mdc_input().map(<sha1::Sha1 as sha1::Digest>::digest);
     finishing.complete(digest.as_deref(), keyring, limits, now)
+}
+
+/// How the token step of one [`Candidate`] failed, for [`decrypt_with`].
+#[derive(Debug)]
+pub enum TokenFailure<E> {
+    /// The token ran, and the key did not open the PKESK (bad session-key
+    /// checksum or padding, AES key unwrap failed): with an anonymous PKESK,
+    /// "not this one", and the next candidate is tried.
+    NotOpened(String),
+    /// Anything else (wrong PIN, no PIN, token gone): ends the decryption at
+    /// once. A PIN is never tried again here.
+    Stop(E),
+}
+
+/// Both phases for native callers: [`prepare`], then `token` (one
+/// `token.decrypt_session_key`) on each candidate in order until one gives a
+/// session key that [`finish`] accepts. A named PKESK gets one try. An
+/// anonymous one that the key does not open, or whose session key does not
+/// open the data (`bad_session_key`, `integrity_failure`: a wrong key that
+/// passed the two-octet checksum), moves on to the next candidate. When none
+/// works: the integrity error if some key did unwrap (the message was damaged,
+/// since a wrong key almost never unwraps), else `not_for_us` naming the tries.
+pub fn decrypt_with<E: From<Error>>(
+    input: &[u8],
+    keyring: &Keyring,
+    token_fingerprints: &[String],
+    limits: &Limits,
+    now: Timestamp,
+    mut token: impl FnMut(&Candidate) -> std::result::Result<SessionKey, TokenFailure<E>>,
+) -> std::result::Result<Decrypted, E> {
+    let request = prepare(input, keyring, token_fingerprints, limits)?;
+    let mut data_error = None;
+    let mut last_failure = String::new();
+    for candidate in &request.candidates {
+        match token(candidate) {
+            Ok(session_key) => match finish(input, session_key, keyring, limits, now) {
+                Ok(done) => return Ok(done),
+                Err(e @ (Error::BadSessionKey { .. } | Error::IntegrityFailure { .. }))
+                    if candidate.anonymous =>
+                {
+                    data_error.get_or_insert(e);
+                }
+                Err(e) => return Err(e.into()),
+            },
+            Err(TokenFailure::NotOpened(reason)) if candidate.anonymous => last_failure = reason,
+            Err(TokenFailure::NotOpened(reason)) => {
+                return Err(Error::BadSessionKey {
+                    detail: format!(
+                        "the token could not decrypt the session key addressed to its key {}: {reason}",
+                        candidate.token_fingerprint
+                    ),
+                }
+                .into())
+            }
+            Err(TokenFailure::Stop(e)) => return Err(e),
+        }
+    }
+    Err(data_error
+        .unwrap_or_else(|| none_opened(&request, &last_failure))
+        .into())
+}
+
+/// `not_for_us` after every anonymous candidate failed; `last`: the token's
+/// last reason. Also what the extension says (`decrypt-flow.ts` builds the
+/// same sentence).
+pub fn none_opened(request: &DecryptionRequest, last: &str) -> Error {
+    let mut keys: Vec<&str> = Vec::new();
+    let mut tried: Vec<usize> = Vec::new();
+    for c in &request.candidates {
+        if !keys.contains(&c.token_fingerprint.as_str()) {
+            keys.push(&c.token_fingerprint);
+        }
+        if !tried.contains(&c.matched) {
+            tried.push(c.matched);
+        }
+    }
+    let mut recipients = format!(
+        "anonymous recipients only: {} tried with your key(s) {}, none opened",
+        tried.len(),
+        keys.join(", ")
+    );
+    if !last.is_empty() {
+        recipients.push_str(&format!(" (last: {last})"));
+    }
+    Error::NotForUs { recipients }
 }
 
 /// Phase 2 in two steps, so the MDC's SHA-1 can be computed by the caller

@@ -6,13 +6,22 @@
 //! what they sent. Sign-then-encrypt: sign with [`super::sign`] in
 //! [`super::sign::SignMode::Inline`] first and pass the signed message's binary
 //! packets as [`Payload::Packets`].
+//!
+//! Hidden recipients (Bcc): a [`Recipient`] with `hidden` gets PKESKs that
+//! name no key, the wildcard key ID in a v3 PKESK and the anonymous form of a
+//! v6 PKESK (RFC 9580 §5.1), as `gpg --hidden-recipient` writes them. Readers
+//! of the message then cannot tell from it that it went to that certificate;
+//! the hidden reader's software finds its PKESK by trying its keys
+//! (`decrypt::prepare` lists such candidates). The sender's own key and the
+//! visible recipients keep their key IDs.
 
 use pgp::armor::BlockType;
 use pgp::composed::SignedPublicKey;
 use pgp::crypto::aead::{AeadAlgorithm, ChunkSize};
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
-use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
-use pgp::types::{KeyDetails, Timestamp};
+use pgp::packet::{PacketHeader, PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
+use pgp::ser::Serialize as _;
+use pgp::types::{KeyDetails, KeyId, Tag, Timestamp};
 use zeroize::Zeroizing;
 
 use super::cert::{evaluate, KeyRef};
@@ -37,6 +46,24 @@ pub enum Container {
     SeipdV2,
 }
 
+/// A certificate to encrypt to.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    pub cert: &'a SignedPublicKey,
+    /// Its PKESKs name no key (see the module documentation): for Bcc.
+    pub hidden: bool,
+}
+
+impl<'a> Recipient<'a> {
+    pub fn visible(cert: &'a SignedPublicKey) -> Self {
+        Recipient { cert, hidden: false }
+    }
+
+    pub fn hidden(cert: &'a SignedPublicKey) -> Self {
+        Recipient { cert, hidden: true }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Encrypted {
     pub armored: String,
@@ -57,9 +84,23 @@ pub fn encrypt(
     prepare(keyring, recipients, sender, payload, now)?.seal()
 }
 
+/// [`encrypt`] with the certificates named by `hidden` as hidden recipients:
+/// see [`prepare_hiding`].
+pub fn encrypt_hiding(
+    keyring: &Keyring,
+    recipients: &[String],
+    hidden: &[String],
+    sender: Option<&str>,
+    payload: Payload<'_>,
+    now: Timestamp,
+) -> Result<Encrypted> {
+    prepare_hiding(keyring, recipients, hidden, sender, payload, now)?.seal()
+}
+
 /// Encrypts to these certificates; every one must have a usable encryption key.
 pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Encrypted> {
-    prepare_to(certs, payload, now)?.seal()
+    let recipients: Vec<Recipient<'_>> = certs.iter().map(|c| Recipient::visible(c)).collect();
+    prepare_to(&recipients, payload, now)?.seal()
 }
 
 /// [`prepare`] for certificates and passwords at once: any one of them opens
@@ -73,10 +114,21 @@ pub fn prepare_for(
     payload: Payload<'_>,
     now: Timestamp,
 ) -> Result<Sealing> {
-    if certs.is_empty() && passwords.is_empty() {
+    let recipients: Vec<Recipient<'_>> = certs.iter().map(|c| Recipient::visible(c)).collect();
+    prepare_for_recipients(&recipients, passwords, payload, now)
+}
+
+/// [`prepare_for`] with some certificates hidden ([`Recipient::hidden`]).
+pub fn prepare_for_recipients(
+    recipients: &[Recipient<'_>],
+    passwords: &[&[u8]],
+    payload: Payload<'_>,
+    now: Timestamp,
+) -> Result<Sealing> {
+    if recipients.is_empty() && passwords.is_empty() {
         return Err(Error::NoRecipients);
     }
-    let mut sealing = prepare_inner(certs, payload, now)?;
+    let mut sealing = prepare_inner(recipients, payload, now)?;
     for password in passwords {
         let packet = super::skesk::seal_session_key(&sealing.session_key, SYM, sealing.container, password)?;
         sealing.pkesks.extend_from_slice(&packet);
@@ -93,14 +145,53 @@ pub fn prepare(
     payload: Payload<'_>,
     now: Timestamp,
 ) -> Result<Sealing> {
-    let mut certs: Vec<&SignedPublicKey> = Vec::new();
-    for fpr in recipients.iter().map(String::as_str).chain(sender) {
+    prepare_hiding(keyring, recipients, &[], sender, payload, now)
+}
+
+/// [`prepare`] with hidden recipients (Bcc). `hidden`: fingerprints (any key
+/// fingerprint of the certificate) of certificates that are among
+/// `recipients`; a certificate they name gets PKESKs without its key IDs. A
+/// hidden fingerprint that names no recipient is refused (`invalid_argument`)
+/// rather than ignored, so a mistake cannot leave a Bcc recipient visible or
+/// add one. The sender's certificate is never hidden: the sender's software
+/// then finds its own PKESK at once, and the sender is no secret to readers
+/// of a message they sent.
+pub fn prepare_hiding(
+    keyring: &Keyring,
+    recipients: &[String],
+    hidden: &[String],
+    sender: Option<&str>,
+    payload: Payload<'_>,
+    now: Timestamp,
+) -> Result<Sealing> {
+    let named: Vec<&SignedPublicKey> = recipients
+        .iter()
+        .map(|fpr| keyring.require(fpr))
+        .collect::<Result<_>>()?;
+    let sender = sender.map(|fpr| keyring.require(fpr)).transpose()?;
+    let mut hidden_fprs = Vec::new();
+    for fpr in hidden {
         let cert = keyring.require(fpr)?;
-        if !certs.iter().any(|c| c.fingerprint() == cert.fingerprint()) {
-            certs.push(cert);
+        if !named.iter().any(|r| r.fingerprint() == cert.fingerprint()) {
+            return Err(Error::InvalidArgument {
+                detail: format!("hidden recipient {fpr} is not one of the recipients"),
+            });
         }
+        hidden_fprs.push(cert.fingerprint());
     }
-    prepare_to(&certs, payload, now)
+    let mut list: Vec<Recipient<'_>> = Vec::new();
+    for cert in named.into_iter().chain(sender) {
+        let fpr = cert.fingerprint();
+        if list.iter().any(|r| r.cert.fingerprint() == fpr) {
+            continue;
+        }
+        let is_sender = sender.is_some_and(|s| s.fingerprint() == fpr);
+        list.push(Recipient {
+            cert,
+            hidden: hidden_fprs.contains(&fpr) && !is_sender,
+        });
+    }
+    prepare_to(&list, payload, now)
 }
 
 /// A message ready for its symmetric layer. The session key and the
@@ -123,19 +214,20 @@ pub struct Sealing {
 const SYM: SymmetricKeyAlgorithm = SymmetricKeyAlgorithm::AES256;
 const BLOCK: usize = 16;
 
-fn prepare_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Sealing> {
-    if certs.is_empty() {
+fn prepare_to(recipients: &[Recipient<'_>], payload: Payload<'_>, now: Timestamp) -> Result<Sealing> {
+    if recipients.is_empty() {
         return Err(Error::NoRecipients);
     }
-    prepare_inner(certs, payload, now)
+    prepare_inner(recipients, payload, now)
 }
 
-/// PKESKs for `certs` (possibly none) and the plaintext packets.
-fn prepare_inner(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestamp) -> Result<Sealing> {
-    let evals: Vec<_> = certs.iter().map(|c| evaluate(c, now)).collect();
-    let mut keys: Vec<KeyRef<'_>> = Vec::new();
-    for eval in &evals {
-        keys.extend(eval.encryption_keys()?);
+/// PKESKs for `recipients` (possibly none) and the plaintext packets.
+fn prepare_inner(recipients: &[Recipient<'_>], payload: Payload<'_>, now: Timestamp) -> Result<Sealing> {
+    let evals: Vec<_> = recipients.iter().map(|r| evaluate(r.cert, now)).collect();
+    // Each encryption key, and whether its PKESK is anonymous.
+    let mut keys: Vec<(KeyRef<'_>, bool)> = Vec::new();
+    for (eval, recipient) in evals.iter().zip(recipients) {
+        keys.extend(eval.encryption_keys()?.into_iter().map(|k| (k, recipient.hidden)));
     }
     // Password-only messages are SEIPDv1: a password says nothing about what
     // the reader's software can open, and v1 is what every OpenPGP reader
@@ -150,7 +242,7 @@ fn prepare_inner(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestam
     let session_key = SYM.new_session_key(rng);
 
     let mut pkesks = Vec::new();
-    for key in &keys {
+    for (key, hidden) in &keys {
         let pkesk = match (container, key) {
             (Container::SeipdV1, KeyRef::Primary(k)) => {
                 PublicKeyEncryptedSessionKey::from_session_key_v3(&mut rng, &session_key, SYM, *k)
@@ -169,6 +261,7 @@ fn prepare_inner(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestam
             what: "recipient key",
             detail: format!("cannot encrypt to {}: {e}", key.fingerprint_hex()),
         })?;
+        let pkesk = if *hidden { anonymous(pkesk)? } else { pkesk };
         write_packet(&pkesk, &mut pkesks)?;
     }
 
@@ -187,8 +280,61 @@ fn prepare_inner(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timestam
         container,
         session_key: Zeroizing::new(session_key.as_ref().to_vec()),
         inner,
-        recipient_keys: keys.iter().map(KeyRef::fingerprint_hex).collect(),
+        recipient_keys: keys.iter().map(|(k, _)| k.fingerprint_hex()).collect(),
     })
+}
+
+/// The same PKESK naming no key: the wildcard key ID (all zeros) in a v3
+/// PKESK, no key version and fingerprint (length octet 0) in a v6 PKESK.
+///
+/// rpgp 0.21 encrypts only to a named key (`from_session_key_v3` takes the
+/// key ID from the key, `from_session_key_v6` its fingerprint), but its
+/// packet is a plain enum with public fields, which is rebuilt here; no bytes
+/// are written by hand. Changing the addressee after encrypting is sound: no
+/// algorithm binds the PKESK's key ID or fingerprint field into the
+/// encryption (ECDH's KDF uses the recipient key's own fingerprint, RFC 9580
+/// §11.5; X25519/X448 hash the ephemeral and recipient public keys, §5.1.6;
+/// RSA and ElGamal nothing), so the reader decrypts it exactly as before.
+fn anonymous(pkesk: PublicKeyEncryptedSessionKey) -> Result<PublicKeyEncryptedSessionKey> {
+    let rebuilt = match pkesk {
+        PublicKeyEncryptedSessionKey::V3 {
+            packet_header,
+            pk_algo,
+            values,
+            ..
+        } => PublicKeyEncryptedSessionKey::V3 {
+            // Same length as any key ID: the header stays right.
+            packet_header,
+            id: KeyId::WILDCARD,
+            pk_algo,
+            values,
+        },
+        PublicKeyEncryptedSessionKey::V6 {
+            packet_header,
+            pk_algo,
+            values,
+            ..
+        } => {
+            let mut p = PublicKeyEncryptedSessionKey::V6 {
+                packet_header,
+                fingerprint: None,
+                pk_algo,
+                values,
+            };
+            // The body is shorter by the version and fingerprint: a header of
+            // the new length (rpgp would also recompute it when writing, with
+            // a logged warning about the mismatch).
+            let len = u32::try_from(p.write_len()).map_err(Error::internal)?;
+            if let PublicKeyEncryptedSessionKey::V6 { packet_header, .. } = &mut p {
+                *packet_header = PacketHeader::new_fixed(Tag::PublicKeyEncryptedSessionKey, len);
+            }
+            p
+        }
+        PublicKeyEncryptedSessionKey::Other { .. } => {
+            return Err(Error::internal("rpgp made a PKESK of an unknown version"))
+        }
+    };
+    Ok(rebuilt)
 }
 
 impl Sealing {

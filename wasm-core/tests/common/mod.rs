@@ -49,6 +49,18 @@ impl SoftToken {
 
     /// `token.decrypt_session_key`: PKESK packet + recipient key packet → session key.
     pub fn decrypt_session_key(&self, pkesk: &[u8], recipient_key: &[u8]) -> SessionKey {
+        self.try_decrypt_session_key(pkesk, recipient_key)
+            .expect("decrypt session key")
+    }
+
+    /// [`SoftToken::decrypt_session_key`] that reports a key that does not
+    /// open the PKESK (checksum, padding, key unwrap) as the host does, as an
+    /// error instead of a panic: what an anonymous PKESK for someone else gives.
+    pub fn try_decrypt_session_key(
+        &self,
+        pkesk: &[u8],
+        recipient_key: &[u8],
+    ) -> std::result::Result<SessionKey, String> {
         let pkesk = match PacketParser::new(pkesk)
             .next()
             .expect("a packet")
@@ -80,8 +92,8 @@ impl SoftToken {
             sub.key.decrypt(&pw, values, typ)
         }
         .expect("unlock")
-        .expect("decrypt session key");
-        SessionKey::from(&plain)
+        .map_err(|e| e.to_string())?;
+        Ok(SessionKey::from(&plain))
     }
 
     /// `token.sign`: the signature's MPIs (or the native Ed25519 signature).
@@ -118,12 +130,36 @@ impl SoftToken {
     }
 }
 
-/// Both decryption phases, with the token's part done by `token`.
+/// Both decryption phases, with the token's part done by `token`, over the
+/// candidates as the extension tries them (`decrypt::decrypt_with`).
 pub fn decrypt_two_phase(message: &[u8], keyring: &Keyring, token: &SoftToken) -> Result<Decrypted> {
-    let limits = Limits::default();
-    let request = decrypt::prepare(message, keyring, &token.fingerprints(), &limits)?;
-    let session_key = token.decrypt_session_key(&request.pkesk, &request.recipient_key);
-    decrypt::finish(message, session_key, keyring, &limits, now())
+    decrypt_counting(message, keyring, token, &token.fingerprints()).0
+}
+
+/// [`decrypt_two_phase`] with `slots` as the token's decryption-slot
+/// fingerprints (a card has one: its encryption subkey), and how many token
+/// operations it took.
+pub fn decrypt_counting(
+    message: &[u8],
+    keyring: &Keyring,
+    token: &SoftToken,
+    slots: &[String],
+) -> (Result<Decrypted>, usize) {
+    let mut tries = 0;
+    let out = decrypt::decrypt_with(
+        message,
+        keyring,
+        slots,
+        &Limits::default(),
+        now(),
+        |c: &decrypt::Candidate| {
+            tries += 1;
+            token
+                .try_decrypt_session_key(&c.pkesk, &c.recipient_key)
+                .map_err(decrypt::TokenFailure::NotOpened)
+        },
+    );
+    (out, tries)
 }
 
 /// Both signing phases, with the token's part done by `token`.
