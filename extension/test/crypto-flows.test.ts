@@ -7,10 +7,12 @@ import { HostError } from "../src/background/errors";
 import type { FlowDeps } from "../src/background/flow-deps";
 import { importKeys, listKeys, removeKey } from "../src/background/keyring-flow";
 import { KeyringStore } from "../src/background/keyring-store";
+import { handlePageRequest } from "../src/background/page-api";
 import { coreError, wrapPgpCore, type PgpCore, type RawPgpCore } from "../src/background/pgp";
+import { PinBroker, type PinBrokerDeps } from "../src/background/pin-broker";
 import { splitArmor } from "../src/shared/armor-split";
 import { fromBase64, toBase64 } from "../src/shared/base64";
-import type { KeyInfo } from "../src/shared/crypto-api";
+import type { KeyInfo, PageRequest } from "../src/shared/crypto-api";
 import { readVerifications } from "../src/shared/signature-status";
 import type { TokenInfo } from "../src/shared/status";
 
@@ -336,4 +338,156 @@ test("every error code has an English and a French message, and French is not En
     const n = (s: string | undefined) => (s?.match(/\$\d/g) ?? []).sort().join();
     assert.equal(n(fr[k]?.message), n(en[k]?.message), `placeholders of ${k}`);
   }
+});
+
+// Hidden recipients (Bcc): encryption passes them to the core; decryption
+// tries the core's anonymous candidates in order, one token operation each.
+
+test("encrypt: hidden recipients go to the core with the recipients", async () => {
+  const seen: Array<string[] | undefined> = [];
+  const pgp = fakeCore({
+    async encryptMessage(_stored, _recipients, _sender, _data, _isPackets, hidden) {
+      seen.push(hidden);
+      return { armored: "-----BEGIN PGP MESSAGE-----", recipient_keys: [DEC] };
+    },
+  });
+  const { d } = deps({ pgp, pinCached: true });
+  await encrypt(d, "secret", ["BOB", "CAROL"], false, ["CAROL"]);
+  await encrypt(d, "secret", ["BOB"], true, ["BOB"]);
+  await encrypt(d, "secret", ["BOB"], false);
+  assert.deepEqual(seen, [["CAROL"], ["BOB"], []]);
+});
+
+test("page request encrypt: hidden is checked (strings, among the recipients, bounded) before the core", async () => {
+  const seen: Array<string[] | undefined> = [];
+  const pgp = fakeCore({
+    async encryptMessage(_stored, _recipients, _sender, _data, _isPackets, hidden) {
+      seen.push(hidden);
+      return { armored: "ARMORED", recipient_keys: [DEC] };
+    },
+  });
+  const { d } = deps({ pgp });
+  const api = { flows: async () => d, broker: new PinBroker({} as PinBrokerDeps) };
+  const request = (extra: Record<string, unknown>) =>
+    handlePageRequest(api, { type: "encrypt", text: "t", recipients: ["BOB", "CAROL"], sign: false, ...extra } as PageRequest);
+
+  assert.deepEqual(await request({ hidden: ["carol"] }), { ok: true, armored: "ARMORED", recipientKeys: [DEC] });
+  assert.deepEqual(await request({}), { ok: true, armored: "ARMORED", recipientKeys: [DEC] });
+  assert.deepEqual(seen, [["carol"], []], "a fingerprint matches whatever its case");
+  for (const hidden of [["DAVE"], "CAROL", [7], [""], ["C".repeat(101)], Array.from({ length: 101 }, () => "BOB")]) {
+    const reply = await request({ hidden });
+    assert.equal(reply.ok, false, JSON.stringify(hidden));
+    assert.equal((reply as { code: string }).code, "invalid_argument");
+  }
+  assert.equal(seen.length, 2, "nothing invalid reached the core");
+});
+
+const anonymousCandidates = (...pkesks: number[]) => ({
+  token_fingerprint: DEC,
+  pkesk: new Uint8Array([pkesks[0] ?? 0]),
+  recipient_key: new Uint8Array([3]),
+  container: "seipd_v1",
+  candidates: pkesks.map((p) => ({
+    token_fingerprint: DEC,
+    pkesk: new Uint8Array([p]),
+    recipient_key: new Uint8Array([3]),
+    anonymous: true,
+  })),
+});
+
+/** A host whose decryption key opens only the PKESK `[opens]`; the others fail as a card does. */
+function hostOpening(opens: number | null, opts: { pinCached?: boolean; pgp: PgpCore; cancelPin?: boolean }) {
+  const base = deps({ pgp: opts.pgp });
+  let cached = opts.pinCached ?? false;
+  const tried: number[] = [];
+  base.d.request = async (method, params) => {
+    base.sent.push({ method, params });
+    if (!cached) throw new HostError("pin_required", "no PIN cached");
+    const pkesk = fromBase64(String(params["pkesk"]))[0] ?? -1;
+    tried.push(pkesk);
+    if (pkesk !== opens) {
+      throw new HostError("card_error", "the card deciphered, but the session key did not unwrap: checksum");
+    }
+    return { symmetric_algorithm: 9, session_key: toBase64(new Uint8Array(32).fill(5)) };
+  };
+  let prompts = 0;
+  base.d.pins = {
+    requestPin: async () => {
+      prompts += 1;
+      if (opts.cancelPin === true) throw new HostError("pin_cancelled", "PIN entry was cancelled");
+      cached = true;
+    },
+  };
+  return { ...base, tried, prompts: () => prompts };
+}
+
+test("decrypt: anonymous candidates are tried in order until one opens; the PIN is asked once", async () => {
+  const pgp = fakeCore({ decryptPrepare: () => anonymousCandidates(1, 2, 3) });
+  const h = hostOpening(2, { pgp });
+  const out = await decrypt(h.d, "x");
+  assert.equal(out.plaintext, "hello marker");
+  assert.equal(h.prompts(), 1);
+  assert.deepEqual(h.tried, [1, 2], "stops at the one that opens; the third is never tried");
+  assert.equal(h.sent.length, 3, "one pin_required, then one card operation per try");
+});
+
+test("decrypt: a cancelled PIN ends the tries at once (no PIN is ever sent again)", async () => {
+  const pgp = fakeCore({ decryptPrepare: () => anonymousCandidates(1, 2) });
+  const h = hostOpening(2, { pgp, cancelPin: true });
+  await assert.rejects(decrypt(h.d, "x"), (e: unknown) => e instanceof HostError && e.code === "pin_cancelled");
+  assert.equal(h.prompts(), 1);
+  assert.deepEqual(h.tried, []);
+  assert.equal(h.sent.length, 1);
+});
+
+test("decrypt: a wrong PIN or a vanished token on an anonymous candidate is not a reason to try the next", async () => {
+  for (const code of ["pin_incorrect", "pin_blocked", "token_not_found", "timeout"]) {
+    const pgp = fakeCore({ decryptPrepare: () => anonymousCandidates(1, 2) });
+    const { d, sent } = deps({ pgp, pinCached: true });
+    d.request = async (method, params) => {
+      sent.push({ method, params });
+      throw new HostError(code, code);
+    };
+    await assert.rejects(decrypt(d, "x"), (e: unknown) => e instanceof HostError && e.code === code);
+    assert.equal(sent.length, 1, code);
+  }
+});
+
+test("decrypt: when no anonymous candidate opens, not_for_us says what was tried", async () => {
+  const pgp = fakeCore({ decryptPrepare: () => anonymousCandidates(1, 2) });
+  const h = hostOpening(null, { pgp, pinCached: true });
+  await assert.rejects(decrypt(h.d, "x"), (e: unknown) => {
+    assert.ok(e instanceof HostError);
+    assert.equal(e.code, "not_for_us");
+    assert.match(e.message, new RegExp(`anonymous recipients only: 2 tried with your key\\(s\\) ${DEC}, none opened \\(last: card_error: `));
+    return true;
+  });
+  assert.deepEqual(h.tried, [1, 2]);
+});
+
+test("decrypt: a named PKESK gets one try; its failure is the error", async () => {
+  const pgp = fakeCore({
+    decryptPrepare: () => ({
+      ...anonymousCandidates(1, 2),
+      candidates: [1, 2].map((p) => ({ token_fingerprint: DEC, pkesk: new Uint8Array([p]), recipient_key: new Uint8Array([3]), anonymous: false })),
+    }),
+  });
+  const h = hostOpening(2, { pgp, pinCached: true });
+  await assert.rejects(decrypt(h.d, "x"), (e: unknown) => e instanceof HostError && e.code === "card_error");
+  assert.deepEqual(h.tried, [1]);
+});
+
+test("decrypt: a session key that unwraps but does not open the data moves on; if none opens, that error is kept", async () => {
+  let finishes = 0;
+  const pgp = fakeCore({
+    decryptPrepare: () => anonymousCandidates(1, 2),
+    async decryptFinish() {
+      finishes += 1;
+      throw Object.assign(new Error("the message was modified or damaged: quick check failed"), { code: "integrity_failure" });
+    },
+  });
+  const h = hostOpening(1, { pgp, pinCached: true });
+  await assert.rejects(decrypt(h.d, "x"), (e: unknown) => e instanceof HostError && e.code === "integrity_failure");
+  assert.deepEqual(h.tried, [1, 2]);
+  assert.equal(finishes, 1);
 });

@@ -2,13 +2,53 @@
 // → token.decrypt_session_key (PIN prompt on pin_required) → core finish →
 // plaintext and the signature status from the core's verification against
 // the keyring. Plaintext is returned only to the extension page that asked.
+//
+// Hidden recipients (Bcc): when no PKESK names one of the user's keys, the
+// core lists the anonymous PKESKs that fit a token key as candidates, and
+// they are tried in order, one card operation each, until one opens. The
+// same loop as wasm-core's decrypt::decrypt_with.
 
 import { fromBase64, toBase64 } from "../shared/base64";
 import type { SignatureStatus } from "../shared/crypto-api";
 import { readVerifications } from "../shared/signature-status";
 import { HostError } from "./errors";
 import { slotFingerprints, tokenWithKey, type FlowDeps } from "./flow-deps";
+import type { DecryptionCandidate, DecryptionRequest } from "./pgp";
 import { withPin } from "./pin-broker";
+
+/**
+ * The host's answers to token.decrypt_session_key when the token ran and its
+ * key did not open the PKESK: a card's own refusal (RSA padding) or the
+ * host's unwrap failure (checksum, AES key unwrap) are card_error, the soft
+ * token's is soft_token_error; invalid_params if a PKESK does not fit the key
+ * at all (the core already leaves those out). With an anonymous PKESK that
+ * only means "not this one". Anything else (pin_*, a token gone, a timeout)
+ * ends the decryption: a PIN is never sent again by this loop.
+ */
+const NOT_OPENED = new Set(["card_error", "soft_token_error", "invalid_params"]);
+
+/**
+ * The core's answers to decryptFinish for a session key that does not open
+ * the data: a wrong key that passed the session key's two-octet checksum.
+ */
+const WRONG_SESSION_KEY = new Set(["bad_session_key", "integrity_failure"]);
+
+function candidatesOf(req: DecryptionRequest): DecryptionCandidate[] {
+  if (req.candidates !== undefined && req.candidates.length > 0) return req.candidates;
+  return [{ token_fingerprint: req.token_fingerprint, pkesk: req.pkesk, recipient_key: req.recipient_key, anonymous: false }];
+}
+
+/** Every anonymous candidate failed: the core's `decrypt::none_opened` sentence. */
+function noneOpened(candidates: DecryptionCandidate[], last: string): HostError {
+  const keys = [...new Set(candidates.map((c) => c.token_fingerprint))];
+  const pkesks = new Set(candidates.map((c) => toBase64(c.pkesk))).size;
+  const tail = last === "" ? "" : ` (last: ${last})`;
+  return new HostError(
+    "not_for_us",
+    `the message is not encrypted to any of your keys; it is for anonymous recipients only: ` +
+      `${pkesks} tried with your key(s) ${keys.join(", ")}, none opened${tail}`,
+  );
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -39,21 +79,45 @@ export async function decryptBytes(
   const decryptionKeys = slotFingerprints(tokens, "decryption");
   if (decryptionKeys.length === 0) throw new HostError("no_token", "no token with a decryption key is connected");
 
-  const req = deps.pgp.decryptPrepare(stored, input, decryptionKeys);
-  const token = tokenWithKey(tokens, req.token_fingerprint, "decryption");
-  if (token === undefined) throw new HostError("no_token", `no token holds key ${req.token_fingerprint}`);
+  const candidates = candidatesOf(deps.pgp.decryptPrepare(stored, input, decryptionKeys));
+  // A session key that unwrapped but did not open the data: almost surely the
+  // right key on a damaged message, reported as such if nothing else opens.
+  let dataError: HostError | undefined;
+  let lastFailure = "";
+  for (const c of candidates) {
+    const token = tokenWithKey(tokens, c.token_fingerprint, "decryption");
+    if (token === undefined) throw new HostError("no_token", `no token holds key ${c.token_fingerprint}`);
 
-  const params = { token: token.id, pkesk: toBase64(req.pkesk), recipient_key: toBase64(req.recipient_key) };
-  const result = await withPin(deps.pins, token, "decrypt", () => deps.request("token.decrypt_session_key", params));
-  if (!isObject(result) || typeof result["session_key"] !== "string") {
-    throw new HostError("bad_reply", "token.decrypt_session_key returned no session key");
+    const params = { token: token.id, pkesk: toBase64(c.pkesk), recipient_key: toBase64(c.recipient_key) };
+    let result: unknown;
+    try {
+      // The PIN is asked at most once per token: the host caches it after
+      // the first candidate's prompt, so later tries run without one.
+      result = await withPin(deps.pins, token, "decrypt", () => deps.request("token.decrypt_session_key", params));
+    } catch (err) {
+      if (c.anonymous && err instanceof HostError && NOT_OPENED.has(err.code)) {
+        lastFailure = `${err.code}: ${err.message}`;
+        continue;
+      }
+      throw err;
+    }
+    if (!isObject(result) || typeof result["session_key"] !== "string") {
+      throw new HostError("bad_reply", "token.decrypt_session_key returned no session key");
+    }
+    const sym = typeof result["symmetric_algorithm"] === "number" ? result["symmetric_algorithm"] : undefined;
+    const sessionKey = fromBase64(result["session_key"]);
+    try {
+      const out = await deps.pgp.decryptFinish(stored, input, sym, sessionKey);
+      return { data: out.data, signatures: readVerifications(out.verifications) };
+    } catch (err) {
+      if (c.anonymous && err instanceof HostError && WRONG_SESSION_KEY.has(err.code)) {
+        dataError ??= err;
+        continue;
+      }
+      throw err;
+    } finally {
+      sessionKey.fill(0);
+    }
   }
-  const sym = typeof result["symmetric_algorithm"] === "number" ? result["symmetric_algorithm"] : undefined;
-  const sessionKey = fromBase64(result["session_key"]);
-  try {
-    const out = await deps.pgp.decryptFinish(stored, input, sym, sessionKey);
-    return { data: out.data, signatures: readVerifications(out.verifications) };
-  } finally {
-    sessionKey.fill(0);
-  }
+  throw dataError ?? noneOpened(candidates, lastFailure);
 }

@@ -1,6 +1,8 @@
-// encrypt(text, recipients, sign?): to the recipients plus the user's own key
-// (so the sender can read it), optionally signed first (inline, one-pass) with
-// the token's signature key through the two-phase signer and token.sign.
+// encrypt(text, recipients, sign?, hidden?): to the recipients plus the user's
+// own key (so the sender can read it), optionally signed first (inline,
+// one-pass) with the token's signature key through the two-phase signer and
+// token.sign. `hidden` recipients (Bcc) get PKESKs that name no key, so the
+// other readers cannot see from the message that it went to them.
 
 import { fromBase64, toBase64 } from "../shared/base64";
 import { HostError } from "./errors";
@@ -12,11 +14,41 @@ export interface Encryption {
   recipientKeys: string[];
 }
 
+/** Hidden recipients a request may name: a mail's Bcc list, with room to spare. */
+export const MAX_HIDDEN = 100;
+/** A fingerprint's longest written form: 64 hex digits (v6), spaces between groups. */
+const MAX_FINGERPRINT_CHARS = 100;
+
+const normalize = (fpr: string) => fpr.replace(/\s+/g, "").toUpperCase();
+
+/**
+ * A page's or frame's `hidden` field, checked: absent is none; otherwise an
+ * array of at most MAX_HIDDEN fingerprint strings, each one of `recipients`
+ * (the core checks again, by certificate). Throws HostError("invalid_argument").
+ */
+export function readHidden(raw: unknown, recipients: string[]): string[] {
+  if (raw === undefined) return [];
+  const bad = (why: string) => new HostError("invalid_argument", `hidden recipients: ${why}`);
+  if (!Array.isArray(raw)) throw bad("not a list");
+  if (raw.length > MAX_HIDDEN) throw bad(`more than ${MAX_HIDDEN}`);
+  const named = new Set(recipients.map(normalize));
+  const out: string[] = [];
+  for (const item of raw) {
+    if (typeof item !== "string" || item.length === 0 || item.length > MAX_FINGERPRINT_CHARS) {
+      throw bad("each must be a fingerprint");
+    }
+    if (!named.has(normalize(item))) throw bad(`${item} is not one of the recipients`);
+    out.push(item);
+  }
+  return out;
+}
+
 export async function encrypt(
   deps: FlowDeps,
   text: string,
   recipients: string[],
   sign: boolean,
+  hidden: string[] = [],
 ): Promise<Encryption> {
   if (recipients.length === 0) throw new HostError("no_recipients", "choose at least one recipient");
   const [stored, tokens] = await Promise.all([deps.keyring.read(), deps.listTokens()]);
@@ -28,7 +60,7 @@ export async function encrypt(
   const data = new TextEncoder().encode(text);
   try {
     if (!sign) {
-      const out = await deps.pgp.encryptMessage(stored, recipients, sender, data, false);
+      const out = await deps.pgp.encryptMessage(stored, recipients, sender, data, false, hidden);
       return { armored: out.armored, recipientKeys: out.recipient_keys };
     }
     // The signing key: a token's signature slot whose key is in the keyring.
@@ -45,7 +77,7 @@ export async function encrypt(
       throw new HostError("bad_reply", "token.sign returned no signature");
     }
     const signed = deps.pgp.signFinish(req.state, (mpis as string[]).map(fromBase64));
-    const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true);
+    const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true, hidden);
     signed.binary.fill(0);
     return { armored: out.armored, recipientKeys: out.recipient_keys };
   } finally {

@@ -4,7 +4,7 @@
 import { fromBase64 } from "../shared/base64";
 import type { PageReply, PageRequest } from "../shared/crypto-api";
 import { decrypt } from "./decrypt-flow";
-import { encrypt } from "./encrypt-flow";
+import { encrypt, readHidden } from "./encrypt-flow";
 import { HostError, errorMessage } from "./errors";
 import type { FlowDeps } from "./flow-deps";
 import { importKeys, listKeys, removeKey } from "./keyring-flow";
@@ -53,7 +53,8 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest): Pr
       }
       case "encrypt": {
         const recipients = Array.isArray(msg.recipients) ? msg.recipients.filter(isStr) : [];
-        const r = await encrypt(await deps.flows(), String(msg.text), recipients, msg.sign === true);
+        const hidden = readHidden(msg.hidden, recipients);
+        const r = await encrypt(await deps.flows(), String(msg.text), recipients, msg.sign === true, hidden);
         return { ok: true, armored: r.armored, recipientKeys: r.recipientKeys };
       }
       default:

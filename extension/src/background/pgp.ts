@@ -5,11 +5,27 @@
 import { HostError, errorMessage } from "./errors";
 import type { KeyInfo } from "../shared/crypto-api";
 
+/** One token.decrypt_session_key to try (wasm-core decrypt::Candidate). */
+export interface DecryptionCandidate {
+  token_fingerprint: string;
+  pkesk: Uint8Array;
+  recipient_key: Uint8Array;
+  /** The PKESK names no key (a hidden recipient): the token key is a guess, a failure means "not this one". */
+  anonymous: boolean;
+}
+
+/** Phase 1 of decryption; the top-level fields are the first candidate. */
 export interface DecryptionRequest {
   token_fingerprint: string;
   pkesk: Uint8Array;
   recipient_key: Uint8Array;
   container: string;
+  /**
+   * What to try, in order: the PKESKs naming a token key, else the anonymous
+   * ones that fit a token key. Always set by the core; a request without it
+   * (a test fake) is its top-level PKESK alone.
+   */
+  candidates?: DecryptionCandidate[];
 }
 
 export interface SigningRequest {
@@ -24,12 +40,14 @@ export interface PgpCore {
   keyringImport(stored: string, input: Uint8Array): { stored: string; imported: string[] };
   keyringRemove(stored: string, fingerprint: string): { stored: string; removed: boolean };
   keyringList(stored: string, own: string[]): KeyInfo[];
+  /** `hidden`: fingerprints among `recipients` whose PKESKs name no key (Bcc). */
   encryptMessage(
     stored: string,
     recipients: string[],
     sender: string | undefined,
     data: Uint8Array,
     isPackets: boolean,
+    hidden?: string[],
   ): Promise<{ armored: string; recipient_keys: string[] }>;
   signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): SigningRequest;
   signFinish(state: Uint8Array, signature: Uint8Array[]): { binary: Uint8Array; armored: string };

@@ -8,7 +8,7 @@ import { MimeCleartext, mimeParseContent } from "tessera-core";
 import { fromBase64, toBase64 } from "../shared/base64";
 import type { DecryptedAttachment, WebmailApiReply, WebmailApiRequest } from "../shared/webmail-messages";
 import { decryptBytes } from "./decrypt-flow";
-import { encrypt } from "./encrypt-flow";
+import { encrypt, readHidden } from "./encrypt-flow";
 import { HostError, errorMessage } from "./errors";
 import type { FlowDeps } from "./flow-deps";
 
@@ -52,6 +52,7 @@ export async function handleWebmailApiRequest(flows: () => Promise<FlowDeps>, ms
   try {
     if (msg.type === "webmail.decryptMime") return await decryptMime(flows, String(msg.armored));
     const recipients = Array.isArray(msg.recipients) ? msg.recipients.filter(isStr) : [];
+    const hidden = readHidden(msg.hidden, recipients);
     const files = Array.isArray(msg.attachments) ? msg.attachments : [];
     const mime = new MimeCleartext(String(msg.text ?? ""));
     let total = 0;
@@ -68,7 +69,7 @@ export async function handleWebmailApiRequest(flows: () => Promise<FlowDeps>, ms
       // Built with allow_8bit off: the entity is 7-bit ASCII, so this round trip is byte-exact.
       const asText = new TextDecoder().decode(entity);
       entity.fill(0);
-      const r = await encrypt(await flows(), asText, recipients, msg.sign === true);
+      const r = await encrypt(await flows(), asText, recipients, msg.sign === true, hidden);
       return { ok: true, armored: r.armored };
     } finally {
       mime.free();

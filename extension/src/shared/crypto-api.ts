@@ -70,7 +70,8 @@ export type PageRequest =
   | { type: "keyring.import"; text?: string; base64?: string }
   | { type: "keyring.remove"; fingerprint: string }
   | { type: "decrypt"; armored: string }
-  | { type: "encrypt"; text: string; recipients: string[]; sign: boolean }
+  /** `hidden`: fingerprints among `recipients` to encrypt to without their key IDs (Bcc). */
+  | { type: "encrypt"; text: string; recipients: string[]; sign: boolean; hidden?: string[] }
   | { type: "pin.info"; promptId: string }
   | { type: "pin.submit"; promptId: string; pin: string }
   | { type: "pin.cancel"; promptId: string };

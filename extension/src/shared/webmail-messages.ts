@@ -102,6 +102,8 @@ export type WebmailApiRequest =
       attachments: Array<{ name: string; type: string; base64: string }>;
       recipients: string[];
       sign: boolean;
+      /** Fingerprints among `recipients` to encrypt to without their key IDs (Bcc). */
+      hidden?: string[];
     }
   | { type: "webmail.decryptMime"; armored: string };
 

@@ -25,6 +25,7 @@ declare module "tessera-core" {
     sender: string | undefined,
     data: Uint8Array,
     isPackets: boolean,
+    hidden?: string[],
   ): Promise<unknown>;
   export function signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): unknown;
   export function signFinish(state: Uint8Array, signature: Uint8Array[]): unknown;
