@@ -99,6 +99,7 @@ async fn encrypt_then_decrypt_in_two_phases_round_trips() {
         None,
         b"hello from the browser".to_vec(),
         false,
+        None,
     )
     .await
     .unwrap();
@@ -168,9 +169,16 @@ async fn seipd_v1_by_webcrypto_round_trips() {
     let fprs: Vec<&str> = fprs.iter().map(String::as_str).collect();
     for size in [0usize, 1, 15, 16, 17, 170, 8400, 70_000] {
         let data: Vec<u8> = (0..size).map(|i| (i * 7 % 256) as u8).collect();
-        let out = encrypt_message(stored.clone(), strings(&[V4_FPR]), None, data.clone(), false)
-            .await
-            .unwrap();
+        let out = encrypt_message(
+            stored.clone(),
+            strings(&[V4_FPR]),
+            None,
+            data.clone(),
+            false,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(string(&out, "container"), "seipd_v1");
         let armored = string(&out, "armored");
         let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
@@ -186,4 +194,48 @@ async fn seipd_v1_by_webcrypto_round_trips() {
             .expect_err("tampered data must not decrypt");
         assert_eq!(code(&err), "integrity_failure", "{size} bytes");
     }
+}
+
+/// `hidden` through the export: the hidden recipient's PKESK is anonymous,
+/// `decryptPrepare` lists it as an anonymous candidate, and it decrypts; a
+/// hidden fingerprint that is no recipient is an Error with a code.
+#[wasm_bindgen_test]
+async fn hidden_recipients_through_the_exports() {
+    let stored = string(&keyring_import("", V4_CERT.as_bytes()).unwrap(), "stored");
+    let token = SoftToken::from_armor(V4_SECRET);
+    let fprs: Vec<String> = token.fingerprints();
+    let fprs: Vec<&str> = fprs.iter().map(String::as_str).collect();
+    let out = encrypt_message(
+        stored.clone(),
+        strings(&[V4_FPR]),
+        None,
+        b"bcc".to_vec(),
+        false,
+        Some(strings(&[V4_FPR])),
+    )
+    .await
+    .unwrap();
+    let armored = string(&out, "armored");
+    let req = decrypt_prepare(&stored, armored.as_bytes(), strings(&fprs)).unwrap();
+    let recipients: Array = get(&req, "recipients").dyn_into().unwrap();
+    assert_eq!(string(&recipients.get(0), "key_id"), "0000000000000000");
+    let candidates: Array = get(&req, "candidates").dyn_into().unwrap();
+    assert_eq!(candidates.length(), 1);
+    let first = candidates.get(0);
+    assert_eq!(get(&first, "anonymous").as_bool(), Some(true));
+    let sk = token.decrypt_session_key(&bytes(&first, "pkesk"), &bytes(&first, "recipient_key"));
+    let back = finish(&stored, armored.as_bytes().to_vec(), &sk).await.unwrap();
+    assert_eq!(bytes(&back, "data"), b"bcc");
+
+    let err = encrypt_message(
+        stored,
+        strings(&[V4_FPR]),
+        None,
+        b"x".to_vec(),
+        false,
+        Some(strings(&[A3_FPR])),
+    )
+    .await
+    .expect_err("a hidden fingerprint that is no recipient");
+    assert_eq!(code(&err), "key_not_found");
 }
