@@ -639,3 +639,31 @@ fn prepare_for_recipients_hides_what_it_is_told() {
         format!("{:X}", v4.key.secret_subkeys[0].key.fingerprint())[24..]
     );
 }
+
+/// A message can carry any number of anonymous PKESKs; the token is asked at
+/// most `MAX_ANONYMOUS_TRIES` times (each try is a card operation).
+#[test]
+fn anonymous_tries_are_bounded() {
+    let v4 = SoftToken::from_armor(keys::V4_SECRET);
+    let mut ring = Keyring::new();
+    ring.import(keys::V4_CERT.as_bytes()).unwrap();
+    let cert = pgp::composed::SignedPublicKey::from(v4.key.clone());
+    // 20 anonymous PKESKs that all fit the key.
+    let hidden = vec![Recipient::hidden(&cert); 20];
+    let sealing = encrypt::prepare_for_recipients(&hidden, &[], Payload::Data(b"many"), now()).unwrap();
+    let out = sealing.seal().unwrap();
+    assert_eq!(pkesks(&out.armored).len(), 20);
+    let req = decrypt::prepare(
+        out.armored.as_bytes(),
+        &ring,
+        &v4.fingerprints(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(req.candidates.len(), decrypt::MAX_ANONYMOUS_TRIES);
+    assert!(req
+        .candidates
+        .iter()
+        .enumerate()
+        .all(|(i, c)| c.matched == i && c.anonymous));
+}
