@@ -460,6 +460,18 @@ fn an_anonymous_pkesk_for_someone_else_fails_clearly() {
     )
     .unwrap();
     for key in [&f.gus, &f.dave] {
+        let err = decrypt::prepare(
+            out.armored.as_bytes(),
+            &f.keyring,
+            std::slice::from_ref(&key.enc_fpr),
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("it is for an anonymous recipient, an anonymous recipient"),
+            "{err}"
+        );
         let (res, tries) = decrypt_counting(
             out.armored.as_bytes(),
             &f.keyring,

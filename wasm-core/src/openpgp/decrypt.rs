@@ -346,7 +346,12 @@ pub fn prepare(
     if candidates.is_empty() {
         let list = recipients
             .iter()
-            .map(|r| {
+            .zip(&parsed.pkesks)
+            .map(|(r, p)| {
+                if is_wildcard(p) {
+                    // Bcc'd to someone whose key is not among the user's.
+                    return "an anonymous recipient".to_string();
+                }
                 r.fingerprint
                     .clone()
                     .or_else(|| r.key_id.clone())
