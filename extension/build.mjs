@@ -25,7 +25,17 @@ const CHROMIUM_KEY =
 // them; pages can frame nothing that is not in web_accessible_resources anyway.
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors http: https:";
 // Webmail: a content script that only sees ciphertext, and the editor / reader frames it places.
-const WEBMAIL_CONTENT_SCRIPT = { matches: ["http://*/*", "https://*/*"], js: ["content/webmail.js"], all_frames: true, run_at: "document_idle" };
+// about:blank / srcdoc frames too: webmails show received HTML mail in such frames, sandboxed
+// ones (opaque origin) included, which only match_origin_as_fallback reaches (Chromium; Firefox
+// matches about:blank frames by their parent through match_about_blank). The editors those frames
+// hold are taken over by the parent frame's copy (content/webmail/editables.ts says why).
+const WEBMAIL_CONTENT_SCRIPT = {
+  matches: ["http://*/*", "https://*/*"],
+  js: ["content/webmail.js"],
+  all_frames: true,
+  match_about_blank: true,
+  run_at: "document_idle",
+};
 const WEBMAIL_FRAMES = { resources: ["frames/editor/*", "frames/reader/*", "frames/frame.css"], matches: ["http://*/*", "https://*/*"] };
 const ICON_SIZES = [16, 32, 48, 128];
 
@@ -58,7 +68,7 @@ function manifest(browser) {
         match_about_blank: true,
         run_at: "document_idle",
       },
-      WEBMAIL_CONTENT_SCRIPT,
+      browser === "chromium" ? { ...WEBMAIL_CONTENT_SCRIPT, match_origin_as_fallback: true } : WEBMAIL_CONTENT_SCRIPT,
     ],
     web_accessible_resources: [WEBMAIL_FRAMES],
   };

@@ -3,6 +3,7 @@
 // kind of notice is kept: never page text, never an address. Dropped when the
 // tab's top frame navigates or the tab closes.
 
+import { isWebDocument } from "./webmail-relay";
 import { NOTICE_MESSAGE, TAB_NOTICES_REQUEST, type TabNotice } from "../shared/webmail-messages";
 
 const KINDS: ReadonlySet<string> = new Set<TabNotice>(["unprotected", "unsupported"]);
@@ -41,7 +42,7 @@ export function registerTabNotices(isExtensionPage: (sender: chrome.runtime.Mess
       return false;
     }
     // From a content script of this extension in a web page only.
-    if (sender.id !== chrome.runtime.id || isExtensionPage(sender) || !/^https?:/.test(sender.url ?? "")) return false;
+    if (sender.id !== chrome.runtime.id || isExtensionPage(sender) || !isWebDocument(sender.url ?? "")) return false;
     notices.report(message, sender.tab?.id);
     return false;
   });

@@ -83,7 +83,7 @@ export class WebmailRelay {
     if (s?.id !== this.deps.extensionId || typeof s.tab?.id !== "number" || typeof s.frameId !== "number") {
       return this.refuse(port, "content port without our id, a tab and a frame");
     }
-    if (!/^https?:\/\//.test(url) || url.startsWith(this.deps.extensionBase)) {
+    if (!isWebDocument(url) || url.startsWith(this.deps.extensionBase)) {
       return this.refuse(port, "content port from a non-web URL");
     }
     const tabId = s.tab.id;
@@ -148,6 +148,11 @@ export class WebmailRelay {
       session.content.postMessage(forward);
     });
   }
+}
+
+/** A web page's document: http(s), or a frame of one that its scripts filled (about:blank, about:srcdoc). */
+export function isWebDocument(url: string): boolean {
+  return /^https?:\/\//.test(url) || url === "about:blank" || url === "about:srcdoc";
 }
 
 function addressList(v: unknown): string[] | null {

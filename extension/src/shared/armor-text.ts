@@ -39,9 +39,11 @@ export function canonicalArmor(inner: readonly string[]): string | null {
   let checksum: string | null = null;
   for (; i < lines.length; i++) {
     const line = (lines[i] ?? "").replace(/\s+/g, "");
-    if (checksum !== null) return null; // nothing may follow the checksum
-    if (CHECKSUM.test(line) && i === lines.length - 1) checksum = line;
-    else if (BASE64_LINE.test(line)) body.push(line);
+    if (line.startsWith("=")) {
+      // Base64 never starts with padding: this is the checksum, and it ends the body.
+      if (!CHECKSUM.test(line) || i !== lines.length - 1) return null;
+      checksum = line;
+    } else if (BASE64_LINE.test(line)) body.push(line);
     else return null;
   }
   if (body.length === 0) return null;

@@ -208,9 +208,32 @@ function watchFrames(doc: Document, depth = 0): void {
   }
 }
 
+/**
+ * A same-origin frame the page's scripts fill (about:blank, srcdoc) belongs to
+ * its parent's copy of this script, which takes over the editors in it and
+ * watches its typing; here only readers are set up (HTML mail shown in such a
+ * frame). A sandboxed frame (opaque origin) cannot be reached from its parent
+ * and handles everything itself.
+ */
+function parentHandlesThisFrame(): boolean {
+  if (/^https?:$/.test(location.protocol)) return false;
+  try {
+    return window.frameElement !== null;
+  } catch {
+    return false;
+  }
+}
+const readersOnly = parentHandlesThisFrame();
+
 function scan(): void {
   const p = provider();
   if (p === null) return;
+  if (readersOnly) {
+    // An editor's own document (CKEditor 4, TinyMCE): the parent offers Tessera's editor over it.
+    if (document.designMode === "on" || document.body?.isContentEditable === true) return;
+    setupReaders(p);
+    return;
+  }
   watch(document);
   watchFrames(document);
   setupCompose(p);

@@ -31,10 +31,29 @@ function inEditable(el: HTMLElement): boolean {
   return el.isContentEditable || el.closest("textarea, input") !== null;
 }
 
+/**
+ * The site a document belongs to: its origin, or for a frame with no origin of
+ * its own (about:blank, srcdoc, sandboxed) the origin of the page that holds it.
+ */
+function siteOrigin(doc: Document): string | null {
+  const own = doc.location.origin;
+  if (/^https?:\/\//.test(own)) return own;
+  const ancestors = doc.location.ancestorOrigins as DOMStringList | undefined; // Chromium only
+  if (ancestors !== undefined && ancestors.length > 0) return ancestors.item(0);
+  try {
+    return doc.defaultView?.parent.location.origin ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function genericProvider(enabledOrigins: ReadonlySet<string>): WebmailProvider {
   return {
     name: "generic",
-    detect: (doc) => enabledOrigins.has(doc.location.origin),
+    detect: (doc) => {
+      const origin = siteOrigin(doc);
+      return origin !== null && enabledOrigins.has(origin);
+    },
     composeTargets: (doc) => findBodies(doc).map(targetOf),
     recipients(_doc, target): Recipients {
       return readRecipients(composeScope(target.anchor));
