@@ -9,6 +9,7 @@
 # With Horde in the stack (TESSERA_HORDE_URL set), the same over Horde/IMP:
 # wrong password, alice's login, a message sent to bob through IMP's compose,
 # found in bob's INBOX, alice's Sent and the spool; Horde's DB and session.
+# TESSERA_WEBMAIL_CHECK_BROWSER=1 adds horde-smoke.mjs (Horde in headless Chromium).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -z "${TESSERA_WEBMAIL_URL:-}" ]; then
@@ -186,6 +187,12 @@ hbody-$hmarker
   [ "$users" = alice ] || fail "Horde DB horde_prefs users: '$users', want 'alice'"
   grep -lq 'alice' "$TESSERA_WEBMAIL_STATE"/horde/sessions/sess_* 2>/dev/null || fail "no Horde session file mentions alice"
   ok "Horde: its SQLite DB holds alice's prefs, its session dir alice's session"
+
+  # In headless Chromium too (opt-in: needs extension/node_modules and Chromium, ~11 s).
+  if [ "${TESSERA_WEBMAIL_CHECK_BROWSER:-0}" = 1 ]; then
+    node "$here/horde-smoke.mjs" || fail "horde-smoke.mjs (Horde in Chromium) failed"
+    ok "Horde in Chromium: tests/webmail/horde-smoke.mjs passed"
+  fi
 fi
 
 echo "check: PASS in $(($(now_ms) - t0)) ms (checks only, stack start/stop not included)"

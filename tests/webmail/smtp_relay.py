@@ -33,15 +33,25 @@ class Relay:
         with open(tmp, "wb") as f:
             f.write(envelope.original_content)
         os.rename(tmp, os.path.join(self.spool, name))
+        # One LMTP transaction per recipient: after DATA, LMTP answers once per
+        # recipient, and smtplib reads only the first answer (with two recipients
+        # the second one was taken as the answer to the next command: "LMTP
+        # delivery failed" for a message with To and Cc).
+        refused = {}
         try:
             with smtplib.LMTP("127.0.0.1", self.lmtp_port, timeout=30) as lmtp:
-                refused = lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content)
-        except smtplib.SMTPRecipientsRefused as e:
-            print("relay: LMTP refused all recipients: %r" % (e.recipients,), file=sys.stderr, flush=True)
-            return "550 recipients refused by LMTP"
+                for rcpt in envelope.rcpt_tos:
+                    try:
+                        refused.update(lmtp.sendmail(envelope.mail_from, [rcpt], envelope.original_content))
+                    except smtplib.SMTPRecipientsRefused as e:
+                        refused.update(e.recipients)
+                        lmtp.rset()
         except Exception as e:  # noqa: BLE001 - report any delivery failure as temporary
             print("relay: LMTP delivery failed: %r" % (e,), file=sys.stderr, flush=True)
             return "451 LMTP delivery failed"
+        if len(refused) == len(set(envelope.rcpt_tos)):
+            print("relay: LMTP refused all recipients: %r" % (refused,), file=sys.stderr, flush=True)
+            return "550 recipients refused by LMTP"
         if refused:
             print("relay: LMTP refused some recipients: %r" % (refused,), file=sys.stderr, flush=True)
         print("relay: %s -> %s (%d bytes) spool %s" % (envelope.mail_from, ",".join(envelope.rcpt_tos),

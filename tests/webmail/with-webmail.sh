@@ -37,6 +37,8 @@
 #        TESSERA_WEBMAIL_HORDE (1: also start Horde (default), 0: not),
 #        TESSERA_HORDE_COMPOSE_HTML (IMP's compose_html default: 0 plain text (default), 1 HTML),
 #        TESSERA_HORDE_DRAFT_AUTOSAVE (IMP's auto_save_drafts, minutes, default 5; 0 = off),
+#        TESSERA_HORDE_HTML_INLINE (1: HTML parts shown inline, in an iframe (default); 0: as
+#          Debian ships IMP, HTML only as a link, the text/plain alternative shown),
 #        TESSERA_WEBMAIL_WAIT (seconds to wait for each service, default 20),
 #        TESSERA_KEEP_TEST_STATE=1 (keep the state folder, path printed on stderr).
 set -euo pipefail
@@ -99,9 +101,11 @@ case $session_storage in php | db) ;; *) die "TESSERA_WEBMAIL_SESSION_STORAGE mu
 horde=${TESSERA_WEBMAIL_HORDE:-1}
 horde_html=${TESSERA_HORDE_COMPOSE_HTML:-0}
 horde_autosave=${TESSERA_HORDE_DRAFT_AUTOSAVE:-5}
+horde_html_inline=${TESSERA_HORDE_HTML_INLINE:-1}
 [[ $horde =~ ^[01]$ ]] || die "TESSERA_WEBMAIL_HORDE must be 0 or 1, got '$horde'"
 [[ $horde_html =~ ^[01]$ ]] || die "TESSERA_HORDE_COMPOSE_HTML must be 0 or 1, got '$horde_html'"
 [[ $horde_autosave =~ ^[0-9]+$ ]] || die "TESSERA_HORDE_DRAFT_AUTOSAVE must be a number of minutes, got '$horde_autosave'"
+[[ $horde_html_inline =~ ^[01]$ ]] || die "TESSERA_HORDE_HTML_INLINE must be 0 or 1, got '$horde_html_inline'"
 for tool in dovecot php setpriv sqlite3 curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (run scripts/lib/system-deps.sh)"
 done
@@ -463,12 +467,24 @@ EOF
 \$_prefs['auto_save_drafts']['value'] = $horde_autosave;
 // Basic view: compose in the page, not in a popup window (the dynamic view ignores it).
 \$_prefs['compose_popup']['value'] = 0;
+// Saving a draft keeps the compose open (IMP's default, 1, closes it: "Compose
+// action completed. You may now safely close this window.").
+\$_prefs['close_draft']['value'] = 0;
 EOF
+  cat >"$hc/imp/mime_drivers.local.php" <<EOF
+<?php
+// Written by tests/webmail/with-webmail.sh (knob TESSERA_HORDE_HTML_INLINE): show
+// text/html parts in the message view (Debian's mime_drivers.php turns it off).
+\$mime_drivers['html']['inline'] = $( [ "$horde_html_inline" = 1 ] && echo true || echo false);
+EOF
+  # PHP 8.2 fixes for Debian's Horde (each(), a ValueError; see the file),
+  # given to PHP as auto_prepend_file; the installed files stay as they are.
+  cp "$here/horde-php8.php" "$h/php8.php"
   # Full conf.php files and the SQLite tables (see horde-setup.php). As root;
   # handed to www-data after. error_reporting: E_ALL without E_DEPRECATED and
   # E_STRICT (Horde 5 on PHP 8.2 trips many deprecations).
   php -d error_reporting=22527 -d display_errors=stderr -d "sys_temp_dir=$h/tmp" \
-    "$here/horde-setup.php" </dev/null >"$h/logs/setup.log" 2>&1 ||
+    -d "auto_prepend_file=$h/php8.php" "$here/horde-setup.php" </dev/null >"$h/logs/setup.log" 2>&1 ||
     die "Horde set-up failed; its log ($h/logs/setup.log):
 $(grep -v Deprecated "$h/logs/setup.log" | tail -n 30)"
   chown -R www-data:www-data "$h"
@@ -481,7 +497,7 @@ $(grep -v Deprecated "$h/logs/setup.log" | tail -n 30)"
   install -m 0000 -o root -g root /dev/null "$h/tmp/horde_dns.cache$(hostname)"
   PHP_CLI_SERVER_WORKERS=4 setpriv --reuid=www-data --regid=www-data --clear-groups \
     php -d "session.save_path=$h/sessions" -d "upload_tmp_dir=$h/tmp" -d "sys_temp_dir=$h/tmp" \
-    -d error_reporting=22527 -d display_errors=Off -d log_errors=On \
+    -d error_reporting=22527 -d display_errors=Off -d log_errors=On -d "auto_prepend_file=$h/php8.php" \
     -d post_max_size=64M -d upload_max_filesize=32M \
     -S "127.0.0.1:$horde_port" -t "$HORDE_ROOT" </dev/null >"$h/logs/php.log" 2>&1 &
   horde_pid=$!
