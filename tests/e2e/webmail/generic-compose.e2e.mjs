@@ -16,7 +16,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CHROMIUM_ID, testCard, waitFor } from "../lib.mjs";
 import { clickCenter, enableSites, enterPin, gpg, importKeys, launchProfile, requireStack, servePages, waitForFrame, writeTemp } from "./lib.mjs";
@@ -65,6 +66,8 @@ describe("generic module on a webmail-like compose page: recipients, Bcc, drafts
     requireStack();
     const card = testCard();
     carol = { home: writeTemp("carol-gpg", "none", "").dir };
+    // Carol has no card: her agent must not open the card reader, which Bob's host needs.
+    writeFileSync(join(carol.home, "gpg-agent.conf"), "disable-scdaemon\n");
     execFileSync("gpg", ["--homedir", carol.home, "--batch", "--passphrase", "", "--quick-gen-key", "Carol <carol@example.test>", "ed25519", "sign", "0"], { stdio: "pipe" });
     carol.fpr = gpg(carol.home, ["--with-colons", "--list-keys", "carol@example.test"]).split("\n").find((l) => l.startsWith("fpr:")).split(":")[9];
     gpg(carol.home, ["--batch", "--passphrase", "", "--quick-add-key", carol.fpr, "cv25519", "encr", "0"]);
@@ -174,6 +177,7 @@ describe("generic module on a webmail-like compose page: recipients, Bcc, drafts
     await again.click('[data-testid="editor-draft-decrypt"]');
     await waitFor(async () => {
       if (browser.context.pages().some((p) => p.url().includes("/pin/pin.html"))) await enterPin(browser.context, PIN);
+      if (await again.isVisible('[data-testid="editor-error"]')) throw new Error(`the editor says: ${await again.textContent('[data-testid="editor-error"]')}`);
       return (await again.inputValue('[data-testid="editor-text"]')) === text;
     }, { what: "the draft back in the editor", timeoutMs: 30_000 });
     await again.waitForSelector('[data-testid="recipient"][data-address="dave@example.test"][data-kind="cc"][data-has-key="false"]');

@@ -10,11 +10,13 @@ import { isOurs, isRendered } from "./editables";
 
 type Kind = keyof Recipients;
 
-// Most specific first: "Bcc" contains "cc".
+// A label is the keyword alone, or with a word such as "recipients" (Gmail's
+// "To recipients"): a body labelled "An email body" is not a To field.
+const TAIL = String.raw`(?:\s+(?:recipients?|field|address(?:es)?|destinataires?|empf[äa]nger))?$`;
 const LABELS: ReadonlyArray<[Kind, RegExp]> = [
-  ["bcc", /^(?:bcc|cci|blind(?: carbon)? copy|copie cach[ée]e|blindkopie)\b/i],
-  ["cc", /^(?:cc|carbon copy|copie(?: [àa])?|kopie)\b/i],
-  ["to", /^(?:to|[àa]|destinataires?|recipients?|an|empf[äa]nger)\b/i],
+  ["bcc", new RegExp(String.raw`^(?:bcc|cci|blind(?: carbon)? copy|copie cach[ée]e|blindkopie)` + TAIL, "i")],
+  ["cc", new RegExp(String.raw`^(?:cc|carbon copy|copie(?: [àa])?|kopie)` + TAIL, "i")],
+  ["to", new RegExp(String.raw`^(?:to|[àa]|destinataires?|recipients?|an|empf[äa]nger)` + TAIL, "i")],
 ];
 
 /** Attributes in which chips keep the address they show a name for. */
@@ -54,6 +56,11 @@ function kindOf(field: HTMLElement): Kind | null {
     for (const [kind, pattern] of LABELS) if (pattern.test(label)) return kind;
   }
   return null;
+}
+
+/** Whether a field is one of the page's To/Cc/Bcc fields (never a mail body, however tall). */
+export function isRecipientField(field: HTMLElement): boolean {
+  return kindOf(field) !== null;
 }
 
 /** The area a field's chips live in: the closest ancestor that holds no other recipient field. */

@@ -9,7 +9,7 @@ import type { Recipients } from "../../../shared/webmail-messages";
 import { writeArmor } from "../armor-writer";
 import { bodyText, findBodies, isOurs, isRendered, type EditableBody } from "../editables";
 import type { ComposeTarget, WebmailProvider } from "../provider";
-import { composeScope, readRecipients } from "../recipients";
+import { composeScope, isRecipientField, readRecipients } from "../recipients";
 
 export const SITES_KEY = "webmailSites";
 
@@ -54,7 +54,7 @@ export function genericProvider(enabledOrigins: ReadonlySet<string>): WebmailPro
       const origin = siteOrigin(doc);
       return origin !== null && enabledOrigins.has(origin);
     },
-    composeTargets: (doc) => findBodies(doc).map(targetOf),
+    composeTargets: (doc) => findBodies(doc).filter((b) => !isRecipientField(b.editable)).map(targetOf),
     recipients(_doc, target): Recipients {
       return readRecipients(composeScope(target.anchor));
     },
