@@ -180,3 +180,29 @@ export async function hordeOpenMessage(page, baseUrl, subject, { mailbox = 'INBO
     htmlFrame: page.frameLocator('#messageBody iframe.htmlMsgData').first(),
   };
 }
+
+// Fires IMP's draft autosave at once, from the page's world (what its PeriodicalExecuter does
+// every auto_save_drafts minutes), and waits for IMP's autoSaveDraft answer: { messages }
+// ("Draft automatically saved."). Throws unless IMP saved it.
+export async function hordeAutoSaveDraft(page) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/services/ajax.php/imp/autoSaveDraft'), { timeout: 30000 }),
+    page.evaluate(() => DimpCompose.uniqueSubmit('autoSaveDraft')),
+  ]);
+  const answer = await ajaxAnswer(response);
+  const messages = messagesOf(answer);
+  if (!answer.response || answer.response.success !== 1 || messages.some((m) => m.type === 'horde.error')) {
+    throw new Error(`Horde did not autosave the draft: ${JSON.stringify(answer).slice(0, 500)}`);
+  }
+  return { messages };
+}
+
+// What IMP would post as the body now: the textarea's value in plain mode, CKEditor's
+// getData() (HTML) in HTML mode.
+export async function hordeBodyData(page) {
+  return page.evaluate(() =>
+    window.ImpComposeBase && ImpComposeBase.editor_on && window.CKEDITOR && CKEDITOR.instances.composeMessage
+      ? CKEDITOR.instances.composeMessage.getData()
+      : document.getElementById('composeMessage').value,
+  );
+}

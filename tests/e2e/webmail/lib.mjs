@@ -238,3 +238,33 @@ export async function decryptInReader(context, reader, pin) {
   }, { what: "the reader to decrypt", timeoutMs: 30_000 });
   return reader.textContent('[data-testid="reader-plaintext"]');
 }
+
+/**
+ * Every message of a folder over IMAP, those flagged \Deleted but not yet expunged included
+ * (SEARCH ALL on a read-only SELECT): [{ uid, flags, raw }]. For webmails that delete a
+ * replaced draft by flagging it (Horde), where imapRaw's subject search is not enough proof.
+ */
+export function imapAll(user, folder) {
+  const script = `
+import base64, imaplib, json, os, re, sys
+user, folder = sys.argv[1], sys.argv[2]
+pw = dict(p.split(":", 1) for p in os.environ["TESSERA_WEBMAIL_USERS"].split())[user]
+imap = imaplib.IMAP4(os.environ.get("TESSERA_IMAP_HOST", "127.0.0.1"), int(os.environ["TESSERA_IMAP_PORT"]), timeout=30)
+imap.login(user, pw)
+typ, data = imap.select('"%s"' % folder, readonly=True)
+if typ != "OK":
+    raise SystemExit("cannot select %s: %r" % (folder, data))
+out = []
+typ, data = imap.uid("SEARCH", None, "ALL")
+for uid in data[0].split():
+    typ, parts = imap.uid("FETCH", uid, "(FLAGS BODY.PEEK[])")
+    meta = b"".join(p[0] if isinstance(p, tuple) else p for p in parts)
+    raw = b"".join(p[1] for p in parts if isinstance(p, tuple))
+    flags = re.search(rb"FLAGS \\(([^)]*)\\)", meta)
+    out.append({"uid": int(uid), "flags": flags.group(1).decode().split() if flags else [], "raw": base64.b64encode(raw).decode()})
+imap.logout()
+print(json.dumps(out))
+`;
+  const got = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, user, folder], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
+  return got.map((m) => ({ ...m, raw: Buffer.from(m.raw, "base64").toString("utf8") }));
+}
