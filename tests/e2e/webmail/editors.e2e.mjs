@@ -73,19 +73,27 @@ describe("editor zoo: encrypt in Tessera, the page's editor serializes armor tha
       assert.match(serialized, /-----BEGIN PGP MESSAGE-----/, `${name} serialized: ${serialized.slice(0, 300)}`);
       assert.ok(!serialized.includes(marker), "no plaintext in the page's editor");
       // As a mail client renders it (HTML → text); a textarea's value is text already.
-      const rendered = name === "textarea" ? serialized : await page.evaluate((html) => {
-        const div = document.createElement("div");
-        div.innerHTML = html;
-        document.body.append(div);
-        const out = div.innerText;
-        div.remove();
-        return out;
-      }, serialized);
-      const out = execFileSync(
-        "gpg",
-        ["--homedir", cardHome, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", PIN, "--decrypt"],
-        { input: rendered, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] },
-      );
+      // As a mail client renders it (HTML → text, default styles: a blank page); a textarea's value is text already.
+      let rendered = serialized;
+      if (name !== "textarea") {
+        const blank = await browser.context.newPage();
+        await blank.setContent("<!doctype html><meta charset=utf-8><body></body>");
+        rendered = await blank.evaluate((html) => {
+          document.body.innerHTML = html;
+          return document.body.innerText;
+        }, serialized);
+        await blank.close();
+      }
+      let out;
+      try {
+        out = execFileSync(
+          "gpg",
+          ["--homedir", cardHome, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", PIN, "--decrypt"],
+          { input: rendered, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] },
+        );
+      } catch (err) {
+        throw new Error(`${name}: gpg could not read the rendered body (${err.stderr}):\n${rendered}\nserialized: ${serialized.slice(0, 600)}`);
+      }
       execFileSync("gpgconf", ["--homedir", cardHome, "--kill", "all"]);
       assert.equal(out, text, `${name}: gpg's plaintext`);
       await page.close();

@@ -9,7 +9,8 @@
 // built here with a DataTransfer of our own goes through the editor's model
 // like a user's paste, without touching the system clipboard. Plain
 // contenteditable divs (no library) ignore an untrusted paste; for them the
-// browser's own editing command inserts the text.
+// browser's own editing command inserts the text. Which way an editor takes
+// is not guessed from its markup: each is tried in turn and the body read back.
 
 import { armoredBlocks } from "../../shared/armor-text";
 import { bodyText, isTextarea, type EditableBody } from "./editables";
@@ -36,29 +37,75 @@ function selectAll(editable: HTMLElement): void {
   selection.addRange(range);
 }
 
-function pasteInto(editable: HTMLElement, armored: string): void {
+/**
+ * The armor as HTML: one paragraph per blank-line-separated part, its lines
+ * joined by <br>. Not a <pre>: webmails' own HTML-to-text conversion (the
+ * text/plain alternative they send, Horde's for one) turns a <pre>'s line
+ * breaks into spaces, while every converter and every editor keeps <br> and
+ * paragraphs.
+ */
+function armorHtml(armored: string): string {
+  return armored
+    .trimEnd()
+    .split(/\n\s*\n/)
+    .map((part) => `<p>${part.split("\n").map(escapeHtml).join("<br>")}</p>`)
+    .join("");
+}
+
+/** Lets an editor see the new DOM selection (CKEditor 5 syncs it on selectionchange, a task later). */
+const selectionSettles = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 30));
+
+async function paste(editable: HTMLElement, armored: string, asHtml: boolean): Promise<void> {
   const view = editable.ownerDocument.defaultView ?? window;
   const data = new view.DataTransfer();
   data.setData("text/plain", armored);
-  // One <pre>: editors that keep preformatted text keep the line breaks as they are.
-  data.setData("text/html", `<pre>${escapeHtml(armored)}</pre>`);
+  if (asHtml) data.setData("text/html", armorHtml(armored));
   selectAll(editable);
+  await selectionSettles();
   editable.dispatchEvent(new view.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
 }
 
-function insertText(editable: HTMLElement, armored: string): void {
+/** Paragraphs and <br> (what survives every editor's model and every HTML-to-text conversion). */
+const pasteHtml = (editable: HTMLElement, armored: string): Promise<void> => paste(editable, armored, true);
+/** Plain text, for an editor that refuses the HTML: it makes its own paragraphs and line breaks. */
+const pastePlain = (editable: HTMLElement, armored: string): Promise<void> => paste(editable, armored, false);
+
+async function insertText(editable: HTMLElement, armored: string): Promise<void> {
   selectAll(editable);
+  await selectionSettles();
   editable.ownerDocument.execCommand("insertText", false, armored);
 }
 
-function replaceDom(editable: HTMLElement, armored: string): void {
-  const pre = editable.ownerDocument.createElement("pre");
-  pre.textContent = armored;
-  editable.replaceChildren(pre);
+/** The last resort, for a contenteditable with no editor library that refused the editing command. */
+async function replaceDom(editable: HTMLElement, armored: string): Promise<void> {
+  const doc = editable.ownerDocument;
+  const paragraphs = armored
+    .trimEnd()
+    .split(/\n\s*\n/)
+    .map((part) => {
+      const p = doc.createElement("p");
+      part.split("\n").forEach((line, i) => {
+        if (i > 0) p.append(doc.createElement("br"));
+        p.append(line);
+      });
+      return p;
+    });
+  editable.replaceChildren(...paragraphs);
   editable.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertReplacementText" }));
+  await selectionSettles();
 }
 
-const afterRender = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** How long an editor may take to apply a paste (some apply it a task or a frame later). */
+const SETTLE_MS = 400;
+
+async function settles(body: EditableBody, armored: string): Promise<boolean> {
+  const end = performance.now() + SETTLE_MS;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (bodyHolds(body, armored)) return true;
+    if (performance.now() > end) return false;
+  }
+}
 
 /** Writes in progress: the input events they cause are Tessera's, not the user's typing. */
 let writing = 0;
@@ -84,11 +131,11 @@ async function writeWith(body: EditableBody, armored: string): Promise<boolean> 
     setControlValue(editable, armored);
     return bodyHolds(body, armored);
   }
-  for (const write of [pasteInto, insertText, replaceDom]) {
-    write(editable, armored);
-    // Editors apply a paste in the same task or the next one.
-    await afterRender();
-    if (bodyHolds(body, armored)) {
+  // Each way is checked by reading the body back as its user sees it (line
+  // breaks rendered): the first that keeps the armor readable wins.
+  for (const write of [pasteHtml, pastePlain, insertText, replaceDom]) {
+    await write(editable, armored);
+    if (await settles(body, armored)) {
       editable.dispatchEvent(new Event("change", { bubbles: true }));
       editable.blur();
       return true;

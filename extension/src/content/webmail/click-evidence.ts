@@ -187,10 +187,13 @@ export class ClickEvidence {
   sample(): Evidence {
     const key = this.rectKey();
     const base = this.staticEvidence(null);
-    if (key !== this.lastRect || !base.ok) {
-      this.lastRect = key;
-      this.stableSince = base.ok ? this.now() : 0;
+    if (!base.ok) {
+      this.stableSince = 0;
+    } else if (key !== this.lastRect || this.stableSince === 0) {
+      // Visible again, or moved: the dwell starts over from here.
+      this.stableSince = this.now();
     }
+    this.lastRect = key;
     if (base.ok && this.now() - this.stableSince < DWELL_MS) return { ...base, ok: false, reason: "moved" };
     return base;
   }

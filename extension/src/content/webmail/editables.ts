@@ -5,11 +5,13 @@
 // the content script cannot see the editors' JavaScript objects, and must not
 // depend on any one library's markup.
 //
-// Iframe editors: their documents are about:blank or srcdoc, same origin as
-// the page, and the page's own editor library fills them. The content script
-// of the page reaches into them (contentDocument) rather than running inside
-// them: the Tessera editor must replace the editor's box in the page, toolbar
-// included, which only the page's document can do.
+// Editors in iframes: CKEditor 4 and TinyMCE fill a same-origin frame
+// (about:blank, srcdoc, or a document.open()ed copy of the page's URL). The
+// content script copy of the topmost same-origin document takes over every
+// editor of its same-origin frames, whatever their URL: the Tessera editor
+// must replace the editor's box in that document, toolbar included, and a
+// frame's own copy (when the browser runs one there) cannot reach it. Copies
+// in same-origin frames therefore only place readers (main.ts).
 
 export type BodyKind = "textarea" | "contenteditable" | "frame";
 
@@ -24,7 +26,7 @@ export interface EditableBody {
 /** Smallest body worth offering: a mail body, not a search box or a one-line reply field. */
 export const MIN_WIDTH = 200;
 export const MIN_HEIGHT = 60;
-/** Nested same-origin frames searched (editor iframes inside a webmail's compose iframe). */
+/** Nested same-origin frames searched (an editor's iframe inside a webmail's compose iframe). */
 const MAX_FRAME_DEPTH = 3;
 
 const EDITABLE_ROOTS = '[contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"]';
@@ -58,17 +60,13 @@ function bigEnough(el: Element): boolean {
   return r.width >= MIN_WIDTH && r.height >= MIN_HEIGHT;
 }
 
-/** The document of a same-origin iframe the page's scripts fill (about:blank, srcdoc), or null. */
-export function scriptedFrameDocument(frame: HTMLIFrameElement): Document | null {
-  let doc: Document | null = null;
+/** The document of a same-origin iframe, or null (cross-origin, sandboxed, not loaded). */
+export function sameOriginFrameDocument(frame: HTMLIFrameElement): Document | null {
   try {
-    doc = frame.contentDocument;
+    return frame.contentDocument;
   } catch {
     return null;
   }
-  // An http(s) frame of the same origin runs its own copy of this content script.
-  if (doc === null || /^https?:$/.test(doc.location.protocol)) return null;
-  return doc;
 }
 
 function isWritable(el: HTMLElement): boolean {
@@ -110,7 +108,7 @@ export function findBodies(doc: Document, depth = 0): EditableBody[] {
   if (depth < MAX_FRAME_DEPTH) {
     for (const frame of doc.querySelectorAll<HTMLIFrameElement>("iframe")) {
       if (isOurs(frame) || !isRendered(frame) || !bigEnough(frame)) continue;
-      const inner = scriptedFrameDocument(frame);
+      const inner = sameOriginFrameDocument(frame);
       const body = inner?.body;
       if (inner == null || body == null) continue;
       if (body.isContentEditable || inner.designMode === "on") {
@@ -125,9 +123,46 @@ export function findBodies(doc: Document, depth = 0): EditableBody[] {
   return bodies.sort((a, b) => area(b) - area(a));
 }
 
-/** The text a body holds now, as its user sees it. */
+const BLOCK_TAGS = new Set([
+  "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form",
+  "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+]);
+const PREFORMATTED = new Set(["pre", "textarea", "listing", "xmp", "plaintext"]);
+const SKIPPED = new Set(["script", "style", "template", "select", "button"]);
+
+/**
+ * The text of HTML as a mail client renders it with default styles: line
+ * breaks come from <br>, block elements and preformatted text only; other
+ * newlines are spaces. Not innerText: an editor's own CSS (white-space:
+ * pre-wrap) shows line breaks that its serialized HTML no longer has once it
+ * leaves the editor. Widgets an editor puts in its body (contenteditable=false)
+ * are not text.
+ */
+export function renderedText(root: Node): string {
+  const out: string[] = [];
+  const walk = (node: Node, pre: boolean): void => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const text = node.nodeValue ?? "";
+      out.push(pre ? text : text.replace(/[ \t\r\n\f]+/g, " "));
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const el = node as Element;
+    const tag = el.localName;
+    if (SKIPPED.has(tag) || el.getAttribute("contenteditable") === "false") return;
+    if (tag === "br") return void out.push("\n");
+    const block = BLOCK_TAGS.has(tag);
+    if (block) out.push("\n");
+    for (const child of el.childNodes) walk(child, pre || PREFORMATTED.has(tag));
+    if (block) out.push("\n");
+  };
+  walk(root, false);
+  return out.join("");
+}
+
+/** The text a body holds now, as it will read once the page sends it (a textarea: its value). */
 export function bodyText(body: EditableBody): string {
-  return isTextarea(body.editable) ? body.editable.value : body.editable.innerText;
+  return isTextarea(body.editable) ? body.editable.value : renderedText(body.editable);
 }
 
 /**

@@ -10,9 +10,10 @@ import { armoredBlocks, holdsArmor } from "../../shared/armor-text";
 import { t } from "../../shared/i18n";
 import { ARMORED_MESSAGE, type Recipients } from "../../shared/webmail-messages";
 import { isWriting } from "./armor-writer";
-import { isOurs, isRendered, MIN_HEIGHT, MIN_WIDTH, scriptedFrameDocument, writableTarget } from "./editables";
+import { isOurs, isRendered, MIN_HEIGHT, MIN_WIDTH, sameOriginFrameDocument, writableTarget } from "./editables";
 import { openFrame, type FrameHost } from "./frame-host";
 import { removeNotice, showNotice } from "./notices";
+import { isRecipientField } from "./recipients";
 import type { ComposeTarget, WebmailProvider } from "./provider";
 import { SITES_KEY, genericProvider } from "./providers/generic";
 import { roundcube } from "./providers/roundcube";
@@ -184,6 +185,8 @@ function onTyping(event: Event): void {
   }
   // A writable multi-line field that is not a body Tessera can take over: a
   // hidden input behind a canvas editor, an editor too small or off screen.
+  // The page's To/Cc/Bcc textareas (Horde's) hold addresses, not the message.
+  if (isRecipientField(field)) return;
   const r = field.getBoundingClientRect();
   const visibleBody = isRendered(field) && r.width >= MIN_WIDTH && r.height >= MIN_HEIGHT;
   const near = field.ownerDocument === document ? field : null;
@@ -201,7 +204,7 @@ function watchFrames(doc: Document, depth = 0): void {
   if (depth > 3) return;
   for (const frame of doc.querySelectorAll<HTMLIFrameElement>("iframe")) {
     if (isOurs(frame)) continue;
-    const inner = scriptedFrameDocument(frame);
+    const inner = sameOriginFrameDocument(frame);
     if (inner === null) continue;
     watch(inner);
     watchFrames(inner, depth + 1);
@@ -209,14 +212,13 @@ function watchFrames(doc: Document, depth = 0): void {
 }
 
 /**
- * A same-origin frame the page's scripts fill (about:blank, srcdoc) belongs to
- * its parent's copy of this script, which takes over the editors in it and
- * watches its typing; here only readers are set up (HTML mail shown in such a
- * frame). A sandboxed frame (opaque origin) cannot be reached from its parent
- * and handles everything itself.
+ * In a frame of the same origin as its parent, the parent's copy of this
+ * script takes over the editors and watches the typing (editables.ts says
+ * why); this copy only places readers (HTML mail shown in such a frame). A
+ * cross-origin or sandboxed frame cannot be reached from its parent and
+ * handles everything itself.
  */
 function parentHandlesThisFrame(): boolean {
-  if (/^https?:$/.test(location.protocol)) return false;
   try {
     return window.frameElement !== null;
   } catch {

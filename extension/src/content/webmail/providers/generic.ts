@@ -47,6 +47,27 @@ function siteOrigin(doc: Document): string | null {
   }
 }
 
+/**
+ * The armored message that starts in `first`, a child of <body>, and ends in
+ * a later sibling: the run of siblings is wrapped in one <div> (the reader
+ * takes its place), or null when no sibling ends it.
+ */
+function wrapRun(first: HTMLElement): HTMLElement | null {
+  const parent = first.parentElement;
+  if (parent === null || parent !== first.ownerDocument.body) return null;
+  const run: Node[] = [];
+  for (let node: Node | null = first; node !== null; node = node.nextSibling) {
+    run.push(node);
+    if ((node.textContent ?? "").includes("-----END PGP MESSAGE-----")) {
+      const wrapper = first.ownerDocument.createElement("div");
+      first.before(wrapper);
+      wrapper.append(...run);
+      return wrapper;
+    }
+  }
+  return null;
+}
+
 export function genericProvider(enabledOrigins: ReadonlySet<string>): WebmailProvider {
   return {
     name: "generic",
@@ -67,10 +88,13 @@ export function genericProvider(enabledOrigins: ReadonlySet<string>): WebmailPro
       const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
         if (!holdsArmor(node.nodeValue ?? "")) continue;
-        let block = node.parentElement?.closest<HTMLElement>(BLOCKS) ?? null;
+        const first = node.parentElement?.closest<HTMLElement>(BLOCKS) ?? null;
+        let block = first;
         while (block !== null && !block.innerText.includes("-----END PGP MESSAGE-----")) {
           block = block.parentElement?.closest<HTMLElement>(BLOCKS) ?? null;
         }
+        // Paragraphs straight under <body> (an HTML mail's own document): no block holds them all.
+        if (block === null && first !== null) block = wrapRun(first);
         if (block === null || inEditable(block) || isOurs(block) || !isRendered(block)) continue;
         parts.add(block);
       }
