@@ -122,6 +122,7 @@ describe("reader click guard: real clicks under real layouts act, hidden or tric
     await button.click({ force: true });
     await assertRefused(page, reader, "faded ancestor", "faded");
     await page.evaluate(() => (document.getElementById("mover").style.opacity = ""));
+    await reader.waitForSelector('body[data-visible="true"]');
 
     // The frame itself nearly transparent.
     await page.evaluate(() => (document.querySelector("tessera-frame").style.opacity = "0.05"));
@@ -129,6 +130,7 @@ describe("reader click guard: real clicks under real layouts act, hidden or tric
     await button.click({ force: true });
     await assertRefused(page, reader, "opacity 0.05", "faded");
     await page.evaluate(() => (document.querySelector("tessera-frame").style.opacity = ""));
+    await reader.waitForSelector('body[data-visible="true"]');
 
     // A fake UI over the frame that lets the click through to it.
     await page.evaluate(() => {

@@ -178,9 +178,14 @@ export class ClickEvidence {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /**
+   * Where the frame's content lies on screen: its top-left corner and width.
+   * Not its height, which follows the frame's own content (the height it
+   * reports): growing below the buttons moves nothing under the pointer.
+   */
   private rectKey(): string {
     const r = this.iframe.getBoundingClientRect();
-    return `${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.width)},${Math.round(r.height)}`;
+    return `${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.width)}`;
   }
 
   /** Called often (a timer): restarts the dwell when the frame moved or stopped being visible. */
