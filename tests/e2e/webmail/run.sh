@@ -20,6 +20,9 @@ if [ "${TESSERA_SKIP_BUILD:-}" != 1 ]; then
   cargo build -p tessera-host --locked
 fi
 
+# The editor zoo's pages (real CKEditor, TinyMCE, Quill, Tiptap from npm), built once and cached.
+tests/e2e/fixtures/editors/setup.sh >/dev/null
+
 if [ $# -eq 0 ]; then
   set -- "$here"/*.e2e.mjs
 fi
