@@ -18,9 +18,10 @@ import { realTimers } from "./requests";
 import { WEBMAIL_PORT_NAMES, WebmailRelay } from "./webmail-relay";
 import { handleWebmailApiRequest, isWebmailApiRequest } from "./webmail-api";
 import { registerTabNotices } from "./webmail-notices";
+import { registerReaderWindows } from "./webmail-windows";
 import { patternSeed } from "../shared/security-pattern";
 import type { PageRequest } from "../shared/crypto-api";
-import { TAB_NOTICES_REQUEST } from "../shared/webmail-messages";
+import { READER_WINDOW_ARMOR, TAB_NOTICES_REQUEST } from "../shared/webmail-messages";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
 import { readTokenList } from "../shared/token-list";
 
@@ -134,11 +135,14 @@ async function flows(): Promise<FlowDeps> {
 registerCredentials({ flows, isExtensionPage });
 // Webmail notices a tab showed (the popup repeats them).
 registerTabNotices(isExtensionPage);
+// Readers in their own window, for messages in sandboxed frames.
+registerReaderWindows(isExtensionPage);
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   if (!isExtensionPage(sender) || typeof message !== "object" || message === null) return false;
   if (isCredentialsRequest(message)) return false; // answered by registerCredentials
-  if ((message as { type?: unknown }).type === TAB_NOTICES_REQUEST) return false; // answered by registerTabNotices
+  const type = (message as { type?: unknown }).type;
+  if (type === TAB_NOTICES_REQUEST || type === READER_WINDOW_ARMOR) return false; // answered by their own listeners
   if (isWebmailApiRequest(message)) {
     // Only the webmail frames ask this (a page under frames/ of this extension).
     if (!(sender.url ?? "").startsWith(chrome.runtime.getURL("frames/"))) return false;

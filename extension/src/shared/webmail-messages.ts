@@ -21,6 +21,10 @@ export const ARMORED_MESSAGE = /^-----BEGIN PGP MESSAGE-----\r?\n[\s\S]*\r?\n---
 
 /** Content script → background (runtime.sendMessage): the tab showed a notice of this kind (no page text). */
 export const NOTICE_MESSAGE = "webmail.notice";
+/** Content script in a sandboxed frame → background: open this armored message in a reader window. */
+export const OPEN_READER_WINDOW = "webmail.openReaderWindow";
+/** Reader window → background: the armored message it was opened for (given once). */
+export const READER_WINDOW_ARMOR = "webmail.readerWindowArmor";
 /** Popup → background: the notices a tab showed. */
 export const TAB_NOTICES_REQUEST = "webmail.tabNotices";
 export type TabNotice = "unprotected" | "unsupported";

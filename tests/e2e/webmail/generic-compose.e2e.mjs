@@ -20,7 +20,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CHROMIUM_ID, testCard, waitFor } from "../lib.mjs";
-import { clickCenter, enableSites, enterPin, gpg, importKeys, launchProfile, requireStack, servePages, waitForFrame, writeTemp } from "./lib.mjs";
+import { clickCenter, decryptInReader, enableSites, enterPin, gpg, importKeys, launchProfile, requireStack, servePages, waitForFrame, writeTemp } from "./lib.mjs";
 
 const marker = `TESSERA-COMPOSE-${randomBytes(6).toString("hex")}`;
 const PIN = process.env.TESSERA_TEST_USER_PIN;
@@ -73,7 +73,12 @@ describe("generic module on a webmail-like compose page: recipients, Bcc, drafts
     gpg(carol.home, ["--batch", "--passphrase", "", "--quick-add-key", carol.fpr, "cv25519", "encr", "0"]);
     carol.subkeyIds = gpg(carol.home, ["--with-colons", "--list-keys", carol.fpr]).split("\n").filter((l) => l.startsWith("sub:")).map((l) => l.split(":")[4]);
     carol.key = gpg(carol.home, ["--armor", "--export", carol.fpr]);
-    site = await servePages({ "/compose": COMPOSE, "/canvas": CANVAS });
+    // HTML mail shown in a sandboxed frame (opaque origin), as webmails isolate received HTML.
+    const incoming = gpg(cardHome, ["--armor", "--trust-model", "always", "--encrypt", "-r", card.primary_fingerprint], `sandboxed ${marker}\n`);
+    const mailHtml = `<p>${incoming.trimEnd().split("\n").join("<br>")}</p>`.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+    const SANDBOXED = `<!doctype html><meta charset="utf-8"><title>inbox</title><h1>Message</h1>
+      <iframe sandbox style="width:760px;height:420px;border:1px solid #999" srcdoc="${mailHtml}"></iframe>`;
+    site = await servePages({ "/compose": COMPOSE, "/canvas": CANVAS, "/sandboxed": SANDBOXED });
     const data = writeTemp("compose-data", "none", "");
     browser = await launchProfile("compose", { TESSERA_DATA_DIR: data.dir });
     await importKeys(browser.context, [gpg(cardHome, ["--armor", "--export", card.primary_fingerprint]), carol.key]);
@@ -125,6 +130,24 @@ describe("generic module on a webmail-like compose page: recipients, Bcc, drafts
     const notice = page.locator('tessera-notice[data-tessera-notice="unsupported"]');
     await notice.waitFor({ state: "visible", timeout: 5_000 });
     await popupNotices("unsupported");
+    await page.close();
+  });
+
+  test("a message in a sandboxed frame (no extension frame allowed there) opens in a Tessera reader window", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${site.origin}/sandboxed`);
+    const mailFrame = await waitFor(() => page.frames().find((f) => f.url() === "about:srcdoc"), { what: "the sandboxed mail frame" });
+    const offer = mailFrame.locator('tessera-action[data-tessera-action="open-reader"]');
+    await offer.waitFor({ state: "attached", timeout: 10_000 });
+    assert.equal(await mailFrame.locator("tessera-frame").count(), 0, "no reader framed where the page forbids it");
+    const opened = browser.context.waitForEvent("page", { predicate: (p) => p.url().includes("/frames/reader/reader.html?window="), timeout: 15_000 });
+    await clickCenter(page, offer);
+    const readerWindow = await opened;
+    await readerWindow.waitForSelector('body[data-state="ready"][data-visible="true"]', { timeout: 15_000 });
+    assert.equal(await decryptInReader(browser.context, readerWindow, PIN), `sandboxed ${marker}\n`);
+    assert.ok(!(await page.content()).includes(marker), "the page never holds the plaintext");
+    assert.ok(!(await mailFrame.content()).includes(marker), "nor its mail frame");
+    await readerWindow.close();
     await page.close();
   });
 

@@ -8,7 +8,7 @@
 
 import { armoredBlocks, holdsArmor } from "../../shared/armor-text";
 import { t } from "../../shared/i18n";
-import { ARMORED_MESSAGE, type Recipients } from "../../shared/webmail-messages";
+import { ARMORED_MESSAGE, OPEN_READER_WINDOW, type Recipients } from "../../shared/webmail-messages";
 import { isWriting } from "./armor-writer";
 import { isOurs, isRendered, MIN_HEIGHT, MIN_WIDTH, sameOriginFrameDocument, writableTarget } from "./editables";
 import { openFrame, type FrameHost } from "./frame-host";
@@ -151,6 +151,12 @@ function setupReaders(p: WebmailProvider): void {
     const blocks = armoredBlocks((part.innerText.match(BLOCK) ?? []).join("\n")).filter((b) => ARMORED_MESSAGE.test(b));
     if (blocks.length === 0) continue;
     handled.add(part);
+    if (opaque) {
+      // A sandboxed frame: no extension page may be framed here (frame-ancestors), so the
+      // offer is a reader in a Tessera window of its own.
+      offerReaderWindow(part, blocks[0] ?? "");
+      continue;
+    }
     // One reader per message part, for its first block; the rest of the part is hidden with it.
     const frame = openFrame({ kind: "reader", replace: part, minHeight: 160, onClose: () => {} });
     frame.send({ type: "armored", armored: blocks[0] ?? "", pgpMime: false });
@@ -166,6 +172,14 @@ function setupReaders(p: WebmailProvider): void {
   }
 }
 
+function offerReaderWindow(part: HTMLElement, armored: string): void {
+  const button = makeButton(t("webmailOpenReaderWindow"), () => {
+    void chrome.runtime.sendMessage({ type: OPEN_READER_WINDOW, armored });
+  });
+  button.dataset["tesseraAction"] = "open-reader";
+  part.insertAdjacentElement("beforebegin", button);
+}
+
 // --- typing in the page's own editor: never silent ---------------------------
 
 /** Documents whose typing is watched: this one and the scripted same-origin frames in it. */
@@ -176,8 +190,8 @@ function onTyping(event: Event): void {
   if (p === null || !event.isTrusted || isWriting()) return;
   const field = writableTarget(event.target);
   if (field === null || isOurs(field)) return;
-  const site = location.host;
-  for (const target of p.composeTargets(document)) {
+  const site = location.host || (location.ancestorOrigins?.[0] ?? "").replace(/^https?:\/\//, "");
+  for (const target of opaque ? [] : p.composeTargets(document)) {
     if (target.editable === field || target.editable.contains(field) || target.anchor.contains(field)) {
       showNotice("unprotected", target.anchor, t("webmailNoticeUnprotected", [site]));
       return;
@@ -226,6 +240,12 @@ function parentHandlesThisFrame(): boolean {
   }
 }
 const readersOnly = parentHandlesThisFrame();
+/**
+ * A sandboxed frame (opaque origin): no extension page may be framed here, so
+ * no editor and no reader in place; typing here is announced as unsupported,
+ * and an encrypted message gets a reader window.
+ */
+const opaque = location.origin === "null";
 
 function scan(): void {
   const p = provider();
@@ -238,7 +258,7 @@ function scan(): void {
   }
   watch(document);
   watchFrames(document);
-  setupCompose(p);
+  if (!opaque) setupCompose(p);
   setupReaders(p);
 }
 

@@ -24,10 +24,21 @@ export class GestureGuard {
   private nextId = 1;
   private readonly waiting = new Map<number, (verdict: GestureVerdict | null) => void>();
 
+  /**
+   * standalone: the frame is a top-level window of its own (a reader window),
+   * which no page can cover or fade: a real click is enough, with
+   * IntersectionObserver v2 (the window is flat) where the browser has it.
+   */
   constructor(
     target: Element,
     private readonly ask: (question: GestureQuestion) => void,
+    private readonly standalone = false,
   ) {
+    if (standalone) {
+      this.pageVisible = true;
+      this.pageReason = "";
+      this.flat = true;
+    }
     const options = { threshold: [0, 1], trackVisibility: true, delay: IO_DELAY_MS } as IntersectionObserverInit;
     const observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
@@ -79,7 +90,7 @@ export class GestureGuard {
    */
   async confirm(event: Event, control: Element): Promise<string | null> {
     const quick = this.refusal(event);
-    if (quick !== null) return quick;
+    if (quick !== null || this.standalone) return quick;
     const pointer = event instanceof MouseEvent && event.detail > 0 ? { x: event.clientX, y: event.clientY } : null;
     const box = control.getBoundingClientRect();
     const { x, y } = pointer ?? { x: box.left + box.width / 2, y: box.top + box.height / 2 };

@@ -8,7 +8,7 @@ import type { PageReply, SignatureStatus } from "../../shared/crypto-api";
 import { byTestId, el } from "../../shared/dom";
 import { localizePage } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
-import type { DecryptedAttachment, ToFrame, WebmailApiReply, WebmailApiRequest } from "../../shared/webmail-messages";
+import { READER_WINDOW_ARMOR, type DecryptedAttachment, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
 import { GestureGuard } from "../common/gesture-guard";
 import { gestureFailure } from "../common/gesture-text";
 import { failureText, send, signatureText } from "../../shared/page-replies";
@@ -23,20 +23,36 @@ const errorBox = byTestId("reader-error");
 let armored: string | null = null;
 let pgpMime = false;
 
-const session = connectSession("reader", (message: ToFrame) => {
-  if (message.type === "armored" && armored === null) {
-    armored = message.armored;
-    pgpMime = message.pgpMime;
-    button.disabled = false;
-    document.body.dataset["state"] = "ready";
+/** reader.html?window=ID: a reader in its own window (content/webmail: a message in a sandboxed frame). */
+const windowId = new URLSearchParams(location.search).get("window");
+
+function onArmored(text: string, mime: boolean): void {
+  if (armored !== null) return;
+  armored = text;
+  pgpMime = mime;
+  button.disabled = false;
+  document.body.dataset["state"] = "ready";
+}
+
+const onFrameMessage = (message: ToFrame): void => {
+  if (message.type === "armored") {
+    onArmored(message.armored, message.pgpMime);
   } else if (message.type === "visibility") {
     guard.setPageVisible(message.visible, message.flat, message.reason);
   } else if (message.type === "gestureVerdict") {
     guard.onVerdict(message);
   }
-});
-const guard = new GestureGuard(byTestId("reader-buttons"), (question) => session.send(question));
-reportHeight(session);
+};
+const session = windowId === null ? connectSession("reader", onFrameMessage) : null;
+const guard = new GestureGuard(byTestId("reader-buttons"), (question) => session?.send(question), windowId !== null);
+if (session !== null) {
+  reportHeight(session);
+} else {
+  void (chrome.runtime.sendMessage({ type: READER_WINDOW_ARMOR, id: windowId }) as Promise<{ ok?: boolean; armored?: unknown } | undefined>).then((reply) => {
+    if (reply?.ok === true && typeof reply.armored === "string") onArmored(reply.armored, false);
+    else showError(t("readerWindowGone"), "reader_window_gone");
+  });
+}
 
 function showError(message: string | null, code = ""): void {
   errorBox.hidden = message === null;
