@@ -51,10 +51,18 @@ function kindOf(field: HTMLElement): Kind | null {
       break;
     }
   }
-  for (const label of labels.map(cleanLabel)) {
-    if (label === "" || label.length > 40) continue;
-    for (const [kind, pattern] of LABELS) if (pattern.test(label)) return kind;
+  for (const label of labels) {
+    const kind = kindOfLabel(label);
+    if (kind !== null) return kind;
   }
+  return null;
+}
+
+/** The recipient kind a field's label names ("To", "Cc recipients", "Cci :"), or null. */
+export function kindOfLabel(text: string): Kind | null {
+  const label = cleanLabel(text);
+  if (label === "" || label.length > 40) return null;
+  for (const [kind, pattern] of LABELS) if (pattern.test(label)) return kind;
   return null;
 }
 
