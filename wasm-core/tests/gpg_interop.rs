@@ -6,6 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
+mod gnupg;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use common::{decrypt_two_phase, now, sign_two_phase, SoftToken};
+use gnupg::{fingerprints, gpg, gpg_raw};
 use tessera_core::openpgp::decrypt::{self, Limits, SessionKey};
 use tessera_core::openpgp::encrypt::{self, Container, Payload};
 use tessera_core::openpgp::keyring::Keyring;
@@ -52,53 +54,6 @@ extern "C" fn stop_gpg_agent() {
         // The fixture lives in a static, so its TempDir is never dropped.
         let _ = std::fs::remove_dir_all(home);
     }
-}
-
-fn gpg_raw(home: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new("gpg")
-        .env("GNUPGHOME", home)
-        .args([
-            "--batch",
-            "--yes",
-            "--pinentry-mode",
-            "loopback",
-            "--passphrase",
-            "",
-        ])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run gpg ({e}): these tests need GnuPG (Debian package `gnupg`)"));
-    // Written from a thread: gpg writes output while it reads, and a large
-    // input would fill both pipes and deadlock.
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || pipe.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
-}
-
-fn gpg(home: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let out = gpg_raw(home, args, stdin);
-    assert!(
-        out.status.success(),
-        "gpg {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-fn fingerprints(home: &Path, uid: &str) -> Vec<String> {
-    let out = gpg(home, &["--with-colons", "--list-keys", uid], b"");
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .filter(|l| l.starts_with("fpr:"))
-        .map(|l| l.split(':').nth(9).unwrap().to_string())
-        .collect()
 }
 
 fn make_key(home: &Path, name: &str, primary: &str, sub: &str) -> Key {

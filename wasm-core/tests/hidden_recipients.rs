@@ -9,13 +9,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
+mod gnupg;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use common::{decrypt_counting, keys, now, SoftToken};
+use gnupg::{fingerprints, gpg, gpg_raw};
 use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
 use pgp::packet::{Packet, PacketParser, PublicKeyEncryptedSessionKey};
 use pgp::types::{KeyDetails, KeyVersion};
@@ -80,52 +81,6 @@ fn new_home(prefix: &str) -> (tempfile::TempDir, PathBuf) {
     }
     homes.push(home.clone());
     (dir, home)
-}
-
-fn gpg_raw(home: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new("gpg")
-        .env("GNUPGHOME", home)
-        .args([
-            "--batch",
-            "--yes",
-            "--pinentry-mode",
-            "loopback",
-            "--passphrase",
-            "",
-        ])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run gpg ({e}): these tests need GnuPG (Debian package `gnupg`)"));
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    // From a thread: gpg writes while it reads, and both pipes could fill.
-    let writer = std::thread::spawn(move || pipe.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
-}
-
-fn gpg(home: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let out = gpg_raw(home, args, stdin);
-    assert!(
-        out.status.success(),
-        "gpg {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-fn fingerprints(home: &Path, uid: &str) -> Vec<String> {
-    let out = gpg(home, &["--with-colons", "--list-keys", uid], b"");
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .filter(|l| l.starts_with("fpr:"))
-        .map(|l| l.split(':').nth(9).unwrap().to_string())
-        .collect()
 }
 
 fn make_key(home: &Path, name: &str, primary: &str, sub: &str) -> Key {

@@ -147,6 +147,14 @@ function ownerFrame(doc: Document): HTMLIFrameElement | null {
   }
 }
 
+/** Whether the frames holding this document, as far as they can be reached, add no transform or filter. */
+function parentsFlat(doc: Document): boolean {
+  for (let frame = ownerFrame(doc); frame !== null; frame = ownerFrame(frame.ownerDocument)) {
+    if (!chainOf(frame).flat) return false;
+  }
+  return true;
+}
+
 /** Hit-tests a point of this document in the parent documents the content script can reach. */
 function reachableUpwards(doc: Document, x: number, y: number): boolean {
   let frame = ownerFrame(doc);
@@ -221,7 +229,7 @@ export class ClickEvidence {
   private staticEvidence(click: { x: number; y: number } | null): Evidence {
     const doc = this.host.ownerDocument;
     const chain = chainOf(this.host);
-    const flat = chain.flat;
+    const flat = chain.flat && parentsFlat(doc);
     if (!this.host.isConnected || chain.hidden) return { ok: false, reason: "hidden", flat };
     if (chain.unreadable || chain.opacity < MIN_OPACITY) return { ok: false, reason: "faded", flat };
     const r = this.iframe.getBoundingClientRect();
