@@ -308,7 +308,7 @@ describe("autofill content script", () => {
     await page.close();
   });
 
-  test("the clipboard was never touched: no call recorded by any page, the sentinel is still there, and the bundle has no clipboard code", T, async () => {
+  test("the clipboard was never touched: no call recorded by any page, the sentinel is still there, and the bundle has no clipboard access", T, async () => {
     assert.deepEqual(site.clipboard, []);
     const page = await context.newPage();
     await page.goto(`${site.url}/_plain`);
@@ -317,8 +317,18 @@ describe("autofill content script", () => {
     // Nowhere in the extension: every script of the built extension, not only this one.
     const scripts = readdirSync(EXT_CHROMIUM, { recursive: true }).filter((f) => f.endsWith(".js"));
     assert.ok(scripts.includes(join("content", "autofill.js")), scripts.join(" "));
+    // No clipboard access anywhere: no Clipboard API, no copy/cut/paste command, no ClipboardItem.
+    // The one clipboard word allowed: the webmail writer's synthetic paste event, which carries
+    // ciphertext in a DataTransfer it made itself into a page's editor and never reaches the
+    // system clipboard; and the browser's insertText command, which edits the focused field only.
     for (const file of scripts) {
-      assert.doesNotMatch(readFileSync(join(EXT_CHROMIUM, file), "utf8"), /clipboard|execCommand/, file);
+      const code = readFileSync(join(EXT_CHROMIUM, file), "utf8");
+      assert.doesNotMatch(code, /navigator\.clipboard|\.(?:readText|writeText)\(|ClipboardItem|execCommand\(\s*["'`](?:copy|cut|paste)/i, file);
+      const rest = code
+        .replace(/new \w+\.ClipboardEvent\("paste", \{ clipboardData: data,/g, "")
+        .replace(/execCommand\("insertText",/g, "");
+      assert.doesNotMatch(rest, /clipboard|execCommand/i, `${file}: only the webmail writer's synthetic paste and insertText`);
+      if (rest !== code) assert.equal(file, join("content", "webmail.js"), "only the webmail content script writes into editors");
     }
   });
 });

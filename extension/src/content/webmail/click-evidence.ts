@@ -25,7 +25,7 @@ const MIN_SIZE = 40;
 
 export interface Evidence {
   ok: boolean;
-  /** Stable reason codes: "", hidden, faded, covered, moved, small, offscreen. */
+  /** Stable reason codes: "", hidden (also: visible again for less than the dwell), faded, covered, moved, small, offscreen. */
   reason: string;
   /** No transform, filter, perspective or will-change above the frame: IO v2 means what it says. */
   flat: boolean;
@@ -179,6 +179,8 @@ function reachableUpwards(doc: Document, x: number, y: number): boolean {
 export class ClickEvidence {
   private lastRect = "";
   private stableSince = 0;
+  /** Why the dwell last started over: the frame moved, or it (re)appeared after being hidden. */
+  private restart: "moved" | "hidden" = "hidden";
 
   constructor(
     private readonly host: HTMLElement,
@@ -204,10 +206,11 @@ export class ClickEvidence {
       this.stableSince = 0;
     } else if (key !== this.lastRect || this.stableSince === 0) {
       // Visible again, or moved: the dwell starts over from here.
+      this.restart = this.stableSince === 0 ? "hidden" : "moved";
       this.stableSince = this.now();
     }
     this.lastRect = key;
-    if (base.ok && this.now() - this.stableSince < DWELL_MS) return { ...base, ok: false, reason: "moved" };
+    if (base.ok && this.now() - this.stableSince < DWELL_MS) return { ...base, ok: false, reason: this.restart };
     return base;
   }
 
@@ -222,7 +225,8 @@ export class ClickEvidence {
     const point = { x: r.left + (x / Math.max(1, width)) * r.width, y: r.top + (y / Math.max(1, height)) * r.height };
     const base = this.staticEvidence(point);
     if (!base.ok) return base;
-    if (this.now() - this.stableSince < DWELL_MS || this.stableSince === 0) return { ...base, ok: false, reason: "moved" };
+    if (this.stableSince === 0) return { ...base, ok: false, reason: "hidden" };
+    if (this.now() - this.stableSince < DWELL_MS) return { ...base, ok: false, reason: this.restart };
     return base;
   }
 
