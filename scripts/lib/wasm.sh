@@ -8,7 +8,7 @@
 #
 # Toolchain: rustup's cargo when its toolchain has the wasm32-unknown-unknown
 # target; otherwise Debian's rustc-web with -Zbuild-std (see
-# /work/shared/notes/wasm-toolchain.md). Both build into $REPO/target/wasm only,
+# ../shared/notes/wasm-toolchain.md). Both build into $REPO/target/wasm only,
 # never into the host build's target dirs.
 #
 # Idempotent and incremental: cargo rebuilds only what changed, wasm-bindgen and

@@ -3,7 +3,7 @@
 // throwaway HOME. Run under scripts/lib/with-virtual-card.sh.
 //
 // What can be observed: Firefox over BiDi cannot evaluate in the background
-// page nor open moz-extension:// pages (see /work/shared/notes/browser-e2e.md),
+// page nor open moz-extension:// pages (see ../shared/notes/browser-e2e.md),
 // so the popup cannot be read here. Two real signals remain:
 //  1. the process list: Firefox started tessera-host with our throwaway manifest
 //     and the add-on ID as arguments (the background ran connectNative);

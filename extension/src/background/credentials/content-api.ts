@@ -53,7 +53,7 @@ export interface ContentApiDeps extends FillDeps {
   offers: SaveOffers;
 }
 
-/** Null: not ours to answer (the message is not an autofill message). */
+/** Whether a message is one of autofill's (anything else is not ours to answer). */
 export function isAutofillMessage(msg: unknown): boolean {
   const type = (msg as { type?: unknown } | null)?.type;
   return type === "autofill.fieldsFound" || type === "autofill.loginSubmitted";
