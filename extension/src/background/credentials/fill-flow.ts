@@ -167,6 +167,14 @@ export async function fillEntry(
   const top = frames.find((f) => f.frameId === 0);
   if (top === undefined) throw new HostError("no_tab", `tab ${tabId} has no page`);
   const label = refLabel(ref);
+  // Fields first: a page with no login form needs no decryption (no card touch, no PIN).
+  // The probe only asks each frame what fields it has; no secret goes out before the origin check.
+  const fieldsOf = new Map<number, FieldSummary>();
+  for (const frame of frames) {
+    const fields = await probe(deps, tabId, frame.frameId);
+    if (fields !== null && (fields.username || fields.password || fields.otp)) fieldsOf.set(frame.frameId, fields);
+  }
+  if (fieldsOf.size === 0) throw new HostError("no_fields", `no login fields found on ${originOf(top.url)}`);
   const entry = await openEntry(flows, cred, ref);
   const bound = entryUrl(ref, entry.parsed);
   if (entry.parsed.url !== null) deps.knownUrls.set(label, { url: entry.parsed.url, allowSubdomains: entry.parsed.allowSubdomains });
@@ -186,15 +194,11 @@ export async function fillEntry(
   }
   const withFields: Array<{ frame: FrameInfo; fields: FieldSummary }> = [];
   for (const frame of allowed) {
-    const fields = await probe(deps, tabId, frame.frameId);
-    if (fields !== null && (fields.username || fields.password || fields.otp)) withFields.push({ frame, fields });
+    const fields = fieldsOf.get(frame.frameId);
+    if (fields !== undefined) withFields.push({ frame, fields });
   }
   if (withFields.length === 0) {
-    const asking: ConfirmableFrame[] = [];
-    for (const c of confirmable) {
-      const fields = await probe(deps, tabId, c.frameId);
-      if (fields !== null && (fields.username || fields.password || fields.otp)) asking.push(c);
-    }
+    const asking = confirmable.filter((c) => fieldsOf.has(c.frameId));
     if (asking.length > 0) {
       return {
         ok: false,
