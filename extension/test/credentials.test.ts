@@ -12,7 +12,7 @@ import { OFFER_TTL_MS, SESSION_TTL_MS, SaveOffers, TabSessions } from "../src/ba
 import { importShared } from "../src/background/credentials/share-flow";
 import { entryUrl } from "../src/background/credentials/store-flow";
 import { fromBase64, toBase64 } from "../src/shared/base64";
-import type { KeyInfo } from "../src/shared/crypto-api";
+import type { KeyInfo } from "../src/shared/contracts/page";
 import type { TokenInfo } from "../src/shared/status";
 
 const DEC = "1A2B3C4D5E6F708192A3B4C5D6E7F80912345678";

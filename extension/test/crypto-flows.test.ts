@@ -10,10 +10,10 @@ import { KeyringStore } from "../src/background/keyring-store";
 import { handlePageRequest } from "../src/background/page-api";
 import { coreError, wrapPgpCore, type PgpCore, type RawPgpCore } from "../src/background/pgp";
 import { PinBroker, type PinBrokerDeps } from "../src/background/pin-broker";
-import { splitArmor } from "../src/shared/armor-split";
+import { splitArmor } from "../src/background/armor-split";
 import { fromBase64, toBase64 } from "../src/shared/base64";
-import type { KeyInfo, PageRequest } from "../src/shared/crypto-api";
-import { readVerifications } from "../src/shared/signature-status";
+import type { KeyInfo, PageRequest } from "../src/shared/contracts/page";
+import { readVerifications } from "../src/background/signature-status";
 import type { TokenInfo } from "../src/shared/status";
 
 const SIG = "0F1D3A8E9A3C4E7B5B1C2D3E4F5061728394A5B6";

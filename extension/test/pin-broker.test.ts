@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { HostError } from "../src/background/errors";
 import { PinBroker, withPin } from "../src/background/pin-broker";
-import type { PinPurpose } from "../src/shared/crypto-api";
+import type { PinPurpose } from "../src/shared/contracts/page";
 import type { TokenInfo } from "../src/shared/status";
 
 const card: TokenInfo = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { WebmailRelay, type RelayPort } from "../src/background/webmail-relay";
-import { WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT, parseAddresses } from "../src/shared/webmail-messages";
+import { WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT, parseAddresses } from "../src/shared/contracts/webmail";
 
 const ID = "pchmfhepohaglbnciioapdbphpkoiplm";
 const BASE = `chrome-extension://${ID}/`;

@@ -9,8 +9,8 @@
 // same loop as wasm-core's decrypt::decrypt_with.
 
 import { fromBase64, toBase64 } from "../shared/base64";
-import type { SignatureStatus } from "../shared/crypto-api";
-import { readVerifications } from "../shared/signature-status";
+import type { SignatureStatus } from "../shared/contracts/page";
+import { readVerifications } from "./signature-status";
 import { HostError } from "./errors";
 import { slotFingerprints, tokenWithKey, type FlowDeps } from "./flow-deps";
 import type { DecryptionCandidate, DecryptionRequest } from "./pgp";

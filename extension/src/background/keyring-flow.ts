@@ -2,8 +2,8 @@
 // marked from token.list), import one or many certificates with a result per
 // armored block, remove.
 
-import { splitArmor } from "../shared/armor-split";
-import type { ImportItemResult, KeyInfo } from "../shared/crypto-api";
+import { splitArmor } from "./armor-split";
+import type { ImportItemResult, KeyInfo } from "../shared/contracts/page";
 import { HostError, errorMessage } from "./errors";
 import { slotFingerprints, type FlowDeps } from "./flow-deps";
 

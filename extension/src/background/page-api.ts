@@ -2,7 +2,7 @@
 // service worker calls this only for messages from the extension's own pages.
 
 import { fromBase64 } from "../shared/base64";
-import type { PageReply, PageRequest } from "../shared/crypto-api";
+import type { PageReply, PageRequest } from "../shared/contracts/page";
 import { decrypt } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
 import { HostError, errorMessage } from "./errors";

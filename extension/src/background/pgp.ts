@@ -3,7 +3,7 @@
 // keyring travels as its storage string; the core keeps no state.
 
 import { HostError, errorMessage } from "./errors";
-import type { KeyInfo } from "../shared/crypto-api";
+import type { KeyInfo } from "../shared/contracts/page";
 
 /** One token.decrypt_session_key to try (wasm-core decrypt::Candidate). */
 export interface DecryptionCandidate {

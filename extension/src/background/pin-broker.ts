@@ -6,7 +6,7 @@
 // two of the card's tries). The PIN string is passed through and not kept.
 
 import { HostError } from "./errors";
-import type { PinPromptInfo, PinPurpose, PinSubmitResult } from "../shared/crypto-api";
+import type { PinPromptInfo, PinPurpose, PinSubmitResult } from "../shared/contracts/page";
 import type { TokenInfo } from "../shared/status";
 
 export interface PinBrokerDeps {

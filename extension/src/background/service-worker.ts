@@ -20,8 +20,8 @@ import { handleWebmailApiRequest, isWebmailApiRequest } from "./webmail-api";
 import { registerTabNotices } from "./webmail-notices";
 import { registerReaderWindows } from "./webmail-windows";
 import { patternSeed } from "../shared/security-pattern";
-import type { PageRequest } from "../shared/crypto-api";
-import { READER_WINDOW_ARMOR, TAB_NOTICES_REQUEST } from "../shared/webmail-messages";
+import type { PageRequest } from "../shared/contracts/page";
+import { READER_WINDOW_ARMOR, TAB_NOTICES_REQUEST } from "../shared/contracts/webmail";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
 import { readTokenList } from "../shared/token-list";
 

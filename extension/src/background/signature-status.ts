@@ -1,7 +1,7 @@
 // Summarises the core's verification results (openpgp::verify::Verification)
 // for display: valid / bad / unknown signer / unsigned.
 
-import type { SignatureStatus } from "./crypto-api";
+import type { SignatureStatus } from "../shared/contracts/page";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

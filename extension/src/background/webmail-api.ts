@@ -6,7 +6,7 @@
 
 import { MimeCleartext, mimeParseContent } from "tessera-core";
 import { fromBase64, toBase64 } from "../shared/base64";
-import type { DecryptedAttachment, WebmailApiReply, WebmailApiRequest } from "../shared/webmail-messages";
+import type { DecryptedAttachment, WebmailApiReply, WebmailApiRequest } from "../shared/contracts/webmail";
 import { decryptBytes } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
 import { HostError, errorMessage } from "./errors";

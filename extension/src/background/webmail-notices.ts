@@ -4,7 +4,7 @@
 // tab's top frame navigates or the tab closes.
 
 import { isWebDocument } from "./webmail-relay";
-import { NOTICE_MESSAGE, TAB_NOTICES_REQUEST, type TabNotice } from "../shared/webmail-messages";
+import { NOTICE_MESSAGE, TAB_NOTICES_REQUEST, type TabNotice } from "../shared/contracts/webmail";
 
 const KINDS: ReadonlySet<string> = new Set<TabNotice>(["unprotected", "unsupported"]);
 

@@ -16,7 +16,7 @@ import {
   type Recipients,
   type ToContent,
   type ToFrame,
-} from "../shared/webmail-messages";
+} from "../shared/contracts/webmail";
 
 export const WEBMAIL_PORT_NAMES: ReadonlySet<string> = new Set([WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT]);
 

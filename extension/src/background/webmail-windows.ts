@@ -6,7 +6,7 @@
 // window and hands that page, once, the armored text (ciphertext only). A
 // top-level window cannot be covered or faded by the page.
 
-import { ARMORED_MESSAGE, MAX_ARMORED_CHARS, OPEN_READER_WINDOW, READER_WINDOW_ARMOR } from "../shared/webmail-messages";
+import { ARMORED_MESSAGE, MAX_ARMORED_CHARS, OPEN_READER_WINDOW, READER_WINDOW_ARMOR } from "../shared/contracts/webmail";
 import { isWebDocument } from "./webmail-relay";
 
 /** Messages waiting for their window: at most a few, for a short while. */

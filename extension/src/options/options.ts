@@ -3,12 +3,12 @@
 // extension page: plaintext is shown here only, always with textContent.
 
 import { toBase64 } from "../shared/base64";
-import type { ImportItemResult, KeyInfo, PageReply } from "../shared/crypto-api";
+import type { ImportItemResult, KeyInfo, PageReply } from "../shared/contracts/page";
 import { formatFingerprint } from "../shared/fingerprint";
 import { errorText, localizePage, t } from "../shared/i18n";
-import { failureText, send, signatureText } from "../shared/page-replies";
+import { failureText, send, signatureText } from "../pages/page-replies";
 import { STATUS_PORT_NAME } from "../shared/status";
-import { byTestId, el } from "../shared/dom";
+import { byTestId, el } from "../pages/dom";
 import { setupPatternSection } from "./pattern-section";
 import { setupWebmailSites } from "./webmail-sites";
 

@@ -1,7 +1,7 @@
 // The options page's view of the security pattern: shown as the frames and the
 // PIN prompt show it, and replaced by a new random one on request.
 
-import { byTestId } from "../shared/dom";
+import { byTestId } from "../pages/dom";
 import { paintPattern, replaceSeed } from "../shared/security-pattern";
 
 export function setupPatternSection(): void {

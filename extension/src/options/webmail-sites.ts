@@ -1,7 +1,7 @@
 // The sites where the generic webmail provider runs (content/webmail/providers/generic.ts
 // reads the same list). An origin is stored, never a path: the provider works per site.
 
-import { byTestId, el } from "../shared/dom";
+import { byTestId, el } from "../pages/dom";
 import { t } from "../shared/i18n";
 
 const KEY = "webmailSites";

@@ -2,9 +2,9 @@
 // extension pages by origin) to the background's page API, and the texts of
 // its replies.
 
-import type { PageReply, PageRequest, SignatureStatus } from "./crypto-api";
-import { formatFingerprint } from "./fingerprint";
-import { errorText, t } from "./i18n";
+import type { PageReply, PageRequest, SignatureStatus } from "../shared/contracts/page";
+import { formatFingerprint } from "../shared/fingerprint";
+import { errorText, t } from "../shared/i18n";
 
 export function send(msg: PageRequest): Promise<PageReply> {
   return chrome.runtime.sendMessage(msg) as Promise<PageReply>;

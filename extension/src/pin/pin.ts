@@ -3,9 +3,9 @@
 // once); nothing here retries. The input is cleared as soon as the PIN is
 // read, and the PIN is not stored anywhere.
 
-import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/crypto-api";
+import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/contracts/page";
 import { errorText, localizePage, t } from "../shared/i18n";
-import { byTestId } from "../shared/dom";
+import { byTestId } from "../pages/dom";
 import { paintPattern } from "../shared/security-pattern";
 
 void paintPattern(byTestId("security-pattern"));

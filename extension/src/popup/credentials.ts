@@ -7,9 +7,9 @@
 // Target tab: the active tab of this window, or `?tab=<id>` when the popup is
 // opened as a tab (e2e tests; background/credentials/README.md).
 
-import { byTestId, el } from "../shared/dom";
+import { byTestId, el } from "../pages/dom";
 import { errorText, t } from "../shared/i18n";
-import type { KeyInfo } from "../shared/crypto-api";
+import type { KeyInfo } from "../shared/contracts/page";
 
 interface EntryView {
   store: string;

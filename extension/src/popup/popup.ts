@@ -13,7 +13,7 @@ import {
   type Problem,
   type TokenInfo,
 } from "../shared/status";
-import { byTestId, el } from "../shared/dom";
+import { byTestId, el } from "../pages/dom";
 import { initCredentials, targetTab } from "./credentials";
 import { showTabNotices } from "./webmail-notices";
 

@@ -2,9 +2,9 @@
 // tab: typing went into the page's own editor, or into a field Tessera cannot
 // protect. Only the kinds are known here, never what was typed.
 
-import { byTestId, el } from "../shared/dom";
+import { byTestId, el } from "../pages/dom";
 import { t } from "../shared/i18n";
-import { TAB_NOTICES_REQUEST, type TabNotice } from "../shared/webmail-messages";
+import { TAB_NOTICES_REQUEST, type TabNotice } from "../shared/contracts/webmail";
 
 const TEXT: Record<TabNotice, string> = { unprotected: "popupWebmailUnprotected", unsupported: "popupWebmailUnsupported" };
 

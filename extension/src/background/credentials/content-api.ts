@@ -3,7 +3,7 @@
 // What a page may receive is decided from the browser's sender.url, never
 // from anything in the message body.
 
-import type { FieldSummary, FieldsFoundReply } from "../../shared/autofill-messages";
+import type { FieldSummary, FieldsFoundReply } from "../../shared/contracts/autofill";
 import { nextStep, type FillDeps } from "./fill-flow";
 import type { SaveOffers } from "./sessions";
 

@@ -6,7 +6,7 @@
 // Multi-step logins: the entry stays armed for the tab (sessions.ts) and the
 // next page's `autofill.fieldsFound` gets the next FillCommand.
 
-import type { FieldSummary, FillCommand, FillReply } from "../../shared/autofill-messages";
+import type { FieldSummary, FillCommand, FillReply } from "../../shared/contracts/autofill";
 import { HostError, errorMessage } from "../errors";
 import type { FlowDeps } from "../flow-deps";
 import type { CredCore, FillDecision } from "./core";

@@ -4,7 +4,7 @@
 // certificate (or several, for an address) is reported by name: encrypting to
 // fewer people than the folder says would silently lock them out.
 
-import type { KeyInfo } from "../../shared/crypto-api";
+import type { KeyInfo } from "../../shared/contracts/page";
 import { HostError } from "../errors";
 
 const HEX = /^[0-9A-F]+$/;

@@ -13,7 +13,7 @@ import type {
   FillReply,
   LoginSubmitted,
   ProbeReply,
-} from "../../shared/autofill-messages";
+} from "../../shared/contracts/autofill";
 import { detectLoginFields, summarize } from "./detect";
 import { canSubmit, fillFields, submitFields } from "./fill";
 import { SubmitWatcher } from "./submit-watch";

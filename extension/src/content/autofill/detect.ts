@@ -5,7 +5,7 @@
 // Each frame runs its own copy (all_frames), so same-origin iframes are covered
 // by their own content script and nothing here crosses a frame boundary.
 
-import type { FieldSummary } from "../../shared/autofill-messages";
+import type { FieldSummary } from "../../shared/contracts/autofill";
 
 export interface LoginFields {
   username: HTMLInputElement | null;

@@ -8,7 +8,7 @@ import {
   type ContentToBackground,
   type FrameKind,
   type ToContent,
-} from "../../shared/webmail-messages";
+} from "../../shared/contracts/webmail";
 import { ClickEvidence } from "./click-evidence";
 
 export interface FrameHostOptions {

@@ -8,7 +8,7 @@
 
 import { armoredBlocks, holdsArmor } from "../../shared/armor-text";
 import { t } from "../../shared/i18n";
-import { ARMORED_MESSAGE, OPEN_READER_WINDOW, type Recipients } from "../../shared/webmail-messages";
+import { ARMORED_MESSAGE, OPEN_READER_WINDOW, type Recipients } from "../../shared/contracts/webmail";
 import { isWriting } from "./armor-writer";
 import { isOurs, isRendered, MIN_HEIGHT, MIN_WIDTH, sameOriginFrameDocument, writableTarget } from "./editables";
 import { openFrame, type FrameHost } from "./frame-host";

@@ -6,7 +6,7 @@
 // and is reported to the background so that the popup says it too.
 
 import { t } from "../../shared/i18n";
-import { NOTICE_MESSAGE } from "../../shared/webmail-messages";
+import { NOTICE_MESSAGE } from "../../shared/contracts/webmail";
 import { isRendered } from "./editables";
 
 export type NoticeKind = "unprotected" | "unsupported" | "stale" | "write_failed";

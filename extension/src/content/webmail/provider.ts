@@ -2,7 +2,7 @@
 // per provider implements it (providers/roundcube.ts, providers/generic.ts);
 // Gmail or Outlook would be one more module each.
 
-import type { Recipients } from "../../shared/webmail-messages";
+import type { Recipients } from "../../shared/contracts/webmail";
 
 /** Where ciphertext goes when the user encrypts. */
 export interface ComposeTarget {

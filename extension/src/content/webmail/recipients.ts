@@ -5,7 +5,7 @@
 // name/id, or the text just before the field, in English, French and German.
 // Read only: Tessera never edits the page's recipients.
 
-import { parseAddresses, type Recipients } from "../../shared/webmail-messages";
+import { parseAddresses, type Recipients } from "../../shared/contracts/webmail";
 import { isOurs, isRendered } from "./editables";
 
 type Kind = keyof Recipients;

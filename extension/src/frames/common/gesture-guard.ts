@@ -10,7 +10,7 @@
 // about this very click, which catches a frame moved under the pointer in the
 // instant before the click.
 
-import type { GestureQuestion, GestureVerdict } from "../../shared/webmail-messages";
+import type { GestureQuestion, GestureVerdict } from "../../shared/contracts/webmail";
 
 const IO_DELAY_MS = 100;
 /** A content script that does not answer (page frozen, port gone) means no. */

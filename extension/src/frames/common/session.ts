@@ -2,7 +2,7 @@
 // fragment and then receives only what the background checked. Frames never
 // listen to window "message" events: anything posted at them is ignored.
 
-import { WEBMAIL_FRAME_PORT, type FrameKind, type FrameToBackground, type ToFrame } from "../../shared/webmail-messages";
+import { WEBMAIL_FRAME_PORT, type FrameKind, type FrameToBackground, type ToFrame } from "../../shared/contracts/webmail";
 
 export interface FrameSession {
   send(message: FrameToBackground): void;

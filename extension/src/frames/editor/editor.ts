@@ -3,14 +3,14 @@
 // background encrypts it (page-api "encrypt") and this frame hands only the
 // armored result to the background, which relays it to the content script.
 
-import type { KeyInfo, PageReply } from "../../shared/crypto-api";
-import { byTestId, el } from "../../shared/dom";
+import type { KeyInfo, PageReply } from "../../shared/contracts/page";
+import { byTestId, el } from "../../pages/dom";
 import { localizePage, t } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
-import { parseAddresses, type Recipients, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
+import { parseAddresses, type Recipients, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/contracts/webmail";
 import { GestureGuard } from "../common/gesture-guard";
 import { gestureFailure } from "../common/gesture-text";
-import { failureText, send } from "../../shared/page-replies";
+import { failureText, send } from "../../pages/page-replies";
 import { connectSession, reportHeight } from "../common/session";
 
 localizePage(document);

@@ -4,14 +4,14 @@
 // visible, and the plaintext is shown only here.
 
 import { fromBase64 } from "../../shared/base64";
-import type { PageReply, SignatureStatus } from "../../shared/crypto-api";
-import { byTestId, el } from "../../shared/dom";
+import type { PageReply, SignatureStatus } from "../../shared/contracts/page";
+import { byTestId, el } from "../../pages/dom";
 import { localizePage } from "../../shared/i18n";
 import { paintPattern } from "../../shared/security-pattern";
-import { READER_WINDOW_ARMOR, type DecryptedAttachment, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/webmail-messages";
+import { READER_WINDOW_ARMOR, type DecryptedAttachment, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/contracts/webmail";
 import { GestureGuard } from "../common/gesture-guard";
 import { gestureFailure } from "../common/gesture-text";
-import { failureText, send, signatureText } from "../../shared/page-replies";
+import { failureText, send, signatureText } from "../../pages/page-replies";
 import { connectSession, reportHeight } from "../common/session";
 import { t } from "../../shared/i18n";
 

@@ -4,7 +4,7 @@
 // plaintext exists). The content script and a frame never talk directly:
 // a page can postMessage to a frame as easily as the content script can.
 
-import type { SignatureStatus } from "./crypto-api";
+import type { SignatureStatus } from "./page";
 
 export const WEBMAIL_CONTENT_PORT = "tessera-webmail-content";
 export const WEBMAIL_FRAME_PORT = "tessera-webmail-frame";

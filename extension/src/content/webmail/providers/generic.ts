@@ -5,7 +5,7 @@
 // (recipients.ts), and armored blocks in any rendered text.
 
 import { holdsArmor } from "../../../shared/armor-text";
-import type { Recipients } from "../../../shared/webmail-messages";
+import type { Recipients } from "../../../shared/contracts/webmail";
 import { writeArmor } from "../armor-writer";
 import { bodyText, findBodies, isOurs, isRendered, type EditableBody } from "../editables";
 import type { ComposeTarget, WebmailProvider } from "../provider";

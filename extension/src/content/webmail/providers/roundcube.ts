@@ -3,7 +3,7 @@
 // preview frame (#messagebody .message-part).
 
 import { t } from "../../../shared/i18n";
-import { parseAddresses, type Recipients } from "../../../shared/webmail-messages";
+import { parseAddresses, type Recipients } from "../../../shared/contracts/webmail";
 import { setControlValue, type ComposeTarget, type EncryptedMessage, type WebmailProvider } from "../provider";
 
 /** Ciphertext is small text; refuse anything that would not be one (25 MiB of attachments ≈ 34 MiB of armor). */
