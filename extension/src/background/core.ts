@@ -16,6 +16,10 @@ import init, {
   signPrepare,
 } from "tessera-core";
 import { makeCodec, type Codec } from "./codec";
+
+// The MIME builder and parser for webmail-api.ts, from the same (loaded) module:
+// this file and credentials/core.ts are the only ones that import wasm.
+export { MimeCleartext, mimeParseContent } from "tessera-core";
 import { wrapPgpCore, type PgpCore } from "./pgp";
 
 export interface Core {

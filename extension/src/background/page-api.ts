@@ -5,19 +5,15 @@ import { fromBase64 } from "../shared/base64";
 import type { PageReply, PageRequest } from "../shared/contracts/page";
 import { decrypt } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
-import { HostError, errorMessage } from "./errors";
 import type { FlowDeps } from "./flow-deps";
 import { importKeys, listKeys, removeKey } from "./keyring-flow";
 import type { PinBroker } from "./pin-broker";
+import { failure } from "./replies";
 
 export interface PageApiDeps {
   /** Null until the wasm core is loaded. */
   flows(): Promise<FlowDeps>;
   broker: PinBroker;
-}
-
-function failure(err: unknown): PageReply {
-  return { ok: false, code: err instanceof HostError ? err.code : "internal", message: errorMessage(err) };
 }
 
 const isStr = (v: unknown): v is string => typeof v === "string";

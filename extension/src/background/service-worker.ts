@@ -1,6 +1,8 @@
 // Entry point of the background context (Chromium service worker, Firefox
 // background script). Owns the only connection to tessera-host and publishes
-// its status to extension pages over the "tessera-status" port.
+// its status to extension pages over the "tessera-status" port. Every runtime
+// message and port goes through the one table below (router.ts): message type
+// or port name → the sender zone allowed to use it → handler.
 //
 // Worker lifetime: an open native port keeps a Chromium MV3 service worker
 // alive. While no host is reachable the worker may be stopped between retries;
@@ -8,20 +10,23 @@
 // and it connects again from the top.
 
 import { loadCore, type Core } from "./core";
-import { isCredentialsRequest, registerCredentials } from "./credentials/register";
+import { registerCredentials } from "./credentials/register";
+import { isCredentialsPage } from "./credentials/popup-api";
 import type { FlowDeps } from "./flow-deps";
-import { HOST_NAME, HostConnection } from "./host-connection";
+import { HostConnection } from "./host-connection";
 import { KeyringStore } from "./keyring-store";
 import { handlePageRequest } from "./page-api";
 import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
-import { WEBMAIL_PORT_NAMES, WebmailRelay } from "./webmail-relay";
-import { handleWebmailApiRequest, isWebmailApiRequest } from "./webmail-api";
+import { listen, type MessageHandler, type RouterContext, type Routes } from "./router";
+import { WebmailRelay } from "./webmail-relay";
+import { handleWebmailApiRequest } from "./webmail-api";
 import { registerTabNotices } from "./webmail-notices";
 import { registerReaderWindows } from "./webmail-windows";
 import { patternSeed } from "../shared/security-pattern";
+import { HOST_NAME } from "../shared/contracts/host";
 import type { PageRequest } from "../shared/contracts/page";
-import { READER_WINDOW_ARMOR, TAB_NOTICES_REQUEST } from "../shared/contracts/webmail";
+import { WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT, type WebmailApiRequest } from "../shared/contracts/webmail";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
 import { readTokenList } from "../shared/token-list";
 
@@ -47,13 +52,8 @@ const connection = new HostConnection({
   log: (message) => console.info(`tessera: ${message}`),
 });
 
-/** Only the extension's own pages get the status; content scripts never do. */
-function isExtensionPage(sender: chrome.runtime.MessageSender | undefined): boolean {
-  return sender?.id === chrome.runtime.id && (sender.url ?? "").startsWith(chrome.runtime.getURL(""));
-}
-
 // The security pattern exists before any frame or PIN prompt asks for it (no two first draws).
-void patternSeed();
+void patternSeed(chrome.storage.local);
 
 // Webmail: content-script ports and frame ports, paired and checked (webmail-relay.ts).
 const webmail = new WebmailRelay({
@@ -62,15 +62,8 @@ const webmail = new WebmailRelay({
   log: (message) => console.info(`tessera: ${message}`),
 });
 
-chrome.runtime.onConnect.addListener((port) => {
-  if (WEBMAIL_PORT_NAMES.has(port.name)) {
-    webmail.accept(port);
-    return;
-  }
-  if (port.name !== STATUS_PORT_NAME || !isExtensionPage(port.sender)) {
-    port.disconnect();
-    return;
-  }
+/** A status port of an extension page (the popup, the options page); content scripts never get one. */
+function acceptStatusPort(port: chrome.runtime.Port): void {
   pages.add(port);
   port.onDisconnect.addListener(() => pages.delete(port));
   port.onMessage.addListener((message: unknown) => {
@@ -80,7 +73,7 @@ chrome.runtime.onConnect.addListener((port) => {
   });
   const hello: BackgroundToPage = { type: "status", status: connection.currentStatus() };
   port.postMessage(hello);
-});
+}
 
 // --- OpenPGP: keyring, decrypt, encrypt, PIN prompt (extension pages only) ---
 
@@ -131,24 +124,43 @@ async function flows(): Promise<FlowDeps> {
   };
 }
 
-// Autofill: content-script messages and the popup's credentials.* requests.
-registerCredentials({ flows, isExtensionPage });
-// Webmail notices a tab showed (the popup repeats them).
-registerTabNotices(isExtensionPage);
-// Readers in their own window, for messages in sandboxed frames.
-registerReaderWindows(isExtensionPage);
+const pageApi: MessageHandler = (message) => handlePageRequest({ flows, broker }, message as unknown as PageRequest);
+const webmailApi: MessageHandler = (message) => handleWebmailApiRequest(flows, message as unknown as WebmailApiRequest);
 
-chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
-  if (!isExtensionPage(sender) || typeof message !== "object" || message === null) return false;
-  if (isCredentialsRequest(message)) return false; // answered by registerCredentials
-  const type = (message as { type?: unknown }).type;
-  if (type === TAB_NOTICES_REQUEST || type === READER_WINDOW_ARMOR) return false; // answered by their own listeners
-  if (isWebmailApiRequest(message)) {
-    // Only the webmail frames ask this (a page under frames/ of this extension).
-    if (!(sender.url ?? "").startsWith(chrome.runtime.getURL("frames/"))) return false;
-    void handleWebmailApiRequest(flows, message).then(sendResponse);
-    return true;
-  }
-  void handlePageRequest({ flows, broker }, message as PageRequest).then(sendResponse);
-  return true;
-});
+// Message type (".*": a prefix) → the zone allowed to send it → handler (router.ts says what
+// each zone is; a handler may still refuse by returning undefined: no answer).
+const routes: Routes = {
+  messages: [
+    // The extension pages' page API (options, PIN prompt, webmail frames): page-api.ts.
+    ...(["keyring.list", "keyring.import", "keyring.remove", "decrypt", "encrypt", "pin.info", "pin.submit", "pin.cancel"] satisfies PageRequest["type"][]).map(
+      (type) => ({ type, zone: "page" as const, handler: pageApi }),
+    ),
+    // PGP/MIME for the webmail frames only: webmail-api.ts.
+    ...(["webmail.encryptMime", "webmail.decryptMime"] satisfies WebmailApiRequest["type"][]).map((type) => ({
+      type,
+      zone: "frame" as const,
+      handler: webmailApi,
+    })),
+    // Autofill: credentials.* from the popup and options page, autofill.* from content scripts.
+    ...registerCredentials({ flows }),
+    // Webmail notices a tab showed (content scripts report, the popup repeats them).
+    ...registerTabNotices(),
+    // Readers in their own window, for messages in sandboxed frames.
+    ...registerReaderWindows(),
+  ],
+  // Any other message from an extension page: the page API's "unknown request".
+  pageFallback: pageApi,
+  ports: [
+    { name: STATUS_PORT_NAME, zone: "page", accept: acceptStatusPort },
+    // Webmail: content-script ports and frame ports, paired and checked again (webmail-relay.ts).
+    { name: WEBMAIL_CONTENT_PORT, zone: "content", accept: (port) => webmail.accept(port) },
+    { name: WEBMAIL_FRAME_PORT, zone: "frame", accept: (port) => webmail.accept(port) },
+  ],
+};
+
+const routerContext: RouterContext = {
+  extensionId: chrome.runtime.id,
+  extensionBase: chrome.runtime.getURL(""),
+  isCredentialsPage: (url) => isCredentialsPage(url, chrome.runtime.getURL("")),
+};
+listen(routes, routerContext, (message) => console.info(`tessera: ${message}`));

@@ -1,26 +1,22 @@
-// Requests only the webmail frames make (the service worker checks that the
-// sender is a page under frames/): encrypting a message with attachments as
+// Requests only the webmail frames make (routed by router.ts only for senders
+// under frames/): encrypting a message with attachments as
 // an RFC 3156 PGP/MIME entity. The frame sends the text and the files; the
 // entity is built here by the wasm core and encrypted by the usual flow, so
 // the page only ever receives the armored result.
 
-import { MimeCleartext, mimeParseContent } from "tessera-core";
 import { fromBase64, toBase64 } from "../shared/base64";
 import type { DecryptedAttachment, WebmailApiReply, WebmailApiRequest } from "../shared/contracts/webmail";
+import { MimeCleartext, mimeParseContent } from "./core";
 import { decryptBytes } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
-import { HostError, errorMessage } from "./errors";
+import { HostError } from "./errors";
 import type { FlowDeps } from "./flow-deps";
+import { failure } from "./replies";
 
 /** Attachments in one message, all together (a 10 MiB file is the target size). */
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 const isStr = (v: unknown): v is string => typeof v === "string";
-
-export function isWebmailApiRequest(message: unknown): message is WebmailApiRequest {
-  const type = typeof message === "object" && message !== null ? (message as { type?: unknown }).type : undefined;
-  return type === "webmail.encryptMime" || type === "webmail.decryptMime";
-}
 
 /** A PGP/MIME message: decrypt (PIN through the broker), then the core parses the entity. */
 async function decryptMime(flows: () => Promise<FlowDeps>, armored: string): Promise<WebmailApiReply> {
@@ -75,6 +71,6 @@ export async function handleWebmailApiRequest(flows: () => Promise<FlowDeps>, ms
       mime.free();
     }
   } catch (err) {
-    return { ok: false, code: err instanceof HostError ? err.code : "internal", message: errorMessage(err) };
+    return failure(err);
   }
 }

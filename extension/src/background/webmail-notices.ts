@@ -3,7 +3,7 @@
 // kind of notice is kept: never page text, never an address. Dropped when the
 // tab's top frame navigates or the tab closes.
 
-import { isWebDocument } from "./webmail-relay";
+import type { MessageRoute } from "./router";
 import { NOTICE_MESSAGE, TAB_NOTICES_REQUEST, type TabNotice } from "../shared/contracts/webmail";
 
 const KINDS: ReadonlySet<string> = new Set<TabNotice>(["unprotected", "unsupported"]);
@@ -32,22 +32,28 @@ export class TabNotices {
   }
 }
 
-export function registerTabNotices(isExtensionPage: (sender: chrome.runtime.MessageSender) => boolean): void {
+/** Registers the navigation and tab listeners; returns the message routes (service-worker.ts lists them). */
+export function registerTabNotices(): MessageRoute[] {
   const notices = new TabNotices();
-  chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
-    const m = message as { type?: unknown; tabId?: unknown } | null;
-    if (m?.type === TAB_NOTICES_REQUEST) {
-      if (!isExtensionPage(sender) || typeof m.tabId !== "number") return false;
-      sendResponse({ ok: true, notices: notices.of(m.tabId) });
-      return false;
-    }
-    // From a content script of this extension in a web page only.
-    if (sender.id !== chrome.runtime.id || isExtensionPage(sender) || !isWebDocument(sender.url ?? "")) return false;
-    notices.report(message, sender.tab?.id);
-    return false;
-  });
   chrome.webNavigation.onCommitted.addListener((details) => {
     if (details.frameId === 0) notices.forget(details.tabId);
   });
   chrome.tabs.onRemoved.addListener((tabId) => notices.forget(tabId));
+  return [
+    // The popup asks what a tab showed.
+    {
+      type: TAB_NOTICES_REQUEST,
+      zone: "page",
+      handler: (m) => (typeof m.tabId === "number" ? { ok: true, notices: notices.of(m.tabId) } : undefined),
+    },
+    // A content script of this extension in a web page reports one; no answer.
+    {
+      type: NOTICE_MESSAGE,
+      zone: "content",
+      handler: (m, sender) => {
+        notices.report(m, sender.tab?.id);
+        return undefined;
+      },
+    },
+  ];
 }

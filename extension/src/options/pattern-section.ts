@@ -2,7 +2,7 @@
 // PIN prompt show it, and replaced by a new random one on request.
 
 import { byTestId } from "../pages/dom";
-import { paintPattern, replaceSeed } from "../shared/security-pattern";
+import { paintPattern, replaceSeed } from "../pages/security-pattern";
 
 export function setupPatternSection(): void {
   const swatch = byTestId("security-pattern");

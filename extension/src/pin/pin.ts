@@ -6,7 +6,7 @@
 import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/contracts/page";
 import { errorText, localizePage, t } from "../shared/i18n";
 import { byTestId } from "../pages/dom";
-import { paintPattern } from "../shared/security-pattern";
+import { paintPattern } from "../pages/security-pattern";
 
 void paintPattern(byTestId("security-pattern"));
 

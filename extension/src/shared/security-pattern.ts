@@ -1,9 +1,17 @@
 // The per-install security pattern shown in every Tessera frame and prompt. It
 // is random, kept in extension storage (which no web page can read), so a page
 // that draws a fake Tessera editor or PIN prompt cannot draw the right pattern.
+// Pure: the caller hands in the storage (chrome.storage.local, from
+// pages/security-pattern.ts and the background).
 
 const KEY = "securityPattern";
 const SEED_BYTES = 16;
+
+/** The part of chrome.storage.StorageArea used here. */
+export interface SeedStorage {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
 
 function hex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -14,18 +22,18 @@ export function newSeed(): string {
 }
 
 /** The stored seed, created on first use. */
-export async function patternSeed(): Promise<string> {
-  const got = (await chrome.storage.local.get(KEY)) as Record<string, unknown>;
+export async function patternSeed(storage: SeedStorage): Promise<string> {
+  const got = await storage.get(KEY);
   const seed = got[KEY];
   if (typeof seed === "string" && /^[0-9a-f]{32}$/.test(seed)) return seed;
   const fresh = newSeed();
-  await chrome.storage.local.set({ [KEY]: fresh });
+  await storage.set({ [KEY]: fresh });
   return fresh;
 }
 
-export async function replaceSeed(): Promise<string> {
+export async function replaceSeed(storage: SeedStorage): Promise<string> {
   const fresh = newSeed();
-  await chrome.storage.local.set({ [KEY]: fresh });
+  await storage.set({ [KEY]: fresh });
   return fresh;
 }
 
@@ -37,8 +45,4 @@ export function patternCss(seed: string): string {
   const w = 6 + (b(13) % 10);
   const stops = colors.map((c, i) => `${c} ${i * w}px ${(i + 1) * w}px`).join(", ");
   return `repeating-linear-gradient(${angle}deg, ${stops})`;
-}
-
-export async function paintPattern(target: HTMLElement): Promise<void> {
-  target.style.background = patternCss(await patternSeed());
 }

@@ -53,12 +53,6 @@ export interface ContentApiDeps extends FillDeps {
   offers: SaveOffers;
 }
 
-/** Whether a message is one of autofill's (anything else is not ours to answer). */
-export function isAutofillMessage(msg: unknown): boolean {
-  const type = (msg as { type?: unknown } | null)?.type;
-  return type === "autofill.fieldsFound" || type === "autofill.loginSubmitted";
-}
-
 export async function handleContentMessage(
   deps: ContentApiDeps,
   from: ContentSender,

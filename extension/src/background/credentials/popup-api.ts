@@ -2,8 +2,9 @@
 // and e2e tests through any extension page; README.md). Replies never carry a
 // password, an OTP code or an entry's text.
 
-import { HostError, errorMessage } from "../errors";
+import { HostError } from "../errors";
 import { slotFingerprints } from "../flow-deps";
+import { failure } from "../replies";
 import type { RankMatch } from "./core";
 import { fillEntry, type FillDeps, type FillOutcome } from "./fill-flow";
 import type { SaveOffers, SaveOfferView } from "./sessions";
@@ -35,11 +36,6 @@ export type CredentialsReply =
   | { ok: true; written: string; recipients?: string[] }
   | { ok: true; dismissed: boolean }
   | { ok: false; code: string; message: string };
-
-export function isCredentialsRequest(msg: unknown): boolean {
-  const type = (msg as { type?: unknown } | null)?.type;
-  return typeof type === "string" && type.startsWith("credentials.");
-}
 
 /**
  * Of the extension's pages, only the popup and the options page may drive
@@ -167,6 +163,6 @@ export async function handleCredentialsRequest(deps: PopupApiDeps, msg: unknown)
         return { ok: false, code: "bad_request", message: "unknown credentials request" };
     }
   } catch (err) {
-    return { ok: false, code: err instanceof HostError ? err.code : "internal", message: errorMessage(err) };
+    return failure(err);
   }
 }

@@ -1,24 +1,23 @@
-// Wires autofill's background half into the service worker: the content
-// script listener (strict sender checks), the `credentials.*` requests of the
-// extension's own pages, the fill-best-match keyboard command, and dropping a
-// tab's state when it closes. The credentials wasm module loads on first use.
+// Wires autofill's background half into the service worker: the routes for
+// the content script's `autofill.*` messages (strict sender checks) and the
+// `credentials.*` requests of the popup and options page (router.ts), the
+// fill-best-match keyboard command, and dropping a tab's state when it closes.
+// The credentials wasm module loads on first use.
 
 import { errorMessage } from "../errors";
 import type { FlowDeps } from "../flow-deps";
 import { loadCredCore } from "./core";
-import { contentSender, handleContentMessage, isAutofillMessage, type ContentApiDeps } from "./content-api";
+import { contentSender, handleContentMessage, type ContentApiDeps } from "./content-api";
 import type { FrameInfo } from "./fill-flow";
-import { fillBest, handleCredentialsRequest, isCredentialsPage, isCredentialsRequest } from "./popup-api";
+import { fillBest, handleCredentialsRequest } from "./popup-api";
 import { SaveOffers, TabSessions } from "./sessions";
+import type { MessageRoute } from "../router";
+import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
 export const FILL_BEST_COMMAND = "fill-best-match";
 
-export { isCredentialsRequest };
-
-export function registerCredentials(opts: {
-  flows(): Promise<FlowDeps>;
-  isExtensionPage(sender: chrome.runtime.MessageSender | undefined): boolean;
-}): void {
+/** Registers the command and tab listeners; returns the message routes (service-worker.ts lists them). */
+export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): MessageRoute[] {
   const sessions = new TabSessions();
   const offers = new SaveOffers(() => crypto.randomUUID());
   const deps: ContentApiDeps = {
@@ -35,19 +34,11 @@ export function registerCredentials(opts: {
     now: () => Date.now(),
   };
 
-  chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
-    if (typeof message !== "object" || message === null) return false;
-    if (isCredentialsRequest(message)) {
-      if (!opts.isExtensionPage(sender) || !isCredentialsPage(sender.url, chrome.runtime.getURL(""))) return false;
-      void handleCredentialsRequest(deps, message).then(sendResponse);
-      return true;
-    }
-    if (!isAutofillMessage(message)) return false;
+  /** From a content script of ours in a web page, with a tab and a frame (content-api.ts contentSender). */
+  const fromContent = (message: Record<string, unknown>, sender: chrome.runtime.MessageSender): unknown => {
     const from = contentSender(sender, chrome.runtime.id);
-    if (from === null || opts.isExtensionPage(sender)) return false;
-    void handleContentMessage(deps, from, message).then(sendResponse);
-    return true;
-  });
+    return from === null ? undefined : handleContentMessage(deps, from, message);
+  };
 
   chrome.commands?.onCommand.addListener((command, tab) => {
     if (command !== FILL_BEST_COMMAND || tab?.id === undefined) return;
@@ -61,4 +52,10 @@ export function registerCredentials(opts: {
     sessions.clear(tabId);
     offers.clearTab(tabId);
   });
+
+  return [
+    { type: "credentials.*", zone: "credentials-page", handler: (message) => handleCredentialsRequest(deps, message) },
+    { type: AUTOFILL_FIELDS_FOUND, zone: "content", handler: fromContent },
+    { type: AUTOFILL_LOGIN_SUBMITTED, zone: "content", handler: fromContent },
+  ];
 }

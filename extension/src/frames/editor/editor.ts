@@ -6,7 +6,7 @@
 import type { KeyInfo, PageReply } from "../../shared/contracts/page";
 import { byTestId, el } from "../../pages/dom";
 import { localizePage, t } from "../../shared/i18n";
-import { paintPattern } from "../../shared/security-pattern";
+import { paintPattern } from "../../pages/security-pattern";
 import { parseAddresses, type Recipients, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/contracts/webmail";
 import { GestureGuard } from "../common/gesture-guard";
 import { gestureFailure } from "../common/gesture-text";

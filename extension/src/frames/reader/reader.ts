@@ -7,7 +7,7 @@ import { fromBase64 } from "../../shared/base64";
 import type { PageReply, SignatureStatus } from "../../shared/contracts/page";
 import { byTestId, el } from "../../pages/dom";
 import { localizePage } from "../../shared/i18n";
-import { paintPattern } from "../../shared/security-pattern";
+import { paintPattern } from "../../pages/security-pattern";
 import { READER_WINDOW_ARMOR, type DecryptedAttachment, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/contracts/webmail";
 import { GestureGuard } from "../common/gesture-guard";
 import { gestureFailure } from "../common/gesture-text";

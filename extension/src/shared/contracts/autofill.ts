@@ -52,13 +52,16 @@ export type BackgroundToContent = ProbeCommand | FillCommand;
 
 // --- content → background (chrome.runtime.sendMessage) ---
 
+export const AUTOFILL_FIELDS_FOUND = "autofill.fieldsFound";
+export const AUTOFILL_LOGIN_SUBMITTED = "autofill.loginSubmitted";
+
 /**
  * Sent by a frame when detection finds login fields (on load and when the DOM
  * changes). The background answers with the next step of a multi-step login it
  * is running for this tab, if the frame's origin (from the browser) matches.
  */
 export interface FieldsFound {
-  type: "autofill.fieldsFound";
+  type: typeof AUTOFILL_FIELDS_FOUND;
   fields: FieldSummary;
 }
 
@@ -72,7 +75,7 @@ export interface FieldsFoundReply {
  * memory only, and dropped after a short time or once saved or dismissed.
  */
 export interface LoginSubmitted {
-  type: "autofill.loginSubmitted";
+  type: typeof AUTOFILL_LOGIN_SUBMITTED;
   username: string;
   password: string;
 }
