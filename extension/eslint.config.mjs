@@ -4,7 +4,7 @@
 // API, which TypeScript 7 (the compiler this package uses) does not have.
 //
 // Every rule is core ESLint: no-restricted-imports (static imports and re-exports,
-// type-only ones included) and no-restricted-syntax (dynamic import()).
+// type-only ones included) and no-restricted-syntax (dynamic import(); chrome.* in shared/).
 
 import babelParser from "@babel/eslint-parser";
 
@@ -23,6 +23,12 @@ const SHARED_BUT_CONTENTS = {
 const DYNAMIC_WASM = {
   selector: "ImportExpression[source.value=/^tessera-(core|credentials)/]",
   message: "only the wasm loaders (background/core.ts, background/credentials/core.ts) import the wasm modules",
+};
+
+// shared/ holds no state and calls no browser API but chrome.i18n (types such as chrome.runtime.Port are fine).
+const CHROME_BUT_I18N = {
+  selector: "MemberExpression[object.name='chrome'][property.name!='i18n']",
+  message: "shared/ calls no browser API but chrome.i18n: the caller hands in what it needs (e.g. a storage area)",
 };
 
 const restrict = (...patterns) => ["error", { patterns }];
@@ -45,7 +51,7 @@ export default [
     files: ["src/shared/**/*.ts"],
     rules: {
       "no-restricted-imports": restrict(WASM, BACKGROUND, CONTENT, PAGES),
-      "no-restricted-syntax": ["error", DYNAMIC_WASM],
+      "no-restricted-syntax": ["error", DYNAMIC_WASM, CHROME_BUT_I18N],
     },
   },
   // content/: next to hostile page scripts.
