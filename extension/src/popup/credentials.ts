@@ -9,23 +9,8 @@
 
 import { byTestId, el } from "../pages/dom";
 import { errorText, t } from "../shared/i18n";
+import type { CredentialsRequest, EntryView, SaveOfferView as OfferView, TokenView } from "../shared/contracts/credentials";
 import type { KeyInfo } from "../shared/contracts/page";
-
-interface EntryView {
-  store: string;
-  path: string;
-  match: string | null;
-}
-interface TokenView {
-  id: string;
-  label: string;
-  pinNeeded: boolean;
-}
-interface OfferView {
-  id: string;
-  origin: string;
-  username: string;
-}
 type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown };
 
 let tabId: number | null = null;
@@ -33,7 +18,7 @@ let entries: EntryView[] = [];
 let stores: string[] = [];
 let shareRef: { store: string; path: string } | null = null;
 
-async function send(message: Record<string, unknown>): Promise<Reply> {
+async function send(message: CredentialsRequest): Promise<Reply> {
   const reply = (await chrome.runtime.sendMessage(message)) as Reply | undefined;
   return reply ?? { ok: false, code: "disconnected", message: "no answer from the background" };
 }
@@ -63,7 +48,9 @@ function describeFill(r: Record<string, unknown>): string {
   return t(submitted ? "credFilledSubmitted" : "credFilled", [String(r["entry"] ?? ""), filled.join(", ")]);
 }
 
-async function fill(message: Record<string, unknown>): Promise<void> {
+type FillRequest = Extract<CredentialsRequest, { type: "credentials.fill" | "credentials.fillBest" }>;
+
+async function fill(message: FillRequest): Promise<void> {
   status(t("credFilling"));
   byTestId("cred-confirm").hidden = true;
   const r = await send(message);
@@ -75,7 +62,9 @@ async function fill(message: Record<string, unknown>): Promise<void> {
     const frame = r.frames[0] as { frameId: number; origin: string };
     byTestId("cred-confirm-text").textContent = t("credConfirmText", [frame.origin]);
     byTestId("cred-confirm").hidden = false;
-    byTestId("cred-confirm-fill").onclick = () => void fill({ ...message, type: "credentials.fill", confirmFrameId: frame.frameId });
+    // After a fillBest this carries no store and path, and the background answers bad_request.
+    const confirmed = { ...message, type: "credentials.fill", confirmFrameId: frame.frameId } as FillRequest;
+    byTestId("cred-confirm-fill").onclick = () => void fill(confirmed);
     status(t("credNeedsConfirmation"));
     return;
   }

@@ -10,7 +10,8 @@ import type { FieldSummary, FillCommand, FillReply } from "../../shared/contract
 import { HostError, errorMessage } from "../errors";
 import type { FlowDeps } from "../flow-deps";
 import type { CredCore, FillDecision } from "./core";
-import type { FieldKind, LoginSession, TabSessions } from "./sessions";
+import type { ConfirmableFrame, FieldKind, FillOutcome, FrameOutcome } from "../../shared/contracts/credentials";
+import type { LoginSession, TabSessions } from "./sessions";
 import { entryUrl, openEntry, refLabel, writeEntry, type EntryRef, type OpenedEntry } from "./store-flow";
 
 export interface FrameInfo {
@@ -36,23 +37,6 @@ export interface FillDeps {
   /** Milliseconds since the epoch. */
   now(): number;
 }
-
-export interface FrameOutcome {
-  frameId: number;
-  origin: string;
-  filled: FieldKind[];
-  submitted: boolean;
-}
-
-export interface ConfirmableFrame {
-  frameId: number;
-  origin: string;
-  reason: string;
-}
-
-export type FillOutcome =
-  | { ok: true; entry: string; frames: FrameOutcome[] }
-  | { ok: false; code: "needs_confirmation"; message: string; entry: string; frames: ConfirmableFrame[] };
 
 function originOf(url: string): string {
   try {

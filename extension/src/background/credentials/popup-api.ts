@@ -1,41 +1,20 @@
-// Answers `credentials.*` requests from the extension's own pages (the popup,
-// and e2e tests through any extension page; README.md). Replies never carry a
-// password, an OTP code or an entry's text.
+// Answers `credentials.*` requests (shared/contracts/credentials.ts) from the
+// popup and the options page (the router admits no other sender; e2e tests
+// drive them from there). Replies never carry a password, an OTP code or an
+// entry's text.
 
 import { HostError } from "../errors";
 import { slotFingerprints } from "../flow-deps";
 import { failure } from "../replies";
-import type { RankMatch } from "./core";
-import { fillEntry, type FillDeps, type FillOutcome } from "./fill-flow";
-import type { SaveOffers, SaveOfferView } from "./sessions";
+import { fillEntry, type FillDeps } from "./fill-flow";
+import type { SaveOffers } from "./sessions";
 import { shareArmored, shareToFolder, importShared } from "./share-flow";
-import { listEntries, writeEntry, type EntryRef, type StoreProblem } from "./store-flow";
+import { listEntries, writeEntry, type EntryRef } from "./store-flow";
+import type { CredentialsReply, EntryView, FillOutcome, TokenView } from "../../shared/contracts/credentials";
 
 export interface PopupApiDeps extends FillDeps {
   offers: SaveOffers;
 }
-
-export interface EntryView {
-  store: string;
-  path: string;
-  /** How it matches the tab, null when it does not. */
-  match: RankMatch | null;
-}
-
-export interface TokenView {
-  id: string;
-  label: string;
-  /** The host holds no verified PIN for it: the next decryption asks. */
-  pinNeeded: boolean;
-}
-
-export type CredentialsReply =
-  | { ok: true; tabUrl: string | null; entries: EntryView[]; problems: StoreProblem[]; tokens: TokenView[]; offers: SaveOfferView[] }
-  | FillOutcome
-  | { ok: true; armored: string }
-  | { ok: true; written: string; recipients?: string[] }
-  | { ok: true; dismissed: boolean }
-  | { ok: false; code: string; message: string };
 
 /**
  * Of the extension's pages, only the popup and the options page may drive

@@ -3,14 +3,13 @@
 // save offers from submitted login forms. Nothing here is ever stored on disk;
 // everything expires, and a closed tab drops its state.
 
+import type { FieldKind, SaveOfferView } from "../../shared/contracts/credentials";
 import type { OpenedEntry } from "./store-flow";
 
 /** How long a multi-step login stays armed after the user's action. */
 export const SESSION_TTL_MS = 60_000;
 /** How long a save offer waits for the user. */
 export const OFFER_TTL_MS = 5 * 60_000;
-
-export type FieldKind = "username" | "password" | "otp";
 
 export interface LoginSession {
   entry: OpenedEntry;
@@ -72,13 +71,6 @@ export interface SaveOffer {
 }
 
 /** What the popup sees of an offer: never the password. */
-export interface SaveOfferView {
-  id: string;
-  tabId: number;
-  origin: string;
-  username: string;
-}
-
 export class SaveOffers {
   private readonly offers = new Map<string, SaveOffer>();
 

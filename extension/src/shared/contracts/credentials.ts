@@ -1,0 +1,78 @@
+// The popup's (and options page's) `credentials.*` requests to the background
+// (background/credentials/popup-api.ts) and their replies. Replies never carry
+// a password, an OTP code or an entry's text. The router admits these only from
+// popup/popup.html and options/options.html.
+
+export interface EntryRef {
+  store: string;
+  path: string;
+}
+
+export type CredentialsRequest =
+  /** Entries of every store, those matching the tab first; without a tab, all of them. */
+  | { type: "credentials.list"; tabId?: number | null }
+  /**
+   * Fills the entry into the tab's frames that may have it; `confirmFrameId` after
+   * needs_confirmation. A null tabId (the popup knows no tab) is answered bad_request.
+   */
+  | ({ type: "credentials.fill"; tabId: number | null; confirmFrameId?: number } & EntryRef)
+  | { type: "credentials.fillBest"; tabId: number | null }
+  | ({ type: "credentials.save"; offerId: string } & EntryRef)
+  | { type: "credentials.dismissOffer"; offerId: string }
+  /** The entry encrypted to one recipient (armored, for a colleague). */
+  | ({ type: "credentials.share"; recipient: string } & EntryRef)
+  | ({ type: "credentials.shareToFolder"; targetStore: string; targetPath: string } & EntryRef)
+  | ({ type: "credentials.import"; armored: string } & EntryRef);
+
+export interface EntryView extends EntryRef {
+  /** How it matches the tab (credentials/core.ts RankMatch), null when it does not. */
+  match: string | null;
+}
+
+export interface TokenView {
+  id: string;
+  label: string;
+  /** The host holds no verified PIN for it: the next decryption asks. */
+  pinNeeded: boolean;
+}
+
+export interface SaveOfferView {
+  id: string;
+  tabId: number;
+  origin: string;
+  username: string;
+}
+
+/** A store that could not be listed (the host's store.list `problems`). */
+export interface StoreProblemView {
+  store: string;
+  code: string;
+  message: string;
+}
+
+export type FieldKind = "username" | "password" | "otp";
+
+export interface FrameOutcome {
+  frameId: number;
+  origin: string;
+  filled: FieldKind[];
+  submitted: boolean;
+}
+
+export interface ConfirmableFrame {
+  frameId: number;
+  origin: string;
+  reason: string;
+}
+
+export type FillOutcome =
+  | { ok: true; entry: string; frames: FrameOutcome[] }
+  | { ok: false; code: "needs_confirmation"; message: string; entry: string; frames: ConfirmableFrame[] };
+
+export type CredentialsReply =
+  | { ok: true; tabUrl: string | null; entries: EntryView[]; problems: StoreProblemView[]; tokens: TokenView[]; offers: SaveOfferView[] }
+  | FillOutcome
+  | { ok: true; armored: string }
+  | { ok: true; written: string; recipients?: string[] }
+  | { ok: true; dismissed: boolean }
+  | { ok: false; code: string; message: string };
