@@ -16,7 +16,7 @@ const BACKGROUND = { regex: folder("background"), message: "the background is re
 const CONTENT = { regex: folder("content"), message: "content scripts run in web pages: nothing imports them" };
 const PAGES = { regex: `${folder("popup")}|${folder("options")}|${folder("pin")}|${folder("frames")}|${folder("pages")}`, message: "extension pages' code stays in the pages" };
 // Content scripts: contracts, i18n and the pure text helper they use (armor-text), nothing else of shared/.
-const SHARED_BUT_CONTENTS = {
+const SHARED_NOT_FOR_CONTENT = {
   regex: "(^|/)shared/(?!contracts/|i18n$|armor-text$)",
   message: "a content script imports only shared/contracts/*, shared/i18n and shared/armor-text",
 };
@@ -58,7 +58,7 @@ export default [
   {
     files: ["src/content/**/*.ts"],
     rules: {
-      "no-restricted-imports": restrict(WASM, BACKGROUND, PAGES, SHARED_BUT_CONTENTS),
+      "no-restricted-imports": restrict(WASM, BACKGROUND, PAGES, SHARED_NOT_FOR_CONTENT),
       "no-restricted-syntax": ["error", DYNAMIC_WASM],
     },
   },
