@@ -11,7 +11,7 @@ import { byTestId, el } from "../pages/dom";
 import { errorText, t } from "../shared/i18n";
 import type { CredentialsRequest, EntryView, SaveOfferView as OfferView, TokenView } from "../shared/contracts/credentials";
 import type { KeyInfo } from "../shared/contracts/page";
-type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown };
+type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown; ref?: unknown };
 
 let tabId: number | null = null;
 let entries: EntryView[] = [];
@@ -62,8 +62,10 @@ async function fill(message: FillRequest): Promise<void> {
     const frame = r.frames[0] as { frameId: number; origin: string };
     byTestId("cred-confirm-text").textContent = t("credConfirmText", [frame.origin]);
     byTestId("cred-confirm").hidden = false;
-    // After a fillBest this carries no store and path, and the background answers bad_request.
-    const confirmed = { ...message, type: "credentials.fill", confirmFrameId: frame.frameId } as FillRequest;
+    // The entry the background chose (a fillBest names none), in the frame the user confirms.
+    const ref = r.ref as { store?: unknown; path?: unknown } | undefined;
+    if (typeof ref?.store !== "string" || typeof ref.path !== "string") return fail(r);
+    const confirmed: FillRequest = { type: "credentials.fill", tabId: message.tabId, store: ref.store, path: ref.path, confirmFrameId: frame.frameId };
     byTestId("cred-confirm-fill").onclick = () => void fill(confirmed);
     status(t("credNeedsConfirmation"));
     return;

@@ -188,6 +188,7 @@ export async function fillEntry(
         ok: false,
         code: "needs_confirmation",
         entry: label,
+        ref: { store: ref.store, path: ref.path },
         frames: asking,
         message: `the login form is in a frame from another site (${asking.map((a) => a.origin).join(", ")}): confirm to fill it`,
       };

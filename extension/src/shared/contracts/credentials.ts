@@ -67,7 +67,8 @@ export interface ConfirmableFrame {
 
 export type FillOutcome =
   | { ok: true; entry: string; frames: FrameOutcome[] }
-  | { ok: false; code: "needs_confirmation"; message: string; entry: string; frames: ConfirmableFrame[] };
+  /** ref: the entry to fill once the user confirms (after a fillBest the popup did not choose it). */
+  | { ok: false; code: "needs_confirmation"; message: string; entry: string; ref: EntryRef; frames: ConfirmableFrame[] };
 
 export type CredentialsReply =
   | { ok: true; tabUrl: string | null; entries: EntryView[]; problems: StoreProblemView[]; tokens: TokenView[]; offers: SaveOfferView[] }
