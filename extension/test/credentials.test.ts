@@ -14,6 +14,7 @@ import { entryUrl } from "../src/background/credentials/store-flow";
 import { fromBase64, toBase64 } from "../src/shared/base64";
 import type { KeyInfo } from "../src/shared/contracts/page";
 import type { TokenInfo } from "../src/shared/status";
+import { typedRequest } from "./fake-request";
 
 const DEC = "1A2B3C4D5E6F708192A3B4C5D6E7F80912345678";
 const ALICE = "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333";
@@ -27,8 +28,9 @@ const token: TokenInfo = {
   cardholder: "Alice",
   manufacturer: null,
   slots: [{ slot: "decryption", algorithm: "cv25519", fingerprint: DEC }],
-  pinRetries: { user: 3, reset: 0, admin: 3 },
-  pinCached: true,
+  aid: null,
+  pin_retries: { user: 3, reset: 0, admin: 3 },
+  pin_cached: true,
 };
 
 function key(fpr: string, uid: string, sub?: string): KeyInfo {
@@ -172,7 +174,7 @@ function world(): World {
   const flows: FlowDeps = {
     pgp: fakePgp(),
     keyring: { read: async () => "ring", update: () => assert.fail("unused") },
-    request: (m, p) => host.request(m, p),
+    request: typedRequest((m, p) => host.request(m, p)),
     listTokens: async () => [token],
     pins: { requestPin: async () => undefined },
   };

@@ -15,6 +15,7 @@ import { fromBase64, toBase64 } from "../src/shared/base64";
 import type { KeyInfo, PageRequest } from "../src/shared/contracts/page";
 import { readVerifications } from "../src/background/signature-status";
 import type { TokenInfo } from "../src/shared/status";
+import { typedRequest } from "./fake-request";
 
 const SIG = "0F1D3A8E9A3C4E7B5B1C2D3E4F5061728394A5B6";
 const DEC = "1A2B3C4D5E6F708192A3B4C5D6E7F80912345678";
@@ -32,8 +33,9 @@ const card: TokenInfo = {
     { slot: "decryption", algorithm: "cv25519", fingerprint: DEC },
     { slot: "authentication", algorithm: null, fingerprint: null },
   ],
-  pinRetries: { user: 3, reset: 0, admin: 3 },
-  pinCached: false,
+  aid: null,
+  pin_retries: { user: 3, reset: 0, admin: 3 },
+  pin_cached: false,
 };
 
 const alice: KeyInfo = {
@@ -127,13 +129,13 @@ function deps(opts: { pinCached?: boolean; pgp?: PgpCore; tokens?: TokenInfo[] }
     pgp: opts.pgp ?? fakeCore(),
     keyring: new KeyringStore(storage),
     listTokens: async () => opts.tokens ?? [card],
-    request: async (method, params) => {
+    request: typedRequest(async (method, params) => {
       sent.push({ method, params });
       if (!cached) throw new HostError("pin_required", "no PIN cached");
       if (method === "token.decrypt_session_key") return { symmetric_algorithm: 9, session_key: toBase64(new Uint8Array(32).fill(5)) };
       if (method === "token.sign") return { signature: [toBase64(new Uint8Array([1])), toBase64(new Uint8Array([2]))] };
       throw new Error(`unexpected ${method}`);
-    },
+    }),
     pins: {
       requestPin: async () => {
         prompts += 1;
@@ -400,7 +402,7 @@ function hostOpening(opens: number | null, opts: { pinCached?: boolean; pgp: Pgp
   const base = deps({ pgp: opts.pgp });
   let cached = opts.pinCached ?? false;
   const tried: number[] = [];
-  base.d.request = async (method, params) => {
+  base.d.request = typedRequest(async (method, params) => {
     base.sent.push({ method, params });
     if (!cached) throw new HostError("pin_required", "no PIN cached");
     const pkesk = fromBase64(String(params["pkesk"]))[0] ?? -1;
@@ -409,7 +411,7 @@ function hostOpening(opens: number | null, opts: { pinCached?: boolean; pgp: Pgp
       throw new HostError("card_error", "the card deciphered, but the session key did not unwrap: checksum");
     }
     return { symmetric_algorithm: 9, session_key: toBase64(new Uint8Array(32).fill(5)) };
-  };
+  });
   let prompts = 0;
   base.d.pins = {
     requestPin: async () => {
@@ -444,10 +446,10 @@ test("decrypt: a wrong PIN or a vanished token on an anonymous candidate is not 
   for (const code of ["pin_incorrect", "pin_blocked", "token_not_found", "timeout"]) {
     const pgp = fakeCore({ decryptPrepare: () => anonymousCandidates(1, 2) });
     const { d, sent } = deps({ pgp, pinCached: true });
-    d.request = async (method, params) => {
+    d.request = typedRequest(async (method, params) => {
       sent.push({ method, params });
       throw new HostError(code, code);
-    };
+    });
     await assert.rejects(decrypt(d, "x"), (e: unknown) => e instanceof HostError && e.code === code);
     assert.equal(sent.length, 1, code);
   }

@@ -6,15 +6,19 @@ import type { HostStatus } from "../src/shared/status";
 import { FakeTimers, flush } from "./fake-timers";
 
 // A stand-in for the wasm core: the real one is exercised by the browser tests.
+// Like the core, it reads a result only as the reply to a known method.
+const decodedAs: Array<string | null> = [];
 const fakeCore = {
   coreVersion: () => "9.9.9",
   encodeRequest(id: number, method: string, paramsJson: string): string {
     if (!["hello", "token.list"].includes(method)) throw new Error(`unknown method \`${method}\``);
     return JSON.stringify({ id, method, params: JSON.parse(paramsJson) });
   },
-  decodeReply(json: string): unknown {
+  decodeReply(json: string, method?: string | null): unknown {
     const v = JSON.parse(json) as Record<string, unknown>;
     if (!("id" in v) || ("result" in v) === ("error" in v)) throw new Error("not a reply");
+    if ("result" in v && (method ?? null) === null) throw new Error("a result for no request in flight");
+    decodedAs.push(method ?? null);
     return v;
   },
 };
@@ -69,9 +73,10 @@ function setup() {
 const TOKENS = {
   tokens: [
     {
-      id: "card:X", backend: "card", reader: "Virtual PCD 00 00", serial: "00000001", cardholder: "Alice",
+      id: "card:X", backend: "card", reader: "Virtual PCD 00 00", aid: "D2760001240103040000000000010000",
+      manufacturer: null, serial: "00000001", cardholder: "Alice",
       slots: [{ slot: "signature", algorithm: "ed25519", fingerprint: "AB".repeat(20) }],
-      pin_retries: { user: 3, reset: 0, admin: 3 },
+      pin_retries: { user: 3, reset: 0, admin: 3 }, pin_cached: false,
     },
   ],
   problems: [],
@@ -164,6 +169,7 @@ test("a request the core refuses is never sent", async () => {
   s.conn.start(makeCodec(fakeCore));
   await connectFully(s);
   const before = s.port().sent.length;
+  // @ts-expect-error -- not a method of the generated contract: refused by the type check too.
   await assert.rejects(s.conn.request("token.erase", {}), (e: unknown) => (e as { code?: string }).code === "bad_request");
   assert.equal(s.port().sent.length, before);
 });
@@ -191,4 +197,30 @@ test("a core that failed to load is reported and nothing is sent", () => {
   s.conn.coreFailed(new Error("CompileError"));
   assert.equal(s.ports.length, 0);
   assert.equal(s.latest().lastErrorCode, "core_unavailable");
+});
+
+test("each reply is decoded as the result of the method its id asked for", async () => {
+  const s = setup();
+  decodedAs.length = 0;
+  s.conn.start(makeCodec(fakeCore));
+  await connectFully(s);
+  assert.deepEqual(decodedAs, ["hello", "token.list"]);
+  // The token.list result is the generated TokenInfo as is: the AID included.
+  assert.equal(s.latest().tokens[0]?.aid, "D2760001240103040000000000010000");
+  assert.equal(s.latest().tokens[0]?.pin_retries?.user, 3);
+});
+
+test("a late result (no request in flight for its id) is dropped unchecked; an error about nothing is shown", async () => {
+  const s = setup();
+  s.conn.start(makeCodec(fakeCore));
+  await connectFully(s);
+  decodedAs.length = 0;
+  s.port().reply({ id: 9999, result: { anything: true } });
+  await flush();
+  assert.deepEqual(decodedAs, [], "a result with no method to check it against is not decoded");
+  assert.equal(s.latest().lastErrorCode, null);
+  s.port().reply({ id: null, error: { code: "invalid_json", message: "m" } });
+  await flush();
+  assert.deepEqual(decodedAs, [null]);
+  assert.equal(s.latest().lastErrorCode, "invalid_json");
 });

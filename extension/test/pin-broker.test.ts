@@ -13,8 +13,9 @@ const card: TokenInfo = {
   cardholder: "Alice Example",
   manufacturer: null,
   slots: [],
-  pinRetries: { user: 3, reset: 0, admin: 3 },
-  pinCached: false,
+  aid: null,
+  pin_retries: { user: 3, reset: 0, admin: 3 },
+  pin_cached: false,
 };
 
 /** A card that answers verify_pin like the host: one try per call, never more. */
@@ -110,7 +111,7 @@ test("a second submit while one is in flight sends nothing", async () => {
 
 test("blocked: the last wrong PIN blocks, later submits send nothing, the operation fails with pin_blocked", async () => {
   const s = setup("123456", 1);
-  const pending = s.broker.requestPin({ ...card, pinRetries: { user: 1, reset: 0, admin: 3 } }, "decrypt");
+  const pending = s.broker.requestPin({ ...card, pin_retries: { user: 1, reset: 0, admin: 3 } }, "decrypt");
   await flush();
   assert.deepEqual(await s.broker.submit("p1", "999999"), { ok: false, code: "pin_blocked" });
   assert.equal(s.broker.info("p1")?.blocked, true);
@@ -122,7 +123,7 @@ test("blocked: the last wrong PIN blocks, later submits send nothing, the operat
 
 test("a card already at 0 tries opens a blocked prompt", async () => {
   const s = setup();
-  void s.broker.requestPin({ ...card, pinRetries: { user: 0, reset: 0, admin: 3 } }, "decrypt").catch(() => {});
+  void s.broker.requestPin({ ...card, pin_retries: { user: 0, reset: 0, admin: 3 } }, "decrypt").catch(() => {});
   await flush();
   assert.equal(s.broker.info("p1")?.blocked, true);
   assert.deepEqual(await s.broker.submit("p1", "123456"), { ok: false, code: "pin_blocked" });

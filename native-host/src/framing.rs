@@ -186,7 +186,8 @@ mod tests {
             }),
         );
         let bytes = encode_reply(&reply, Some("token.list"));
-        let decoded: ResponseFrame = serde_json::from_slice(&bytes[4..]).expect("valid JSON");
+        let json = std::str::from_utf8(&bytes[4..]).expect("UTF-8");
+        let decoded = ResponseFrame::decode(json, Some("token.list")).expect("a valid reply");
         assert_eq!(decoded.id, Some(42));
         match decoded.outcome {
             tessera_protocol::Outcome::Error(e) => {

@@ -22,65 +22,88 @@ pub type RequestId = u64;
 /// Largest id a JavaScript number holds exactly (2^53 − 1).
 pub const MAX_REQUEST_ID: RequestId = (1 << 53) - 1;
 
-/// Every request the host answers, with its typed parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "method", content = "params")]
-pub enum Request {
-    #[serde(rename = "hello")]
-    Hello(HelloParams),
-    #[serde(rename = "token.list")]
-    TokenList(TokenListParams),
-    #[serde(rename = "token.verify_pin")]
-    VerifyPin(VerifyPinParams),
-    #[serde(rename = "token.forget_pin")]
-    ForgetPin(ForgetPinParams),
-    #[serde(rename = "token.sign")]
-    Sign(SignParams),
-    #[serde(rename = "token.decrypt_session_key")]
-    DecryptSessionKey(DecryptSessionKeyParams),
-    #[serde(rename = "store.list")]
-    StoreList(StoreListParams),
-    #[serde(rename = "store.read")]
-    StoreRead(StoreReadParams),
-    #[serde(rename = "store.write")]
-    StoreWrite(StoreWriteParams),
-    #[serde(rename = "store.recipients")]
-    StoreRecipients(StoreRecipientsParams),
+/// Declares every method once: its wire name, its parameters and its result.
+/// From this one list come `Request` (tagged by method), `ResultBody`, the
+/// per-method reply decoding, and the method table of the generated TypeScript.
+macro_rules! methods {
+    ($($variant:ident = $name:literal ($params:ty => $result:ty),)*) => {
+        /// Every request the host answers, with its typed parameters.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "method", content = "params")]
+        pub enum Request {
+            $(#[serde(rename = $name)] $variant($params),)*
+        }
+
+        impl Request {
+            /// Every method name, in the order `hello` reports them.
+            pub const METHODS: &'static [&'static str] = &[$($name),*];
+
+            pub fn method(&self) -> &'static str {
+                match self {
+                    $(Request::$variant(_) => $name,)*
+                }
+            }
+        }
+
+        /// The successful payloads, one per method. Serialized as the bare
+        /// result object; read back only through [`ResultBody::decode`], which
+        /// knows the method the request asked for.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(untagged)]
+        pub enum ResultBody {
+            $($variant($result),)*
+        }
+
+        impl ResultBody {
+            /// The method this result answers.
+            pub fn method(&self) -> &'static str {
+                match self {
+                    $(ResultBody::$variant(_) => $name,)*
+                }
+            }
+
+            /// Reads a `result` as the shape `method` answers, and no other.
+            pub fn decode(method: &str, result: Value) -> Result<Self, String> {
+                match method {
+                    $($name => serde_json::from_value(result)
+                        .map(ResultBody::$variant)
+                        .map_err(|e| format!("result of `{}` does not match its type: {e}", $name)),)*
+                    other => Err(format!("no method `{other}`")),
+                }
+            }
+        }
+
+        /// (method, params type, result type) as TypeScript names, for the generated contract.
+        #[cfg(test)]
+        pub(crate) fn ts_method_table(cfg: &ts_rs::Config) -> Vec<(&'static str, String, String)> {
+            vec![$(($name, <$params as ts_rs::TS>::name(cfg), <$result as ts_rs::TS>::name(cfg)),)*]
+        }
+
+        /// Declares every type the method table names, with its dependencies.
+        #[cfg(test)]
+        pub(crate) fn ts_visit_method_types(v: &mut impl ts_rs::TypeVisitor) {
+            $(v.visit::<$params>(); v.visit::<$result>();)*
+        }
+    };
+}
+
+methods! {
+    Hello = "hello" (HelloParams => HelloResult),
+    TokenList = "token.list" (TokenListParams => TokenListResult),
+    VerifyPin = "token.verify_pin" (VerifyPinParams => VerifyPinResult),
+    ForgetPin = "token.forget_pin" (ForgetPinParams => ForgetPinResult),
+    Sign = "token.sign" (SignParams => SignResult),
+    DecryptSessionKey = "token.decrypt_session_key" (DecryptSessionKeyParams => DecryptSessionKeyResult),
+    StoreList = "store.list" (StoreListParams => StoreListResult),
+    StoreRead = "store.read" (StoreReadParams => StoreReadResult),
+    StoreWrite = "store.write" (StoreWriteParams => StoreWriteResult),
+    StoreRecipients = "store.recipients" (StoreRecipientsParams => StoreRecipientsResult),
 }
 
 impl Request {
-    /// Every method name, in the order `hello` reports them.
-    pub const METHODS: &'static [&'static str] = &[
-        "hello",
-        "token.list",
-        "token.verify_pin",
-        "token.forget_pin",
-        "token.sign",
-        "token.decrypt_session_key",
-        "store.list",
-        "store.read",
-        "store.write",
-        "store.recipients",
-    ];
-
     /// Parameters that carry a secret, by method. They must be strings: a
     /// mistyped one is refused before serde could quote it in an error message.
     const SECRET_PARAMS: &'static [(&'static str, &'static str)] = &[("token.verify_pin", "pin")];
-
-    pub fn method(&self) -> &'static str {
-        match self {
-            Request::Hello(_) => "hello",
-            Request::TokenList(_) => "token.list",
-            Request::VerifyPin(_) => "token.verify_pin",
-            Request::ForgetPin(_) => "token.forget_pin",
-            Request::Sign(_) => "token.sign",
-            Request::DecryptSessionKey(_) => "token.decrypt_session_key",
-            Request::StoreList(_) => "store.list",
-            Request::StoreRead(_) => "store.read",
-            Request::StoreWrite(_) => "store.write",
-            Request::StoreRecipients(_) => "store.recipients",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,24 +265,7 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// The successful payloads, one per method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ResultBody {
-    Hello(HelloResult),
-    TokenList(TokenListResult),
-    VerifyPin(VerifyPinResult),
-    ForgetPin(ForgetPinResult),
-    Sign(SignResult),
-    DecryptSessionKey(DecryptSessionKeyResult),
-    StoreList(StoreListResult),
-    StoreRead(StoreReadResult),
-    StoreWrite(StoreWriteResult),
-    // Last: untagged, and its fields are a subset of StoreRead's.
-    StoreRecipients(StoreRecipientsResult),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Result(ResultBody),
@@ -267,11 +273,21 @@ pub enum Outcome {
 }
 
 /// A reply. `id` is `null` only when the request's id could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResponseFrame {
     pub id: Option<RequestId>,
     #[serde(flatten)]
     pub outcome: Outcome,
+}
+
+/// A reply as it arrives, before its result is read as the method's type.
+#[derive(Deserialize)]
+struct RawResponse {
+    id: Option<RequestId>,
+    #[serde(default)]
+    result: Option<Value>,
+    #[serde(default)]
+    error: Option<ErrorBody>,
 }
 
 impl ResponseFrame {
@@ -287,6 +303,23 @@ impl ResponseFrame {
             id,
             outcome: Outcome::Error(error),
         }
+    }
+
+    /// Reads a reply to a request of `method`: a `result` must have that
+    /// method's shape (not just any result shape). `method` is `None` when no
+    /// request is known for the reply's id; only an error can be read then.
+    pub fn decode(json: &str, method: Option<&str>) -> Result<Self, String> {
+        let raw: RawResponse = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let outcome = match (raw.result, raw.error) {
+            (Some(_), Some(_)) => return Err("a reply has both `result` and `error`".into()),
+            (None, None) => return Err("a reply has neither `result` nor `error`".into()),
+            (None, Some(error)) => Outcome::Error(error),
+            (Some(result), None) => match method {
+                Some(method) => Outcome::Result(ResultBody::decode(method, result)?),
+                None => return Err("a result for no request in flight cannot be checked".into()),
+            },
+        };
+        Ok(Self { id: raw.id, outcome })
     }
 }
 
@@ -398,8 +431,34 @@ mod tests {
             json,
             serde_json::json!({"id":9,"error":{"code":"unknown_method","message":"nope"}})
         );
-        let back: ResponseFrame = serde_json::from_value(json).expect("round trip");
+        let back = ResponseFrame::decode(&json.to_string(), None).expect("round trip");
         assert_eq!(back, err);
+    }
+
+    #[test]
+    fn a_result_is_read_as_the_type_of_the_method_asked() {
+        let recipients = r#"{"id":3,"result":{"recipients":["AB"],"recipients_file":".gpg-id"}}"#;
+        let f = ResponseFrame::decode(recipients, Some("store.recipients")).expect("its own shape");
+        assert_eq!(f.id, Some(3));
+        assert!(matches!(
+            f.outcome,
+            Outcome::Result(ResultBody::StoreRecipients(_))
+        ));
+        // The same object is not a store.read result, nor a token.list one.
+        assert!(ResponseFrame::decode(recipients, Some("store.read")).is_err());
+        assert!(ResponseFrame::decode(recipients, Some("token.list")).is_err());
+        // Without a method only an error can be read.
+        assert!(ResponseFrame::decode(recipients, None).is_err());
+        assert!(ResponseFrame::decode(
+            r#"{"id":3,"result":{},"error":{"code":"internal","message":"m"}}"#,
+            None
+        )
+        .is_err());
+        assert!(ResponseFrame::decode(r#"{"id":3}"#, None).is_err());
+        for m in Request::METHODS {
+            assert!(ResultBody::decode(m, Value::Null).is_err());
+        }
+        assert!(ResultBody::decode("token.erase", serde_json::json!({})).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Stable error codes. The extension maps them to localized text; the
 /// `message` beside them is English detail for logs and bug reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The frame's length prefix is over the host's request limit.
@@ -57,6 +58,7 @@ pub enum ErrorCode {
 
 /// The `error` member of a failed reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,

@@ -17,6 +17,9 @@ pub mod sign;
 pub mod store;
 pub mod token;
 
+#[cfg(test)]
+mod typescript;
+
 pub use constants::*;
 pub use envelope::{decode_request, Outcome, Request, RequestFrame, RequestId, ResponseFrame, ResultBody};
 pub use error::{ErrorBody, ErrorCode};

@@ -7,6 +7,7 @@ use crate::secret::SecretText;
 /// Which PIN reference to verify. OpenPGP cards have one user PIN, checked as
 /// PW1/81 before a signature and as PW1/82 before a decryption.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PinPurpose {
     #[default]
@@ -15,16 +16,19 @@ pub enum PinPurpose {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VerifyPinParams {
     /// Token id from `token.list`.
     pub token: String,
     /// The user PIN (card) or passphrase (soft token).
+    #[cfg_attr(test, ts(type = "string"))]
     pub pin: SecretText,
     #[serde(default)]
     pub purpose: PinPurpose,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VerifyPinResult {
     pub verified: bool,
     /// How long the host keeps the PIN; 0 when caching is off.
@@ -32,11 +36,13 @@ pub struct VerifyPinResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ForgetPinParams {
     pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ForgetPinResult {
     /// Always true: after the call no PIN is cached for the token.
     pub forgotten: bool,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Hash algorithms as OpenPGP names them (RFC 9580, section 9.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum HashAlgorithm {
     #[serde(rename = "SHA1")]
     Sha1,
@@ -31,6 +32,7 @@ impl HashAlgorithm {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SignParams {
     pub token: String,
     pub hash_algorithm: HashAlgorithm,
@@ -39,6 +41,7 @@ pub struct SignParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SignResult {
     /// The signature's MPIs in OpenPGP order, each as base64 of its big-endian
     /// value without leading zero bytes (RSA: `[s]`; ECDSA and legacy EdDSA:

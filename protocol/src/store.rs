@@ -8,10 +8,12 @@ use crate::error::ErrorCode;
 
 /// `store.list` takes no parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreListParams {}
 
 /// A configured store: `name` is the handle for `store.read` / `store.write`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreInfo {
     pub name: String,
     /// Absolute path of the store's root directory, as configured.
@@ -20,6 +22,7 @@ pub struct StoreInfo {
 
 /// One entry: an `.gpg` file, named without its extension.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreEntry {
     pub store: String,
     /// `/`-separated path inside the store, without `.gpg` (e.g. `work/console.example.test`).
@@ -31,6 +34,7 @@ pub struct StoreEntry {
 
 /// A store (or part of one) that could not be listed; the rest is still listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreProblem {
     pub store: String,
     pub code: ErrorCode,
@@ -38,6 +42,7 @@ pub struct StoreProblem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreListResult {
     pub stores: Vec<StoreInfo>,
     pub entries: Vec<StoreEntry>,
@@ -45,6 +50,7 @@ pub struct StoreListResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreReadParams {
     /// Store name from `store.list`.
     pub store: String,
@@ -53,6 +59,7 @@ pub struct StoreReadParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreReadResult {
     /// Base64 of the `.gpg` file's bytes, exactly as stored.
     pub ciphertext: String,
@@ -65,6 +72,7 @@ pub struct StoreReadResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreWriteParams {
     pub store: String,
     pub path: String,
@@ -77,6 +85,7 @@ pub struct StoreWriteParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreWriteResult {
     /// Always true: the new version is on disk (fsynced) under its name.
     pub written: bool,
@@ -87,12 +96,14 @@ pub struct StoreWriteResult {
 /// `store.recipients`: who a new entry at `path` would be encrypted to (the
 /// entry need not exist; its folders need not exist either).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreRecipientsParams {
     pub store: String,
     pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StoreRecipientsResult {
     /// Key ids or fingerprints from the nearest `.gpg-id`, in file order.
     pub recipients: Vec<String>,

@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::ErrorCode;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TokenListParams {}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TokenListResult {
     pub tokens: Vec<TokenInfo>,
     /// Backends that could not be read (pcscd down, a card that did not
@@ -16,6 +18,7 @@ pub struct TokenListResult {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
     /// A smart card over PC/SC.
@@ -25,6 +28,7 @@ pub enum Backend {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TokenInfo {
     /// Stable handle for later requests: `card:<AID>` or `soft:<fingerprint>`.
     pub id: String,
@@ -48,6 +52,7 @@ pub struct TokenInfo {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SlotKind {
     Signature,
@@ -56,6 +61,7 @@ pub enum SlotKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct KeySlot {
     pub slot: SlotKind,
     /// Algorithm as GnuPG names it: `rsa2048`, `ed25519`, `cv25519`, `nistp256`…
@@ -65,6 +71,7 @@ pub struct KeySlot {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PinRetries {
     pub user: u8,
     pub reset: u8,
@@ -72,6 +79,7 @@ pub struct PinRetries {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BackendProblem {
     pub backend: Backend,
     pub code: ErrorCode,

@@ -23,10 +23,14 @@ pub fn encode_request(id: f64, method: &str, params_json: &str) -> Result<String
     host_protocol::encode_request(id as u64, method, params_json).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Checks a reply from the host. Returns `{ id, result }` or `{ id, error: { code, message } }`.
+/// Checks a reply from the host to a request of `method` (`undefined` when no
+/// request is known for its id: then only an error reply is accepted). Returns
+/// `{ id, result }`, the result of exactly that method's type, or
+/// `{ id, error: { code, message } }`.
 #[wasm_bindgen(js_name = decodeReply)]
-pub fn decode_reply(json: &str) -> Result<JsValue, JsError> {
-    let reply = host_protocol::decode_reply(json).map_err(|e| JsError::new(&e.to_string()))?;
+pub fn decode_reply(json: &str, method: Option<String>) -> Result<JsValue, JsError> {
+    let reply =
+        host_protocol::decode_reply(json, method.as_deref()).map_err(|e| JsError::new(&e.to_string()))?;
     let out = match reply.outcome {
         Ok(result) => serde_json::json!({ "id": reply.id, "result": result }),
         Err(error) => serde_json::json!({ "id": reply.id, "error": error }),

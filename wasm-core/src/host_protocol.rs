@@ -40,9 +40,11 @@ pub struct DecodedReply {
     pub outcome: Result<serde_json::Value, ErrorBody>,
 }
 
-pub fn decode_reply(json: &str) -> Result<DecodedReply, ProtocolError> {
-    let frame: ResponseFrame =
-        serde_json::from_str(json).map_err(|e| ProtocolError::BadReply(e.to_string()))?;
+/// Checks a reply to a request of `method` (the extension remembers which
+/// method each id asked for): a result must have that method's shape. With no
+/// method (an id that is not in flight, or `null`) only an error reply is read.
+pub fn decode_reply(json: &str, method: Option<&str>) -> Result<DecodedReply, ProtocolError> {
+    let frame = ResponseFrame::decode(json, method).map_err(ProtocolError::BadReply)?;
     let outcome = match frame.outcome {
         Outcome::Result(body) => {
             Ok(serde_json::to_value(body).map_err(|e| ProtocolError::BadReply(e.to_string()))?)
@@ -95,17 +97,22 @@ mod tests {
 
     #[test]
     fn decodes_results_and_errors_and_rejects_garbage() {
-        let ok = decode_reply(
-            r#"{"id":1,"result":{"host":"tessera-host","host_version":"0.1.0","protocol_version":1,
-               "capabilities":["hello"],"max_request_bytes":10,"max_response_bytes":20}}"#,
-        )
-        .expect("valid reply");
+        let hello = r#"{"id":1,"result":{"host":"tessera-host","host_version":"0.1.0","protocol_version":1,
+               "capabilities":["hello"],"max_request_bytes":10,"max_response_bytes":20}}"#;
+        let ok = decode_reply(hello, Some("hello")).expect("valid reply");
         assert_eq!(ok.id, Some(1));
         assert_eq!(ok.outcome.expect("a result")["host"], "tessera-host");
-        let err =
-            decode_reply(r#"{"id":null,"error":{"code":"invalid_json","message":"m"}}"#).expect("valid");
+        // A hello result is not what token.list answers, and without a method
+        // a result cannot be checked at all.
+        assert!(decode_reply(hello, Some("token.list")).is_err());
+        assert!(decode_reply(hello, None).is_err());
+        let err = decode_reply(
+            r#"{"id":null,"error":{"code":"invalid_json","message":"m"}}"#,
+            None,
+        )
+        .expect("valid");
         assert_eq!(err.outcome.expect_err("an error").code, ErrorCode::InvalidJson);
-        assert!(decode_reply(r#"{"id":1,"result":{"unexpected":true}}"#).is_err());
-        assert!(decode_reply("not json").is_err());
+        assert!(decode_reply(r#"{"id":1,"result":{"unexpected":true}}"#, Some("hello")).is_err());
+        assert!(decode_reply("not json", None).is_err());
     }
 }

@@ -85,6 +85,7 @@ fn decode_reply_returns_an_object_with_result() {
     let reply = decode_reply(
         r#"{"id":1,"result":{"host":"tessera-host","host_version":"0.1.0","protocol_version":1,
            "capabilities":["hello"],"max_request_bytes":10,"max_response_bytes":20}}"#,
+        Some("hello".into()),
     )
     .unwrap_or_else(|e| panic!("valid reply refused: {}", thrown_error(e).message()));
     assert!(reply.is_object(), "not an object: {reply:?}");
@@ -101,8 +102,11 @@ fn decode_reply_returns_an_object_with_result() {
 
 #[wasm_bindgen_test]
 fn decode_reply_returns_an_object_with_error() {
-    let reply = decode_reply(r#"{"id":null,"error":{"code":"invalid_json","message":"m"}}"#)
-        .unwrap_or_else(|e| panic!("valid reply refused: {}", thrown_error(e).message()));
+    let reply = decode_reply(
+        r#"{"id":null,"error":{"code":"invalid_json","message":"m"}}"#,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("valid reply refused: {}", thrown_error(e).message()));
     assert!(reply.is_object(), "not an object: {reply:?}");
     assert!(reflect_get(&reply, "id").is_null(), "{}", json_stringify(&reply));
     assert!(!reflect_has(&reply, "result"), "{}", json_stringify(&reply));
@@ -117,7 +121,7 @@ fn decode_reply_returns_an_object_with_error() {
 #[wasm_bindgen_test]
 fn decode_reply_throws_an_error_for_what_is_not_a_reply() {
     for bad in ["not json", r#"{"id":1,"result":{"unexpected":true}}"#] {
-        let err = thrown_error(decode_reply(bad).expect_err("not a reply"));
+        let err = thrown_error(decode_reply(bad, Some("hello".into())).expect_err("not a reply"));
         assert!(
             err.message().contains("does not follow the protocol"),
             "{bad}: {}",

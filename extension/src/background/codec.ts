@@ -3,19 +3,25 @@
 
 import { HostError, errorMessage } from "./errors";
 import type { DecodedReply } from "./requests";
+import type { ErrorBody, Method, Params } from "../shared/contracts/generated/protocol";
 
 export interface Codec {
   readonly version: string;
   /** The request as the object to post on the native port. Throws HostError("bad_request"). */
-  encodeRequest(id: number, method: string, params: Record<string, unknown>): unknown;
-  /** Checks a message from the host. Throws HostError("bad_reply"). */
-  decodeReply(message: unknown): DecodedReply;
+  encodeRequest<M extends Method>(id: number, method: M, params: Params<M>): unknown;
+  /**
+   * Checks a message from the host as a reply to `method` (the method its id
+   * asked for; null when no request is known for it, then only an error reply
+   * is accepted). Throws HostError("bad_reply").
+   */
+  decodeReply(message: unknown, method: Method | null): DecodedReply;
 }
 
+/** The wasm core's exports (wasm-core/src/bindings.rs). */
 export interface CoreApi {
   coreVersion(): string;
   encodeRequest(id: number, method: string, paramsJson: string): string;
-  decodeReply(json: string): unknown;
+  decodeReply(json: string, method?: string | null): unknown;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -36,21 +42,17 @@ export function makeCodec(core: CoreApi): Codec {
       // connectNative ports carry objects; the core checked this exact text.
       return JSON.parse(json) as unknown;
     },
-    decodeReply(message) {
+    decodeReply(message, method) {
       let decoded: unknown;
       try {
-        decoded = core.decodeReply(JSON.stringify(message));
+        decoded = core.decodeReply(JSON.stringify(message), method);
       } catch (err) {
         throw new HostError("bad_reply", errorMessage(err));
       }
+      // The core returns { id, result } (the result of `method`'s type) or { id, error }.
       if (!isObject(decoded)) throw new HostError("bad_reply", "the core returned no reply object");
       const id = typeof decoded["id"] === "number" ? decoded["id"] : null;
-      const error = decoded["error"];
-      if (isObject(error)) {
-        const retries = error["retries_left"];
-        const base = { code: String(error["code"]), message: String(error["message"]) };
-        return { id, error: typeof retries === "number" ? { ...base, retriesLeft: retries } : base };
-      }
+      if ("error" in decoded) return { id, error: decoded["error"] as ErrorBody };
       return { id, result: decoded["result"] };
     },
   };

@@ -15,6 +15,7 @@ import { HostError } from "./errors";
 import { slotFingerprints, tokenWithKey, type FlowDeps } from "./flow-deps";
 import type { DecryptionCandidate, DecryptionRequest } from "./pgp";
 import { withPin } from "./pin-broker";
+import type { Result } from "../shared/contracts/generated/protocol";
 
 /**
  * The host's answers to token.decrypt_session_key when the token ran and its
@@ -48,10 +49,6 @@ function noneOpened(candidates: DecryptionCandidate[], last: string): HostError 
     `the message is not encrypted to any of your keys; it is for anonymous recipients only: ` +
       `${pkesks} tried with your key(s) ${keys.join(", ")}, none opened${tail}`,
   );
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export interface Decryption {
@@ -89,7 +86,7 @@ export async function decryptBytes(
     if (token === undefined) throw new HostError("no_token", `no token holds key ${c.token_fingerprint}`);
 
     const params = { token: token.id, pkesk: toBase64(c.pkesk), recipient_key: toBase64(c.recipient_key) };
-    let result: unknown;
+    let result: Result<"token.decrypt_session_key">;
     try {
       // The PIN is asked at most once per token: the host caches it after
       // the first candidate's prompt, so later tries run without one.
@@ -101,11 +98,8 @@ export async function decryptBytes(
       }
       throw err;
     }
-    if (!isObject(result) || typeof result["session_key"] !== "string") {
-      throw new HostError("bad_reply", "token.decrypt_session_key returned no session key");
-    }
-    const sym = typeof result["symmetric_algorithm"] === "number" ? result["symmetric_algorithm"] : undefined;
-    const sessionKey = fromBase64(result["session_key"]);
+    const sym = result.symmetric_algorithm ?? undefined;
+    const sessionKey = fromBase64(result.session_key);
     try {
       const out = await deps.pgp.decryptFinish(stored, input, sym, sessionKey);
       return { data: out.data, signatures: readVerifications(out.verifications) };

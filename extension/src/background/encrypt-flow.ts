@@ -8,6 +8,7 @@ import { fromBase64, toBase64 } from "../shared/base64";
 import { HostError } from "./errors";
 import { slotFingerprints, tokenWithKey, type FlowDeps } from "./flow-deps";
 import { withPin } from "./pin-broker";
+import type { HashAlgorithm } from "../shared/contracts/generated/protocol";
 
 export interface Encryption {
   armored: string;
@@ -70,13 +71,12 @@ export async function encrypt(
       throw new HostError("no_signing_token", "no connected token holds a signing key of your certificate");
     }
     const req = deps.pgp.signPrepare(stored, signer, data, "inline");
-    const params = { token: token.id, hash_algorithm: req.hash_algorithm, digest: toBase64(req.digest) };
-    const result = await withPin(deps.pins, token, "sign", () => deps.request("token.sign", params));
-    const mpis = (result as { signature?: unknown } | null)?.signature;
-    if (!Array.isArray(mpis) || !mpis.every((m) => typeof m === "string")) {
-      throw new HostError("bad_reply", "token.sign returned no signature");
-    }
-    const signed = deps.pgp.signFinish(req.state, (mpis as string[]).map(fromBase64));
+    // signPrepare names the hash as the protocol does (wasm-core sign::hash_name);
+    // the core's encodeRequest refuses any other name before it is sent.
+    const hashAlgorithm = req.hash_algorithm as HashAlgorithm;
+    const params = { token: token.id, hash_algorithm: hashAlgorithm, digest: toBase64(req.digest) };
+    const { signature } = await withPin(deps.pins, token, "sign", () => deps.request("token.sign", params));
+    const signed = deps.pgp.signFinish(req.state, signature.map(fromBase64));
     const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true, hidden);
     signed.binary.fill(0);
     return { armored: out.armored, recipientKeys: out.recipient_keys };

@@ -5,12 +5,13 @@ import type { KeyringStore } from "./keyring-store";
 import type { PgpCore } from "./pgp";
 import type { PinBroker } from "./pin-broker";
 import type { TokenInfo } from "../shared/status";
+import type { Method, Params, Result } from "../shared/contracts/generated/protocol";
 
 export interface FlowDeps {
   pgp: PgpCore;
   keyring: Pick<KeyringStore, "read" | "update">;
-  /** One request to tessera-host; rejects with HostError. */
-  request(method: string, params: Record<string, unknown>): Promise<unknown>;
+  /** One request to tessera-host, typed by method; rejects with HostError. */
+  request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
   /** token.list, fresh from the host. */
   listTokens(): Promise<TokenInfo[]>;
   pins: Pick<PinBroker, "requestPin">;

@@ -8,10 +8,10 @@ import type { Codec } from "./codec";
 import { HostError, classifyDisconnect, errorMessage } from "./errors";
 import { RequestTracker, type Timers } from "./requests";
 import { initialStatus, type HostStatus } from "../shared/status";
-import { readHostVersion, readTokenList } from "../shared/token-list";
+import { PROTOCOL_VERSION, type Method, type Params, type Result } from "../shared/contracts/generated/protocol";
 
-export const HOST_NAME = "org.tessera.host";
-export const PROTOCOL_VERSION = 1;
+// From the Rust constants (protocol/src/constants.rs), through the generated contract.
+export { HOST_NAME } from "../shared/contracts/generated/protocol";
 
 /** The part of chrome.runtime.Port (and Firefox's browser.runtime.Port) used here. */
 export interface NativePort {
@@ -81,8 +81,11 @@ export class HostConnection {
     }
   }
 
-  /** Sends one request; the promise settles with its result or a HostError. */
-  request(method: string, params: Record<string, unknown>, timeoutMs = this.requestTimeoutMs): Promise<unknown> {
+  /**
+   * Sends one request; the promise settles with its result, decoded by the core
+   * as `method`'s result type, or a HostError.
+   */
+  request<M extends Method>(method: M, params: Params<M>, timeoutMs = this.requestTimeoutMs): Promise<Result<M>> {
     if (this.codec === null) {
       return Promise.reject(new HostError("core_unavailable", "the wasm core is not loaded"));
     }
@@ -131,7 +134,7 @@ export class HostConnection {
   }
 
   private async handshake(gen: number): Promise<void> {
-    let hello: unknown;
+    let hello: Result<"hello">;
     try {
       hello = await this.request(
         "hello",
@@ -146,7 +149,7 @@ export class HostConnection {
     }
     if (gen !== this.generation) return;
     this.backoff.reset();
-    const hostVersion = readHostVersion(hello);
+    const hostVersion = hello.host_version;
     this.log(`connected to tessera-host ${hostVersion ?? "(unknown version)"}, core ${this.status.coreVersion ?? "?"}`);
     this.update({ state: "connected", hostVersion, lastErrorCode: null, lastError: null });
     await this.listTokens();
@@ -155,9 +158,8 @@ export class HostConnection {
   private async listTokens(): Promise<void> {
     const gen = this.generation;
     try {
-      const result = await this.request("token.list", {});
+      const { tokens, problems } = await this.request("token.list", {});
       if (gen !== this.generation) return;
-      const { tokens, problems } = readTokenList(result);
       this.log(`token.list: ${tokens.length} token(s), ${problems.length} problem(s)`);
       this.update({ tokens, problems, lastErrorCode: null, lastError: null });
     } catch (err) {
@@ -171,9 +173,17 @@ export class HostConnection {
 
   private onMessage(message: unknown): void {
     if (this.codec === null) return;
+    // Which method this id asked for: its result is read as that method's type.
+    const rawId = typeof message === "object" && message !== null ? (message as { id?: unknown }).id : null;
+    const method = this.tracker.methodOf(typeof rawId === "number" ? rawId : null);
+    if (method === null && typeof message === "object" && message !== null && "result" in message) {
+      // A result for no request in flight (a late reply after a timeout): nothing to check it against.
+      this.log(`dropped a result for no request in flight (id ${String(rawId)})`);
+      return;
+    }
     let reply;
     try {
-      reply = this.codec.decodeReply(message);
+      reply = this.codec.decodeReply(message, method);
     } catch (err) {
       this.log(`dropped a reply: ${errorMessage(err)}`);
       this.update({ lastErrorCode: "bad_reply", lastError: errorMessage(err) });

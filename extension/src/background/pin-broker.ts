@@ -45,7 +45,7 @@ export class PinBroker {
    */
   requestPin(token: TokenInfo, purpose: PinPurpose): Promise<void> {
     const id = this.deps.newId();
-    const retries = token.pinRetries?.user ?? null;
+    const retries = token.pin_retries?.user ?? null;
     const info: PinPromptInfo = {
       tokenId: token.id,
       serial: token.serial,

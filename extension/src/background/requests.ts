@@ -2,6 +2,7 @@
 // timeout per request, and failing everything at once when the port closes.
 
 import { HostError } from "./errors";
+import type { ErrorBody, Method, Result } from "../shared/contracts/generated/protocol";
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -13,13 +14,15 @@ export const realTimers: Timers = {
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/** A reply already checked by the wasm core's decodeReply. */
-export type DecodedReply =
-  | { id: number | null; result: unknown }
-  | { id: number | null; error: { code: string; message: string; retriesLeft?: number } };
+/**
+ * A reply already checked by the wasm core's decodeReply, against the result
+ * type of the method its id asked for (`Result<M>`); an error is the host's
+ * `ErrorBody`.
+ */
+export type DecodedReply = { id: number | null; result: unknown } | { id: number | null; error: ErrorBody };
 
 interface Pending {
-  method: string;
+  method: Method;
   resolve(result: unknown): void;
   reject(err: HostError): void;
   timer: unknown;
@@ -43,18 +46,25 @@ export class RequestTracker {
     return this.pending.size;
   }
 
+  /** The method request `id` asked for, while it is in flight: its reply is decoded as that method's result. */
+  methodOf(id: number | null): Method | null {
+    return id === null ? null : (this.pending.get(id)?.method ?? null);
+  }
+
   /** Waits for the reply to request `id`, or rejects after `timeoutMs`. */
-  track(id: number, method: string, timeoutMs: number): Promise<unknown> {
+  track<M extends Method>(id: number, method: M, timeoutMs: number): Promise<Result<M>> {
     if (this.pending.has(id)) {
       return Promise.reject(new HostError("bad_request", `request id ${id} is already in flight`));
     }
-    return new Promise<unknown>((resolve, reject) => {
+    return new Promise<Result<M>>((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         if (this.pending.delete(id)) {
           reject(new HostError("timeout", `the helper did not answer \`${method}\` within ${timeoutMs} ms`));
         }
       }, timeoutMs);
-      this.pending.set(id, { method, resolve, reject, timer });
+      // The one place a result is narrowed: settle() receives replies decoded for
+      // methodOf(id), i.e. for this `method`.
+      this.pending.set(id, { method, resolve: (r) => resolve(r as Result<M>), reject, timer });
     });
   }
 
@@ -68,7 +78,7 @@ export class RequestTracker {
     if (p === undefined) return false;
     this.pending.delete(reply.id);
     this.timers.clearTimeout(p.timer);
-    if ("error" in reply) p.reject(new HostError(reply.error.code, reply.error.message, reply.error.retriesLeft ?? null));
+    if ("error" in reply) p.reject(new HostError(reply.error.code, reply.error.message, reply.error.retries_left ?? null));
     else p.resolve(reply.result);
     return true;
   }

@@ -53,8 +53,8 @@ function renderToken(token: TokenInfo): HTMLLIElement {
     );
     details.append(el("dt", {}, key === undefined ? slot.slot : t(key)), value);
   }
-  if (token.pinRetries !== null) {
-    const r = token.pinRetries;
+  if (token.pin_retries !== null) {
+    const r = token.pin_retries;
     field(details, "labelPinRetries", t("pinRetries", [String(r.user), String(r.reset), String(r.admin)]), "pin-retries");
   }
   item.append(details);

@@ -1,46 +1,20 @@
 // The status the service worker publishes to extension pages (popup, later the
 // options page). Plain data: no functions, nothing secret.
 
+import type { BackendProblem, TokenInfo } from "./contracts/generated/protocol";
+
+// The host's token.list shapes are the generated Rust protocol types: one
+// definition, with the wire's field names (snake_case) end to end.
+export type { BackendProblem as Problem, PinRetries, TokenInfo } from "./contracts/generated/protocol";
+
 export type HostState = "connecting" | "connected" | "disconnected" | "not_installed";
-
-export interface SlotInfo {
-  slot: string;
-  algorithm: string | null;
-  /** Upper-case hex, or null when the slot is empty. */
-  fingerprint: string | null;
-}
-
-export interface PinRetries {
-  user: number;
-  reset: number;
-  admin: number;
-}
-
-export interface TokenInfo {
-  id: string;
-  backend: string;
-  reader: string | null;
-  serial: string;
-  cardholder: string | null;
-  manufacturer: string | null;
-  slots: SlotInfo[];
-  pinRetries: PinRetries | null;
-  /** The host holds a verified PIN for this token (operations will not ask). */
-  pinCached: boolean;
-}
-
-export interface Problem {
-  backend: string;
-  code: string;
-  message: string;
-}
 
 export interface HostStatus {
   state: HostState;
   hostVersion: string | null;
   coreVersion: string | null;
   tokens: TokenInfo[];
-  problems: Problem[];
+  problems: BackendProblem[];
   /** A code from PROTOCOL.md or one of LocalErrorCode, for localized text. */
   lastErrorCode: string | null;
   /** English detail, shown under the localized text. */

@@ -9,8 +9,12 @@ declare module "tessera-core" {
   export function coreVersion(): string;
   /** Throws an Error when the host would reject the request. */
   export function encodeRequest(id: number, method: string, paramsJson: string): string;
-  /** Throws an Error when the reply does not follow the protocol. */
-  export function decodeReply(json: string): unknown;
+  /**
+   * Checks a reply to a request of `method` (undefined: no request known for its
+   * id, then only an error reply is accepted). Throws an Error when the reply
+   * does not follow the protocol or its result is not `method`'s result type.
+   */
+  export function decodeReply(json: string, method?: string | null): unknown;
 }
 
 // The OpenPGP exports (wasm-core/src/bindings_openpgp.rs). Errors are thrown as

@@ -77,7 +77,7 @@ export async function listForTab(deps: PopupApiDeps, tabId: number | null): Prom
     .map((t) => ({
       id: t.id,
       label: `${t.cardholder ?? t.manufacturer ?? t.backend} (${t.serial})`,
-      pinNeeded: !t.pinCached,
+      pinNeeded: !t.pin_cached,
     }));
   return {
     ok: true,

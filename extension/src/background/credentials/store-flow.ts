@@ -9,6 +9,9 @@ import { HostError } from "../errors";
 import { slotFingerprints, type FlowDeps } from "../flow-deps";
 import type { CredCore, ParsedEntry } from "./core";
 import { resolveRecipients } from "./recipients";
+import type { StoreInfo, StoreProblem } from "../../shared/contracts/generated/protocol";
+
+export type { StoreProblem } from "../../shared/contracts/generated/protocol";
 
 export interface EntryRef {
   store: string;
@@ -19,14 +22,8 @@ export interface ListedEntry extends EntryRef {
   recipientsFile: string | null;
 }
 
-export interface StoreProblem {
-  store: string;
-  code: string;
-  message: string;
-}
-
 export interface Listing {
-  stores: Array<{ name: string; path: string }>;
+  stores: StoreInfo[];
   entries: ListedEntry[];
   problems: StoreProblem[];
 }
@@ -43,39 +40,24 @@ export interface OpenedEntry {
 
 export const refLabel = (ref: EntryRef): string => `${ref.store}:${ref.path}`;
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-const strOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
+// Results below are typed by method and were checked by the wasm core against
+// the Rust types (tessera-protocol) before they reach this file.
 
 export async function listEntries(flows: Pick<FlowDeps, "request">): Promise<Listing> {
-  const r = await flows.request("store.list", {});
-  if (!isObj(r) || !Array.isArray(r["entries"])) throw new HostError("bad_reply", "store.list returned no entries");
-  const entries: ListedEntry[] = [];
-  for (const e of r["entries"]) {
-    if (isObj(e) && typeof e["store"] === "string" && typeof e["path"] === "string") {
-      entries.push({ store: e["store"], path: e["path"], recipientsFile: strOrNull(e["recipients_file"]) });
-    }
-  }
-  const problems: StoreProblem[] = [];
-  for (const p of Array.isArray(r["problems"]) ? r["problems"] : []) {
-    if (isObj(p)) problems.push({ store: String(p["store"]), code: String(p["code"]), message: String(p["message"]) });
-  }
-  const stores: Listing["stores"] = [];
-  for (const s of Array.isArray(r["stores"]) ? r["stores"] : []) {
-    if (isObj(s)) stores.push({ name: String(s["name"]), path: String(s["path"]) });
-  }
-  return { stores, entries, problems };
+  const { stores, entries, problems } = await flows.request("store.list", {});
+  return {
+    stores,
+    entries: entries.map((e) => ({ store: e.store, path: e.path, recipientsFile: e.recipients_file })),
+    problems,
+  };
 }
 
 /** Read → decrypt (token) → parse. Errors name the entry; nothing is written. */
 export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef): Promise<OpenedEntry> {
   const r = await flows.request("store.read", { store: ref.store, path: ref.path });
-  if (!isObj(r) || typeof r["ciphertext"] !== "string" || typeof r["sha256"] !== "string") {
-    throw new HostError("bad_reply", "store.read returned no ciphertext");
-  }
   let data: Uint8Array;
   try {
-    data = (await decryptBytes(flows, fromBase64(r["ciphertext"]))).data;
+    data = (await decryptBytes(flows, fromBase64(r.ciphertext))).data;
   } catch (err) {
     if (err instanceof HostError && ["pin_cancelled", "pin_blocked", "no_token"].includes(err.code)) throw err;
     // The core finds the token's key through its certificate in the keyring.
@@ -100,9 +82,9 @@ export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef):
     ref,
     text,
     parsed: cred.parseEntry(text),
-    sha256: r["sha256"],
-    recipients: strs(r["recipients"]),
-    recipientsFile: strOrNull(r["recipients_file"]),
+    sha256: r.sha256,
+    recipients: r.recipients,
+    recipientsFile: r.recipients_file,
   };
 }
 
@@ -117,8 +99,7 @@ export async function folderRecipients(
   ref: EntryRef,
 ): Promise<{ recipients: string[]; recipientsFile: string | null }> {
   const r = await flows.request("store.recipients", { store: ref.store, path: ref.path });
-  if (!isObj(r)) throw new HostError("bad_reply", "store.recipients returned nothing");
-  return { recipients: strs(r["recipients"]), recipientsFile: strOrNull(r["recipients_file"]) };
+  return { recipients: r.recipients, recipientsFile: r.recipients_file };
 }
 
 /** `text` encrypted to exactly these `.gpg-id` lines (as `pass` does: no extra recipient). */
@@ -158,8 +139,7 @@ export async function writeEntry(
     ciphertext: toBase64(new TextEncoder().encode(armored)),
     expect_previous: expectPrevious,
   });
-  if (!isObj(r) || typeof r["sha256"] !== "string") throw new HostError("bad_reply", "store.write returned no sha256");
-  return r["sha256"];
+  return r.sha256;
 }
 
 /** The URL an entry is bound to: its `url:`, else `https://<last path component>` (pass naming). */
