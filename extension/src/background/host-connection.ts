@@ -8,10 +8,8 @@ import type { Codec } from "./codec";
 import { HostError, classifyDisconnect, errorMessage } from "./errors";
 import { RequestTracker, type Timers } from "./requests";
 import { initialStatus, type HostStatus } from "../shared/status";
-import { PROTOCOL_VERSION, type Method, type Params, type Result } from "../shared/contracts/generated/protocol";
-
-// From the Rust constants (protocol/src/constants.rs), through the generated contract.
-export { HOST_NAME } from "../shared/contracts/generated/protocol";
+import { PROTOCOL_VERSION } from "../shared/contracts/host";
+import type { Method, Params, Result } from "../shared/contracts/generated/protocol";
 
 /** The part of chrome.runtime.Port (and Firefox's browser.runtime.Port) used here. */
 export interface NativePort {

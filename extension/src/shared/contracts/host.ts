@@ -1,8 +1,6 @@
-// The native host as the extension knows it: the one place these constants are
-// defined on the TypeScript side (the Rust side: protocol/, manifest/).
+// The native host as the extension knows it. The values come from the Rust
+// constants (protocol/src/constants.rs) through the generated contract; this
+// file only gives them their short import path.
 
-/** The native-messaging host name (manifest/*.json `name`, runtime.connectNative). */
-export const HOST_NAME = "org.tessera.host";
-
-/** The protocol version this extension speaks (PROTOCOL.md, `hello`). */
-export const PROTOCOL_VERSION = 1;
+/** The native-messaging host name (manifest/*.json `name`, runtime.connectNative); the protocol version (`hello`). */
+export { HOST_NAME, PROTOCOL_VERSION } from "./generated/protocol";
