@@ -4,7 +4,10 @@
 //! drift apart silently.
 //!
 //! Both sides use this crate: the host to decode requests and encode replies, the
-//! wasm core (in the extension) to build requests and check replies.
+//! wasm core (in the extension) to build requests and check replies (each reply
+//! as the result of the method its request asked for: `ResponseFrame::decode`).
+//! The extension's TypeScript types and constants are generated from these
+//! (`typescript.rs`, ts-rs, a dev-dependency) and checked by `cargo test`.
 
 pub mod constants;
 pub mod decrypt;
