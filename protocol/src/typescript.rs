@@ -38,11 +38,57 @@ impl TypeVisitor for Declarations<'_> {
         }
         if T::output_path().is_some() {
             let docs = T::docs().unwrap_or_default();
-            let decl = format!("{docs}export {}", T::decl(self.cfg));
+            let decl = format!("{docs}export {}", layout(&T::decl(self.cfg)));
             self.out.push((T::ident(self.cfg), decl));
         }
         T::visit_dependencies(self);
     }
+}
+
+/// Lays out ts-rs's one-line `type X = { a: A, b: B, };` one member a line.
+/// Only flat object types are re-laid (ours have no nested literal objects);
+/// anything else is left as ts-rs wrote it.
+fn layout(decl: &str) -> String {
+    let (Some(open), true) = (decl.find("= { "), decl.ends_with(" };")) else {
+        return decl.to_owned();
+    };
+    let body = &decl[open + 4..decl.len() - 3];
+    if body.contains('{') {
+        return decl.to_owned();
+    }
+    // Split at commas outside doc comments and outside <…> / (…).
+    let mut members = Vec::new();
+    let (mut depth, mut in_doc, mut start) = (0i32, false, 0usize);
+    let bytes = body.as_bytes();
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'*' if !in_doc && i > 0 && bytes[i - 1] == b'/' => in_doc = true,
+            b'/' if in_doc && i > 0 && bytes[i - 1] == b'*' => in_doc = false,
+            b'<' | b'(' if !in_doc => depth += 1,
+            b'>' | b')' if !in_doc => depth -= 1,
+            b',' if !in_doc && depth == 0 => {
+                members.push(body[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    members.push(body[start..].trim());
+    let mut out = format!("{}= {{\n", &decl[..open]);
+    for m in members.into_iter().filter(|m| !m.is_empty()) {
+        for line in m.lines() {
+            let line = line.trim();
+            let indent = if line.starts_with('*') { "   " } else { "  " };
+            out.push_str(indent);
+            out.push_str(line);
+            if !line.starts_with("/**") && !line.starts_with('*') {
+                out.push(';');
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("};");
+    out
 }
 
 fn js_string(s: &str) -> String {
