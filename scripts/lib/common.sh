@@ -9,11 +9,14 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 say() { printf '%s: %s\n' "${TESSERA_SCRIPT:-tessera}" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-# npm packages of the extension (also used by the e2e tests, demo and bench).
+# npm packages: the extension's (its build and lint tools) and the tests' (browser drivers and
+# fixture libraries, also used by the demo and the benchmarks; never shipped).
 ensure_node_modules() {
-  local dir=$REPO/extension
-  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    say "installing the extension's npm packages"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  local dir
+  for dir in "$REPO/extension" "$REPO/tests"; do
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      say "installing the npm packages of ${dir#"$REPO"/}"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
 }

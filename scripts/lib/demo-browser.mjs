@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const EXT = join(REPO, "extension", "dist", "chromium");
 const EXTENSION_ID = "pchmfhepohaglbnciioapdbphpkoiplm";
-const { chromium } = createRequire(join(REPO, "extension", "package.json"))("playwright-core");
+const { chromium } = createRequire(join(REPO, "tests", "package.json"))("playwright-core");
 
 const { values } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const EXT = join(REPO, "extension", "dist", "chromium");
-const { chromium } = createRequire(join(REPO, "extension", "package.json"))("playwright-core");
+const { chromium } = createRequire(join(REPO, "tests", "package.json"))("playwright-core");
 const host = resolve(process.argv[2]);
 
 const profile = mkdtempSync(join(tmpdir(), "tessera-bench-"));

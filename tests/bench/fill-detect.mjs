@@ -11,9 +11,8 @@ import { fileURLToPath } from "node:url";
 import { startFixtureServer } from "../e2e/fixtures/autofill/server.mjs";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const requireExt = createRequire(join(REPO, "extension", "package.json"));
-const { chromium } = requireExt("playwright-core");
-const esbuild = requireExt("esbuild");
+const { chromium } = createRequire(join(REPO, "tests", "package.json"))("playwright-core");
+const esbuild = createRequire(join(REPO, "extension", "package.json"))("esbuild");
 const RUNS = 50;
 
 const bundle = (

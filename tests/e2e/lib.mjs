@@ -21,9 +21,10 @@ export const GECKO_ID = "tessera@tessera-project.org";
 export const HOST_NAME = "org.tessera.host";
 
 // The tests reuse the extension's node_modules (one package.json, one lock file).
-const requireFromExtension = createRequire(join(EXT_DIR, "package.json"));
-export const { chromium } = requireFromExtension("playwright-core");
-export const puppeteer = requireFromExtension("puppeteer-core");
+// Browser drivers are test tooling (tests/package.json), never the extension's packages.
+const requireFromTests = createRequire(join(REPO, "tests", "package.json"));
+export const { chromium } = requireFromTests("playwright-core");
+export const puppeteer = requireFromTests("puppeteer-core");
 
 /** Fails early, with the command that fixes it, when a part is missing. */
 export function requireBuilt({ host = true } = {}) {

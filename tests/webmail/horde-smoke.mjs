@@ -22,7 +22,7 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
-const { chromium } = createRequire(join(repo, "extension", "package.json"))("playwright-core");
+const { chromium } = createRequire(join(repo, "tests", "package.json"))("playwright-core");
 const base = process.env.TESSERA_HORDE_URL;
 const domain = process.env.TESSERA_WEBMAIL_DOMAIN ?? "example.test";
 const shots = process.argv[2];
