@@ -12,9 +12,11 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use crate::openpgp::cert::{fpr_hex, now};
-use crate::openpgp::decrypt::{self, Limits, SessionKey};
-use crate::openpgp::encrypt::{self, Payload};
-use crate::openpgp::keyring::Keyring;
+use crate::openpgp::ops::decrypt::{self, SessionKey};
+use crate::openpgp::ops::encrypt::{self, Payload};
+use crate::openpgp::ops::keyring::Keyring;
+use crate::openpgp::ops::webcrypto;
+use crate::openpgp::types::Limits;
 
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
@@ -65,7 +67,7 @@ impl BenchEngine {
         )
         .map_err(err)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            crate::webcrypto::seal(sealing)
+            webcrypto::seal(sealing)
                 .await
                 .map(|out| JsValue::from_str(&out.armored))
                 .map_err(|e| JsValue::from_str(&e.to_string()))
@@ -82,7 +84,7 @@ impl BenchEngine {
             decrypt::finish_begin(message, session_key, &self.ring, &limits, now()).map_err(err)?;
         let ring = Rc::clone(&self.ring);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            crate::webcrypto::finish_decryption(finishing, &ring, &limits, now())
+            webcrypto::finish_decryption(finishing, &ring, &limits, now())
                 .await
                 .map(|out| js_sys::Uint8Array::from(&out.data[..]).into())
                 .map_err(|e| JsValue::from_str(&e.to_string()))

@@ -11,13 +11,15 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::openpgp::{
-    cert, decrypt,
-    encrypt::{self, Container, Payload},
+use crate::openpgp::ops::{
+    decrypt,
+    encrypt::{self, Payload},
     keyring::Keyring,
     sign::{self, SignMode},
-    verify, Error,
+    verify, webcrypto,
 };
+use crate::openpgp::types::{Container, Limits};
+use crate::openpgp::{cert, Error};
 
 fn js_err(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
@@ -108,7 +110,7 @@ pub async fn encrypt_message(
         .map_err(js_err)?
     };
     drop(data);
-    let out = crate::webcrypto::seal(sealing).await.map_err(js_err)?;
+    let out = webcrypto::seal(sealing).await.map_err(js_err)?;
     let container = match out.container {
         Container::SeipdV1 => "seipd_v1",
         Container::SeipdV2 => "seipd_v2",
@@ -176,13 +178,8 @@ pub fn decrypt_prepare(
     token_fingerprints: js_sys::Array,
 ) -> Result<JsValue, JsValue> {
     let ring = ring(stored)?;
-    let req = decrypt::prepare(
-        input,
-        &ring,
-        &strings(&token_fingerprints),
-        &decrypt::Limits::default(),
-    )
-    .map_err(js_err)?;
+    let req =
+        decrypt::prepare(input, &ring, &strings(&token_fingerprints), &Limits::default()).map_err(js_err)?;
     struct Out(decrypt::DecryptionRequest);
     impl Serialize for Out {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -236,11 +233,11 @@ pub async fn decrypt_finish(
         symmetric_algorithm,
         key: Zeroizing::new(session_key),
     };
-    let limits = decrypt::Limits::default();
+    let limits = Limits::default();
     let now = cert::now();
     let finishing = decrypt::finish_begin(&input, key, &ring, &limits, now).map_err(js_err)?;
     drop(input);
-    let out = crate::webcrypto::finish_decryption(finishing, &ring, &limits, now)
+    let out = webcrypto::finish_decryption(finishing, &ring, &limits, now)
         .await
         .map_err(js_err)?;
     struct Out<'a>(&'a decrypt::Decrypted);
@@ -261,8 +258,7 @@ pub async fn decrypt_finish(
 #[wasm_bindgen(js_name = verifyInline)]
 pub fn verify_inline(stored: &str, input: &[u8]) -> Result<JsValue, JsValue> {
     let ring = ring(stored)?;
-    let out =
-        verify::verify_inline(&ring, input, &decrypt::Limits::default(), cert::now()).map_err(js_err)?;
+    let out = verify::verify_inline(&ring, input, &Limits::default(), cert::now()).map_err(js_err)?;
     struct Out<'a>(&'a verify::VerifiedMessage);
     impl Serialize for Out<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -25,8 +25,6 @@ pub mod bindings_credentials;
 pub mod bindings_mime;
 #[cfg(all(target_arch = "wasm32", feature = "openpgp"))]
 pub mod bindings_openpgp;
-#[cfg(all(target_arch = "wasm32", feature = "openpgp"))]
-pub mod webcrypto;
 
 /// The core's version, shown in the popup as proof that the wasm build is wired in.
 pub fn version() -> &'static str {

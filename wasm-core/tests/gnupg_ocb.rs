@@ -6,8 +6,8 @@
 mod common;
 
 use common::{decrypt_two_phase, SoftToken};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::verify::Verification;
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::ops::verify::Verification;
 
 const BOB_SECRET: &str = include_str!("vectors/bob-secret-key.asc");
 const TO_BOB: &str = include_str!("vectors/gnupg-ocb-to-bob.asc");

@@ -15,11 +15,13 @@ use std::sync::OnceLock;
 
 use common::{decrypt_two_phase, now, sign_two_phase, SoftToken};
 use gnupg::{fingerprints, gpg, gpg_raw};
-use tessera_core::openpgp::decrypt::{self, Limits, SessionKey};
-use tessera_core::openpgp::encrypt::{self, Container, Payload};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::sign::SignMode;
-use tessera_core::openpgp::verify::{self, Verification};
+use tessera_core::openpgp::ops::decrypt::{self, SessionKey};
+use tessera_core::openpgp::ops::encrypt::{self, Payload};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::ops::sign::SignMode;
+use tessera_core::openpgp::ops::verify::{self, Verification};
+use tessera_core::openpgp::types::Container;
+use tessera_core::openpgp::types::Limits;
 
 struct Key {
     fpr: String,
@@ -687,7 +689,7 @@ fn phase_one_reads_only_the_session_key_packets() {
     padded.extend(vec![0u8; 40_000]);
     padded.extend_from_slice(&binary);
     let padded_armored =
-        tessera_core::openpgp::packets::armor(&padded, pgp::armor::BlockType::Message).unwrap();
+        tessera_core::openpgp::packet::armor::armor(&padded, pgp::armor::BlockType::Message).unwrap();
 
     // The armor's last base64 line damaged: phase 1 never reads it.
     let text = std::str::from_utf8(&armored).unwrap();
@@ -729,7 +731,7 @@ fn phase_one_reads_only_the_session_key_packets() {
 #[test]
 fn cleartext_messages_read_as_rpgp_reads_them() {
     use pgp::composed::CleartextSignedMessage;
-    use tessera_core::openpgp::cleartext;
+    use tessera_core::openpgp::packet::cleartext;
 
     let f = fixture();
     let texts: [&[u8]; 5] = [

@@ -20,9 +20,11 @@ use gnupg::{fingerprints, gpg, gpg_raw};
 use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
 use pgp::packet::{Packet, PacketParser, PublicKeyEncryptedSessionKey};
 use pgp::types::{KeyDetails, KeyVersion};
-use tessera_core::openpgp::decrypt::{self, Limits};
-use tessera_core::openpgp::encrypt::{self, Container, Payload, Recipient};
-use tessera_core::openpgp::keyring::Keyring;
+use tessera_core::openpgp::ops::decrypt;
+use tessera_core::openpgp::ops::encrypt::{self, Payload, Recipient};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::types::Container;
+use tessera_core::openpgp::types::Limits;
 
 struct Key {
     /// Primary key fingerprint.

@@ -16,10 +16,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use common::keys::{V4_CERT, V4_FPR, V4_SECRET, V6_CERT, V6_FPR, V6_SECRET};
 use common::{now, SoftToken};
-use tessera_core::openpgp::decrypt::Limits;
-use tessera_core::openpgp::encrypt::{self, Container, Payload};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::skesk;
+use tessera_core::openpgp::ops::encrypt::{self, Payload};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::ops::passwords;
+use tessera_core::openpgp::types::Container;
+use tessera_core::openpgp::types::Limits;
 
 /// Sixteen octets that occur nowhere but in the plaintext.
 const MARKER: [u8; 16] = *b"\x8fTESSERA-MARKS\x01\xfe";
@@ -98,9 +99,14 @@ fn encryption_and_decryption_free_no_unwiped_copy_of_the_plaintext() {
         assert_eq!(by_key, 0, "{container:?}, session key from the token");
 
         let by_password = unwiped_during(|| {
-            let (d, _) =
-                skesk::decrypt_with_passwords(armored.as_bytes(), &[b"pw"], &ring, &Limits::default(), now())
-                    .unwrap();
+            let (d, _) = passwords::decrypt_with_passwords(
+                armored.as_bytes(),
+                &[b"pw"],
+                &ring,
+                &Limits::default(),
+                now(),
+            )
+            .unwrap();
             assert!(d.data[..] == plaintext[..]);
         });
         assert_eq!(by_password, 0, "{container:?}, by password");

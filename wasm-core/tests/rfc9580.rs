@@ -7,11 +7,13 @@ use common::{decrypt_two_phase, now, sign_two_phase, SoftToken};
 use pgp::composed::{decrypt_session_key_with_password, Message};
 use pgp::packet::{Packet, PacketParser};
 use pgp::types::Password;
-use tessera_core::openpgp::decrypt::{self, Limits, SessionKey};
-use tessera_core::openpgp::encrypt::{self, Container, Payload};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::sign::SignMode;
-use tessera_core::openpgp::verify::{self, Verification};
+use tessera_core::openpgp::ops::decrypt::{self, SessionKey};
+use tessera_core::openpgp::ops::encrypt::{self, Payload};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::ops::sign::SignMode;
+use tessera_core::openpgp::ops::verify::{self, Verification};
+use tessera_core::openpgp::types::Container;
+use tessera_core::openpgp::types::Limits;
 use zeroize::Zeroizing;
 
 const A3_CERT: &str = include_str!("vectors/a3-v6-certificate.asc");
@@ -246,9 +248,9 @@ fn a_wrong_token_signature_is_rejected_in_phase_two() {
     let ring = keyring();
     let token = SoftToken::from_armor(A4_SECRET);
     let request =
-        tessera_core::openpgp::sign::prepare(&ring, A3_FPR, b"data", SignMode::Detached, now()).unwrap();
+        tessera_core::openpgp::ops::sign::prepare(&ring, A3_FPR, b"data", SignMode::Detached, now()).unwrap();
     let mut signature = token.sign(&request.key_fingerprint, request.hash_algorithm, &request.digest);
     signature[0][5] ^= 0x40;
-    let err = tessera_core::openpgp::sign::finish(&request.state, &signature).unwrap_err();
+    let err = tessera_core::openpgp::ops::sign::finish(&request.state, &signature).unwrap_err();
     assert_eq!(err.code(), "bad_token_signature", "{err}");
 }

@@ -8,12 +8,14 @@ mod common;
 use common::keys::{V4_CERT, V4_FPR, V4_SECRET, V6_CERT, V6_FPR, V6_SECRET};
 use common::{now, SoftToken};
 use pgp::packet::{Packet, PacketParser};
-use tessera_core::openpgp::decrypt::Limits;
-use tessera_core::openpgp::encrypt::{self, Container, Payload};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::sign::{self, SignMode, Signed, SignedAs};
-use tessera_core::openpgp::skesk;
-use tessera_core::openpgp::verify::{self, Verification};
+use tessera_core::openpgp::ops::encrypt::{self, Payload};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::ops::passwords;
+use tessera_core::openpgp::ops::sign::{self, SignMode, Signed};
+use tessera_core::openpgp::ops::verify::{self, Verification};
+use tessera_core::openpgp::types::Container;
+use tessera_core::openpgp::types::Limits;
+use tessera_core::openpgp::types::SignedAs;
 
 const A10_OCB: &str = include_str!("vectors/a10-aead-ocb.asc");
 
@@ -232,7 +234,7 @@ fn password_only_encryption_is_seipd_v1_with_v4_skesks_and_round_trips() {
     assert!(out.recipient_keys.is_empty());
 
     for pw in [&b"correct horse"[..], b"second"] {
-        let (d, key) = skesk::decrypt_with_passwords(
+        let (d, key) = passwords::decrypt_with_passwords(
             out.armored.as_bytes(),
             &[b"nope", pw],
             &Keyring::new(),
@@ -244,7 +246,7 @@ fn password_only_encryption_is_seipd_v1_with_v4_skesks_and_round_trips() {
         assert_eq!(&key.key[..], &session_key[..], "the session key that opened it");
         assert_eq!(key.symmetric_algorithm, Some(9));
     }
-    let err = skesk::decrypt_with_passwords(
+    let err = passwords::decrypt_with_passwords(
         out.armored.as_bytes(),
         &[b"wrong", b"correct horse "],
         &Keyring::new(),
@@ -269,9 +271,14 @@ fn passwords_and_certificates_together_each_open_the_message() {
         assert_eq!(sealing.container(), container);
         let out = sealing.seal().unwrap();
         assert_eq!(skesk_versions(&out.armored), vec![version]);
-        let (d, _) =
-            skesk::decrypt_with_passwords(out.armored.as_bytes(), &[b"pw"], &ring, &Limits::default(), now())
-                .unwrap();
+        let (d, _) = passwords::decrypt_with_passwords(
+            out.armored.as_bytes(),
+            &[b"pw"],
+            &ring,
+            &Limits::default(),
+            now(),
+        )
+        .unwrap();
         assert_eq!(&d.data[..], b"both ways", "by password ({container:?})");
         let d = common::decrypt_two_phase(out.armored.as_bytes(), &ring, &token).unwrap();
         assert_eq!(&d.data[..], b"both ways", "by key ({container:?})");
@@ -287,7 +294,7 @@ fn a_tampered_password_message_releases_nothing() {
     let mut bytes = common::dearmor(&out.armored);
     let at = bytes.len() - 30;
     bytes[at] ^= 0x40;
-    let err = skesk::decrypt_with_passwords(&bytes, &[b"pw"], &Keyring::new(), &Limits::default(), now())
+    let err = passwords::decrypt_with_passwords(&bytes, &[b"pw"], &Keyring::new(), &Limits::default(), now())
         .unwrap_err();
     assert_eq!(err.code(), "integrity_failure", "{err}");
 }
@@ -299,7 +306,7 @@ fn no_recipients_at_all_and_no_password_recipient_are_errors() {
         .unwrap();
     assert_eq!(err.code(), "no_recipients");
     let out = encrypt::encrypt(&ring(), &[V4_FPR.to_string()], None, Payload::Data(b"x"), now()).unwrap();
-    let err = skesk::decrypt_with_passwords(
+    let err = passwords::decrypt_with_passwords(
         out.armored.as_bytes(),
         &[b"pw"],
         &ring(),
@@ -313,7 +320,7 @@ fn no_recipients_at_all_and_no_password_recipient_are_errors() {
 /// RFC 9580 A.10: a v6 SKESK (Argon2 S2K, password `password`) over OCB.
 #[test]
 fn rfc9580_a10_opens_with_its_password() {
-    let (d, key) = skesk::decrypt_with_passwords(
+    let (d, key) = passwords::decrypt_with_passwords(
         A10_OCB.as_bytes(),
         &[b"password"],
         &Keyring::new(),

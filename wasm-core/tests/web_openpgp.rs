@@ -11,7 +11,7 @@ use tessera_core::bindings_openpgp::{
     decrypt_finish, decrypt_prepare, encrypt_message, keyring_import, keyring_list, sign_finish,
     sign_prepare, verify_inline,
 };
-use tessera_core::openpgp::decrypt::SessionKey;
+use tessera_core::openpgp::ops::decrypt::SessionKey;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -11,8 +11,8 @@ use pgp::ser::Serialize;
 use pgp::types::KeyDetails;
 use sop::errors::Error as SopError;
 use tessera_core::openpgp::cert::{fpr_hex, parse_certs};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::packets::{armor, dearmor};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::packet::armor::{armor, dearmor};
 
 use crate::errors::{bad_data, to_sop, Failure};
 use crate::TesseraSop;

@@ -19,12 +19,14 @@ use sop::ops::{
 };
 use sop::{Password, SessionKey};
 use tessera_core::openpgp::cert::now;
-use tessera_core::openpgp::decrypt::{self, Limits};
-use tessera_core::openpgp::encrypt::{prepare_for, Payload};
-use tessera_core::openpgp::packets::{armor, dearmor};
-use tessera_core::openpgp::sign::{SignMode, SignedAs};
-use tessera_core::openpgp::skesk;
-use tessera_core::openpgp::verify::{self, Verification as CoreVerification};
+use tessera_core::openpgp::ops::decrypt;
+use tessera_core::openpgp::ops::encrypt::{prepare_for, Payload};
+use tessera_core::openpgp::ops::passwords;
+use tessera_core::openpgp::ops::sign::SignMode;
+use tessera_core::openpgp::ops::verify::{self, Verification as CoreVerification};
+use tessera_core::openpgp::packet::armor::{armor, dearmor};
+use tessera_core::openpgp::types::Limits;
+use tessera_core::openpgp::types::SignedAs;
 use zeroize::Zeroizing;
 
 use crate::errors::{bad_data, core, to_sop, Context, Failure};
@@ -683,7 +685,7 @@ impl<'s> Decrypt<'s, TesseraSop, Certs<'s>, Keys<'s>> for DecryptOp {
         }
         if result.is_none() && !self.message_passwords.is_empty() {
             let passwords: Vec<&[u8]> = self.message_passwords.iter().map(|p| p.as_slice()).collect();
-            match skesk::decrypt_with_passwords(&message, &passwords, &verify_ring, &limits, now) {
+            match passwords::decrypt_with_passwords(&message, &passwords, &verify_ring, &limits, now) {
                 Ok((d, key)) => {
                     let out = sop_session_key(&key, &message);
                     result = Some((d, out));

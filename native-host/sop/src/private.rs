@@ -12,8 +12,10 @@ use pgp::types::{
 use sop::errors::Error as SopError;
 use sop::plumbing::PasswordsAreHumanReadable;
 use tessera_core::openpgp::cert::{evaluate, fpr_hex};
-use tessera_core::openpgp::decrypt::{self, Limits, SessionKey};
-use tessera_core::openpgp::sign::{self, hash_name, SignMode, Signed, SignedAs};
+use tessera_core::openpgp::ops::decrypt::{self, SessionKey};
+use tessera_core::openpgp::ops::sign::{self, hash_name, SignMode, Signed};
+use tessera_core::openpgp::types::Limits;
+use tessera_core::openpgp::types::SignedAs;
 use tessera_protocol::sign::HashAlgorithm as ProtoHash;
 use tessera_protocol::token::SlotKind;
 use zeroize::Zeroizing;

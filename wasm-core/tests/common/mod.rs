@@ -6,9 +6,10 @@
 use pgp::composed::{Deserializable, SignedSecretKey};
 use pgp::packet::{Packet, PacketParser};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, SignatureBytes, SigningKey};
-use tessera_core::openpgp::decrypt::{self, Decrypted, Limits, SessionKey};
-use tessera_core::openpgp::keyring::Keyring;
-use tessera_core::openpgp::sign::{self, SignMode, Signed};
+use tessera_core::openpgp::ops::decrypt::{self, Decrypted, SessionKey};
+use tessera_core::openpgp::ops::keyring::Keyring;
+use tessera_core::openpgp::ops::sign::{self, SignMode, Signed};
+use tessera_core::openpgp::types::Limits;
 use tessera_core::openpgp::Result;
 
 /// Test keys several suites share: a GnuPG-made v4 key (Ed25519 primary,

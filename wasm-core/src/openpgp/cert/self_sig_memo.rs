@@ -86,9 +86,9 @@ pub(crate) fn len() -> usize {
 mod tests {
     use super::*;
     use crate::openpgp::cert::{evaluate, now, parse_certs};
-    use crate::openpgp::packets::dearmor;
+    use crate::openpgp::packet::armor::dearmor;
 
-    const CERT: &str = include_str!("../../tests/vectors/v4-cv25519-certificate.asc");
+    const CERT: &str = include_str!("../../../tests/vectors/v4-cv25519-certificate.asc");
 
     #[test]
     fn a_passed_check_is_remembered_and_other_bytes_are_checked_again() {

@@ -1,156 +1,18 @@
-//! Certificates (transferable public keys): parsing and validation.
+//! Whether a certificate's keys are usable at a given time.
 //!
-//! rpgp parses certificates and checks single signatures; deciding whether a
-//! key is *usable* (the newest valid self-signature, expiry, revocation, key
-//! flags) is done here. A certificate is evaluated at a given time; the result
-//! ([`Evaluation`]) says which of its keys may encrypt or sign, and why the
-//! others may not.
+//! rpgp checks single signatures; deciding whether a key is *usable* (the
+//! newest valid self-signature, expiry, revocation, key flags) is done here. A
+//! certificate is evaluated at a given time; the result ([`Evaluation`]) says
+//! which of its keys may encrypt or sign, and why the others may not.
 
-use pgp::armor::BlockType;
-use pgp::composed::{Deserializable, SignedPublicKey, SignedPublicSubKey};
-use pgp::packet::{
-    KeyFlags, Packet, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType,
-};
+use pgp::composed::{SignedPublicKey, SignedPublicSubKey};
+use pgp::packet::{KeyFlags, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
 
-use super::error::{clean, Error, Result};
-use super::verified::{self, bytes, Check};
-
-/// Parses one or many certificates, armored (one or several armor blocks) or binary.
-/// Secret keys are refused: this core never holds private key material.
-pub fn parse_certs(input: &[u8]) -> Result<Vec<SignedPublicKey>> {
-    let mut certs = Vec::new();
-    if is_armored(input) {
-        let text = std::str::from_utf8(input).map_err(|e| Error::Malformed {
-            what: "armored certificate",
-            detail: format!("not UTF-8 text: {e}"),
-        })?;
-        for block in armor_blocks(text) {
-            // Dearmored first, then parsed from bytes like binary input: rpgp's
-            // armored entry point would build a second copy of its whole key
-            // parser for its reader type (about 170 KB of wasm).
-            let (typ, bytes) = super::packets::dearmor(block.as_bytes(), "armored certificate")?;
-            match typ {
-                Some(BlockType::PublicKey | BlockType::PrivateKey | BlockType::File) => {}
-                other => {
-                    return Err(Error::Malformed {
-                        what: "armored certificate",
-                        detail: match other {
-                            Some(t) => format!("unexpected block type: {t}"),
-                            None => "no armor header".into(),
-                        },
-                    })
-                }
-            }
-            refuse_secret_keys(&bytes, "armored certificate")?;
-            let iter = SignedPublicKey::from_bytes_many(&bytes[..])
-                .map_err(|e| Error::parse("armored certificate", e))?;
-            collect(iter, &mut certs)?;
-        }
-    } else {
-        refuse_secret_keys(input, "certificate")?;
-        let iter = SignedPublicKey::from_bytes_many(input).map_err(|e| Error::parse("certificate", e))?;
-        collect(iter, &mut certs)?;
-    }
-    if certs.is_empty() {
-        return Err(Error::NoCertificate);
-    }
-    Ok(certs)
-}
-
-fn collect(
-    iter: impl Iterator<Item = pgp::errors::Result<SignedPublicKey>>,
-    out: &mut Vec<SignedPublicKey>,
-) -> Result<()> {
-    for item in iter {
-        out.push(item.map_err(|e| Error::parse("certificate", e))?);
-    }
-    Ok(())
-}
-
-/// Refuses input that holds a secret key or subkey packet, naming the key,
-/// before any key is put together from the packets.
-///
-/// Why before: rpgp's parser for whole secret keys (`SignedSecretKey`) would
-/// be in the wasm only to say no, and would hold the secret material in
-/// structures of its own meanwhile. A packet this walk cannot frame is left
-/// to rpgp's parser, which says what is wrong with it.
-fn refuse_secret_keys(bytes: &[u8], what: &'static str) -> Result<()> {
-    let mut offset = 0;
-    while offset < bytes.len() {
-        let Ok(framed) = super::packets::frame(bytes, offset, what) else {
-            return Ok(());
-        };
-        offset += framed.packet.len();
-        if !matches!(framed.tag, 5 | 7) {
-            continue;
-        }
-        // A secret key rpgp cannot read (an unknown algorithm) is refused all the same.
-        let fingerprint = match super::packets::read_one(framed.packet, what) {
-            Ok(Packet::SecretKey(k)) => fpr_hex(&k.fingerprint()),
-            Ok(Packet::SecretSubkey(k)) => fpr_hex(&k.fingerprint()),
-            _ => String::from("(unreadable)"),
-        };
-        return Err(Error::SecretKeyRefused { fingerprint });
-    }
-    Ok(())
-}
-
-pub(crate) fn is_armored(input: &[u8]) -> bool {
-    let start = input
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(input.len());
-    input[start..].starts_with(b"-----BEGIN PGP")
-}
-
-/// Splits text into its `-----BEGIN PGP …` … `-----END PGP …-----` blocks.
-fn armor_blocks(text: &str) -> Vec<&str> {
-    let mut blocks = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("-----BEGIN PGP") {
-        let from_start = &rest[start..];
-        let end = match from_start.find("-----END PGP") {
-            Some(end_marker) => {
-                let after = &from_start[end_marker + 5..];
-                // the closing dashes of the END line
-                match after.find("-----") {
-                    Some(close) => end_marker + 5 + close + 5,
-                    None => from_start.len(),
-                }
-            }
-            None => from_start.len(),
-        };
-        blocks.push(&from_start[..end]);
-        rest = &from_start[end..];
-    }
-    blocks
-}
-
-/// Upper-case hex, as GnuPG and the token list print fingerprints.
-pub fn fpr_hex(fpr: &pgp::types::Fingerprint) -> String {
-    format!("{fpr:X}")
-}
-
-/// `YYYY-MM-DD` (UTC) of a Unix time.
-pub fn format_date(secs: u32) -> String {
-    // Days to civil date (Howard Hinnant's algorithm).
-    let z = i64::from(secs / 86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The current time, from the browser's clock on wasm32.
-pub fn now() -> Timestamp {
-    Timestamp::now()
-}
+use super::dates::format_date;
+use super::names::fpr_hex;
+use super::self_sig_memo::{self, bytes, Check};
+use crate::openpgp::error::{clean, Error, Result};
 
 /// Why a key may not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,11 +62,6 @@ impl Validity {
             Validity::BadBinding(detail) => Error::BadBindingSignature { fingerprint, detail },
         }
     }
-}
-
-/// Upper-case hex of a key ID.
-pub fn key_id_hex(id: &pgp::types::KeyId) -> String {
-    id.as_ref().iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// A component key of a certificate: the primary key or one subkey.
@@ -421,7 +278,7 @@ pub fn evaluate(cert: &SignedPublicKey, now: Timestamp) -> Evaluation<'_> {
         .iter()
         .filter(|s| s.typ() == Some(SignatureType::KeyRevocation))
         .find(|s| {
-            verified::check(Check::Key, &[bytes(primary), bytes(*s)], || s.verify_key(primary)).is_ok()
+            self_sig_memo::check(Check::Key, &[bytes(primary), bytes(*s)], || s.verify_key(primary)).is_ok()
         });
 
     // Self-signatures: valid direct-key signatures and user ID certifications.
@@ -430,7 +287,8 @@ pub fn evaluate(cert: &SignedPublicKey, now: Timestamp) -> Evaluation<'_> {
         .iter()
         .filter(|s| {
             s.typ() == Some(SignatureType::Key)
-                && verified::check(Check::Key, &[bytes(primary), bytes(*s)], || s.verify_key(primary)).is_ok()
+                && self_sig_memo::check(Check::Key, &[bytes(primary), bytes(*s)], || s.verify_key(primary))
+                    .is_ok()
         })
         .max_by_key(|s| created(s));
 
@@ -441,7 +299,7 @@ pub fn evaluate(cert: &SignedPublicKey, now: Timestamp) -> Evaluation<'_> {
         let mut certs: Vec<&Signature> = Vec::new();
         let mut revoked_at = None;
         for sig in &user.signatures {
-            let ok = verified::check(
+            let ok = self_sig_memo::check(
                 Check::UserId,
                 &[bytes(primary), bytes(&user.id), bytes(sig)],
                 || sig.verify_certification(primary, Tag::UserId, &user.id),
@@ -535,7 +393,7 @@ fn evaluate_subkey<'a>(
     let mut binding: Option<&Signature> = None;
     let mut failures = Vec::new();
     for sig in &sub.signatures {
-        let binding_check = verified::check(
+        let binding_check = self_sig_memo::check(
             Check::SubkeyBinding,
             &[bytes(primary), bytes(&sub.key), bytes(sig)],
             || sig.verify_subkey_binding(primary, &sub.key),
@@ -550,7 +408,7 @@ fn evaluate_subkey<'a>(
                 // A signing subkey must sign the primary key back (RFC 9580, 5.2.1).
                 if sig.key_flags().sign() {
                     let back = sig.embedded_signature().map(|b| {
-                        verified::check(
+                        self_sig_memo::check(
                             Check::PrimaryKeyBinding,
                             &[bytes(&sub.key), bytes(primary), bytes(b)],
                             || b.verify_primary_key_binding(&sub.key, primary),
@@ -596,72 +454,5 @@ fn evaluate_subkey<'a>(
         flags,
         expires,
         validity,
-    }
-}
-
-/// A readable algorithm name in GnuPG's style: `rsa3072`, `ed25519`, `cv25519`, `nistp256`.
-pub fn algorithm_name(key: &dyn KeyDetails) -> String {
-    use pgp::types::{EcdhPublicParams, EcdsaPublicParams};
-    match key.public_params() {
-        PublicParams::RSA(_) => {
-            // The serialized parameters start with the MPI of n: its bit count first.
-            let bytes = pgp::ser::Serialize::to_bytes(key.public_params()).unwrap_or_default();
-            match bytes.as_slice() {
-                [hi, lo, ..] => format!("rsa{}", u16::from_be_bytes([*hi, *lo])),
-                _ => "rsa".into(),
-            }
-        }
-        PublicParams::DSA(_) => "dsa".into(),
-        PublicParams::Elgamal(_) => "elg".into(),
-        PublicParams::ECDSA(p) => match p {
-            EcdsaPublicParams::P256 { .. } => "nistp256".into(),
-            EcdsaPublicParams::P384 { .. } => "nistp384".into(),
-            EcdsaPublicParams::P521 { .. } => "nistp521".into(),
-            _ => "ecdsa".into(),
-        },
-        PublicParams::ECDH(p) => match p {
-            EcdhPublicParams::Curve25519Legacy { .. } => "cv25519".into(),
-            EcdhPublicParams::P256 { .. } => "nistp256".into(),
-            EcdhPublicParams::P384 { .. } => "nistp384".into(),
-            EcdhPublicParams::P521 { .. } => "nistp521".into(),
-            _ => "ecdh".into(),
-        },
-        PublicParams::EdDSALegacy(_) => "ed25519".into(),
-        PublicParams::Ed25519(_) => "ed25519".into(),
-        PublicParams::X25519(_) => "x25519".into(),
-        PublicParams::X448(_) => "x448".into(),
-        PublicParams::Ed448(_) => "ed448".into(),
-        _ => format!("{:?}", key.algorithm()).to_lowercase(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_civil_utc() {
-        assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(1_740_787_200), "2025-03-01");
-        assert_eq!(format_date(951_782_400), "2000-02-29");
-    }
-
-    #[test]
-    fn armor_blocks_are_split() {
-        let text = "x\n-----BEGIN PGP PUBLIC KEY BLOCK-----\na\n-----END PGP PUBLIC KEY BLOCK-----\n\
-                    -----BEGIN PGP PUBLIC KEY BLOCK-----\nb\n-----END PGP PUBLIC KEY BLOCK-----\n";
-        let blocks = armor_blocks(text);
-        assert_eq!(blocks.len(), 2);
-        assert!(blocks[0].ends_with("-----END PGP PUBLIC KEY BLOCK-----"));
-        assert!(blocks[1].contains("\nb\n"));
-    }
-
-    #[test]
-    fn garbage_is_malformed_not_a_panic() {
-        let err = parse_certs(b"\x99\x00\x05hello").unwrap_err();
-        assert!(
-            matches!(err.code(), "malformed" | "truncated" | "no_certificate"),
-            "{err}"
-        );
     }
 }

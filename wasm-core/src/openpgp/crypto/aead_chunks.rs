@@ -16,8 +16,8 @@ use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::decrypt::Limits;
-use super::error::{Error, Result};
+use crate::openpgp::error::{Error, Result};
+use crate::openpgp::types::Limits;
 
 /// How the message key, nonces and associated data are made.
 pub enum Scheme<'a> {

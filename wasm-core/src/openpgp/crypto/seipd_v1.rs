@@ -21,7 +21,7 @@ use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use std::ops::Range;
 use zeroize::Zeroizing;
 
-use super::error::{Error, Result};
+use crate::openpgp::error::{Error, Result};
 
 const BLOCK: usize = 16;
 /// The MDC packet at the end of the plaintext: tag 19 (new format 0xD3), length 20, SHA-1.

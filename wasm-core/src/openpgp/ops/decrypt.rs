@@ -26,40 +26,15 @@ use pgp::types::{KeyDetails, PkeskBytes, Seipdv1ReadMode, Timestamp};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::cert::is_armored;
-use super::cert::{fpr_hex, key_id_hex, KeyRef};
-use super::error::{clean, Error, Result};
 use super::keyring::{normalize_fpr, Keyring};
-use super::packets::{dearmor, dearmor_prefix, encrypted_data_start, write_packet, EncryptedDataStart, Walk};
 use super::verify::{read_and_verify, Verification};
-use super::{aead_chunks, seipd_v1, wiped_read};
-
-/// Size limits for untrusted input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest accepted input, and largest plaintext released.
-    pub max_message_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_message_bytes: 64 * 1024 * 1024,
-        }
-    }
-}
-
-impl Limits {
-    pub(crate) fn check(&self, size: usize) -> Result<()> {
-        if size > self.max_message_bytes {
-            return Err(Error::TooLarge {
-                size,
-                limit: self.max_message_bytes,
-            });
-        }
-        Ok(())
-    }
-}
+use crate::openpgp::cert::{fpr_hex, key_id_hex, KeyRef};
+use crate::openpgp::crypto::{aead_chunks, seipd_v1};
+use crate::openpgp::error::{clean, Error, Result};
+use crate::openpgp::packet::armor::{dearmor, dearmor_prefix, is_armored};
+use crate::openpgp::packet::framing::{encrypted_data_start, write_packet, EncryptedDataStart, Walk};
+use crate::openpgp::packet::wiped_read;
+use crate::openpgp::types::Limits;
 
 /// One PKESK of the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -24,11 +24,14 @@ use pgp::ser::Serialize as _;
 use pgp::types::{KeyDetails, KeyId, Tag, Timestamp};
 use zeroize::Zeroizing;
 
-use super::cert::{evaluate, KeyRef};
-use super::error::{Error, Result};
 use super::keyring::Keyring;
-use super::literal;
-use super::packets::{armor, write_packet};
+use crate::openpgp::cert::{evaluate, KeyRef};
+use crate::openpgp::crypto::skesk;
+use crate::openpgp::error::{Error, Result};
+use crate::openpgp::packet::armor::armor;
+use crate::openpgp::packet::framing::write_packet;
+use crate::openpgp::packet::literal;
+use crate::openpgp::types::Container;
 
 /// What goes inside the encryption.
 #[derive(Debug, Clone, Copy)]
@@ -37,13 +40,6 @@ pub enum Payload<'a> {
     Data(&'a [u8]),
     /// An OpenPGP message already (e.g. a one-pass-signed message from `sign::finish`).
     Packets(&'a [u8]),
-}
-
-/// Which encryption container was produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Container {
-    SeipdV1,
-    SeipdV2,
 }
 
 /// A certificate to encrypt to.
@@ -105,7 +101,7 @@ pub fn encrypt_to(certs: &[&SignedPublicKey], payload: Payload<'_>, now: Timesta
 
 /// [`prepare`] for certificates and passwords at once: any one of them opens
 /// the message. Either list may be empty, not both. Each password gets its own
-/// SKESK (v4 with SEIPDv1, v6 with SEIPDv2; see [`super::skesk`]). Passwords
+/// SKESK (v4 with SEIPDv1, v6 with SEIPDv2; see [`skesk`]). Passwords
 /// are used exactly as given: normalising them (the SOP draft trims trailing
 /// whitespace) is the caller's choice.
 pub fn prepare_for(
@@ -130,7 +126,7 @@ pub fn prepare_for_recipients(
     }
     let mut sealing = prepare_inner(recipients, payload, now)?;
     for password in passwords {
-        let packet = super::skesk::seal_session_key(&sealing.session_key, SYM, sealing.container, password)?;
+        let packet = skesk::seal_session_key(&sealing.session_key, SYM, sealing.container, password)?;
         sealing.pkesks.extend_from_slice(&packet);
     }
     Ok(sealing)

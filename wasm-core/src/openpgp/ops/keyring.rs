@@ -5,8 +5,9 @@ use pgp::composed::SignedPublicKey;
 use pgp::types::{KeyDetails, KeyId, Timestamp};
 use serde::Serialize;
 
-use super::cert::{self, algorithm_name, evaluate, fpr_hex, Evaluation, KeyRef};
-use super::error::{Error, Result};
+use crate::openpgp::cert::{self, algorithm_name, evaluate, fpr_hex, Evaluation, KeyRef};
+use crate::openpgp::error::{Error, Result};
+use crate::openpgp::packet::armor::armor;
 
 /// Public certificates, at most one per primary fingerprint.
 #[derive(Debug, Clone, Default)]
@@ -73,7 +74,7 @@ impl Keyring {
         for cert in &self.certs {
             pgp::ser::Serialize::to_writer(cert, &mut bytes).map_err(Error::internal)?;
         }
-        super::packets::armor(&bytes, BlockType::PublicKey)
+        armor(&bytes, BlockType::PublicKey)
     }
 
     /// Imports certificates (armored or binary, one or many); a certificate

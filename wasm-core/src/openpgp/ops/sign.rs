@@ -17,8 +17,6 @@
 
 use std::cell::RefCell;
 
-use serde::Serialize;
-
 use pgp::armor::BlockType;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::public_key::PublicKeyAlgorithm;
@@ -33,11 +31,14 @@ use pgp::types::{
     SignatureBytes, Timestamp, VerifyingKey,
 };
 
-use super::cert::{evaluate, KeyRef};
-use super::error::{clean, Error, Result};
-use super::keyring::Keyring;
-use super::packets::{armor, read_one, write_packet};
-use super::{literal, wiped_read};
+use super::keyring::{normalize_fpr, Keyring};
+use crate::openpgp::cert::{evaluate, KeyRef};
+use crate::openpgp::error::{clean, Error, Result};
+use crate::openpgp::packet::armor::armor;
+use crate::openpgp::packet::cleartext;
+use crate::openpgp::packet::framing::{read_one, write_packet};
+use crate::openpgp::packet::{literal, wiped_read};
+use crate::openpgp::types::SignedAs;
 
 /// What to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,27 +75,6 @@ impl SignMode {
             other => Err(Error::InvalidArgument {
                 detail: format!("unknown signing mode `{other}` (detached, inline, cleartext)"),
             }),
-        }
-    }
-}
-
-/// How the data is hashed: as bytes (signature type 0x00), or as text
-/// (type 0x01: line endings normalised to CRLF before hashing, RFC 9580 5.2.1.2,
-/// so the signature survives a change between LF and CRLF).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignedAs {
-    Binary,
-    Text,
-}
-
-impl SignedAs {
-    /// How a data signature hashed its data (anything but type text counts as binary).
-    pub fn of(sig: &Signature) -> Self {
-        if sig.typ() == Some(SignatureType::Text) {
-            SignedAs::Text
-        } else {
-            SignedAs::Binary
         }
     }
 }
@@ -268,16 +248,13 @@ pub fn prepare_as(
     let usable = eval.signing_keys()?;
     let key = usable
         .iter()
-        .find(|k| {
-            k.fingerprint_hex()
-                .eq_ignore_ascii_case(&super::keyring::normalize_fpr(signer))
-        })
+        .find(|k| k.fingerprint_hex().eq_ignore_ascii_case(&normalize_fpr(signer)))
         .copied()
         .ok_or_else(|| Error::NoSigningKey {
             fingerprint: eval.fingerprint(),
             detail: format!(
                 ": {} is not a valid signing key of it (signing keys: {})",
-                super::keyring::normalize_fpr(signer),
+                normalize_fpr(signer),
                 usable
                     .iter()
                     .map(|k| k.fingerprint_hex())
@@ -315,7 +292,7 @@ pub fn prepare_as(
     let config = build_config(details, typ, hash, created, &salt)?;
     let digest = match (mode, text) {
         (SignMode::Cleartext, Some(text)) => {
-            digest_of(config, details, super::cleartext::signed_text(text).as_bytes())?
+            digest_of(config, details, cleartext::signed_text(text).as_bytes())?
         }
         _ => digest_of(config, details, data)?,
     };
@@ -453,7 +430,7 @@ pub fn finish_many(parts: &[(&[u8], &[Vec<u8>])]) -> Result<Signed> {
                 detail: e.to_string(),
             })?;
             let sigs: Vec<Signature> = checked.into_iter().map(|c| c.sig).collect();
-            let armored = super::cleartext::write(text, &sigs)?;
+            let armored = cleartext::write(text, &sigs)?;
             Ok(Signed {
                 mode,
                 binary: Vec::new(),

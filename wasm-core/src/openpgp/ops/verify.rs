@@ -7,12 +7,12 @@ use pgp::types::{KeyDetails, Timestamp};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::cert::{evaluate, fpr_hex, key_id_hex, KeyRef, Validity};
-use super::decrypt::Limits;
-use super::error::{clean, Error, Result};
 use super::keyring::Keyring;
-use super::packets::dearmor;
-use super::sign::SignedAs;
+use crate::openpgp::cert::{evaluate, format_date, fpr_hex, key_id_hex, KeyRef, Validity};
+use crate::openpgp::error::{clean, Error, Result};
+use crate::openpgp::packet::armor::dearmor;
+use crate::openpgp::packet::{cleartext, message};
+use crate::openpgp::types::{Limits, SignedAs};
 
 /// The outcome for one signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,7 +98,7 @@ pub(crate) fn judge(
         }
         (Validity::Expired(t), _) | (_, Some(Validity::Expired(t))) if created >= *t => Some(format!(
             "made after the signing key expired on {}",
-            super::cert::format_date(*t)
+            format_date(*t)
         )),
         _ => None,
     };
@@ -171,7 +171,7 @@ pub fn verify_inline(
         .position(|b| !b.is_ascii_whitespace())
         .map_or(input, |p| &input[p..]);
     if trimmed.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----") {
-        let msg = super::cleartext::parse(trimmed)?;
+        let msg = cleartext::parse(trimmed)?;
         let text = msg.signed_text();
         let verifications = msg
             .signatures
@@ -187,7 +187,7 @@ pub fn verify_inline(
     read_and_verify(keyring, &bytes, limits, now, "message")
 }
 
-/// Reads a (decrypted) message held in memory ([`super::message`]), bounded by
+/// Reads a (decrypted) message held in memory ([`message`]), bounded by
 /// `limits`, then checks its signatures. On any error nothing is returned.
 pub(crate) fn read_and_verify(
     keyring: &Keyring,
@@ -196,7 +196,7 @@ pub(crate) fn read_and_verify(
     now: Timestamp,
     what: &'static str,
 ) -> Result<VerifiedMessage> {
-    let contents = super::message::read(bytes, limits, what)?;
+    let contents = message::read(bytes, limits, what)?;
     let data = contents.data;
     let verifications = if contents.signatures.is_empty() {
         vec![Verification::Unsigned]

@@ -23,10 +23,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
-use crate::openpgp::decrypt::{Decrypted, Finishing, Limits};
-use crate::openpgp::encrypt::{Container, Encrypted, Sealing};
-use crate::openpgp::keyring::Keyring;
-use crate::openpgp::{Error, Result};
+use super::decrypt::{Decrypted, Finishing};
+use super::encrypt::{Encrypted, Sealing};
+use super::keyring::Keyring;
+use crate::openpgp::error::{Error, Result};
+use crate::openpgp::types::{Container, Limits};
 
 #[wasm_bindgen]
 extern "C" {

@@ -179,7 +179,7 @@ mod tests {
     fn armored(body: &[u8], crlf: bool) -> String {
         let mut out = Vec::new();
         pgp::armor::write(
-            &crate::openpgp::packets::RawPackets(body),
+            &crate::openpgp::packet::armor::RawPackets(body),
             BlockType::Message,
             &mut out,
             None,

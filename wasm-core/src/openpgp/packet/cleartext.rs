@@ -13,8 +13,9 @@ use pgp::armor::BlockType;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{Packet, PacketParser, PacketTrait, Signature};
 
-use super::error::{Error, Result};
-use super::packets::{armor, dearmor, write_packet};
+use super::armor::{armor, dearmor};
+use super::framing::write_packet;
+use crate::openpgp::error::{Error, Result};
 
 const HEADER_LINE: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
 const WHAT: &str = "cleartext signed message";

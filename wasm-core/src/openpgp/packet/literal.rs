@@ -10,8 +10,8 @@
 
 use zeroize::Zeroizing;
 
-use super::decrypt::Limits;
-use super::error::{Error, Result};
+use crate::openpgp::error::{Error, Result};
+use crate::openpgp::types::Limits;
 
 /// The packet type ID.
 pub const TAG: u8 = 11;

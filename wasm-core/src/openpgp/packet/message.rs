@@ -10,16 +10,16 @@
 //! signature (`Signature::verify`, which also normalises the text of
 //! text-mode signatures); this module walks the grammar, and is strict about
 //! it. The literal data (the plaintext) is framed and read by the core
-//! ([`packets::frame`], [`literal::read`]) into one wiped buffer, and
+//! ([`framing::frame`], [`literal::read`]) into one wiped buffer, and
 //! decompressed data goes into buffers wiped as they are outgrown
 //! ([`wiped_read`]): rpgp's copies of either were freed unwiped.
 
 use pgp::packet::{Packet, PacketTrait, Signature};
 use zeroize::Zeroizing;
 
-use super::decrypt::Limits;
-use super::error::{clean, Error, Result};
-use super::{literal, packets, wiped_read};
+use super::{framing, literal, wiped_read};
+use crate::openpgp::error::{clean, Error, Result};
+use crate::openpgp::types::Limits;
 
 /// Compressed data inside compressed data: GnuPG never nests, one level is
 /// the norm; a few more are tolerated, a compression bomb's tower is not.
@@ -69,14 +69,14 @@ fn walk_packets(
     let malformed = |detail: String| Error::Malformed { what, detail };
     let mut offset = 0;
     while offset < bytes.len() {
-        let framed = packets::frame(bytes, offset, what)?;
+        let framed = framing::frame(bytes, offset, what)?;
         offset += framed.packet.len();
         let before_literal = walk.literal.is_none();
         if framed.tag == literal::TAG && before_literal {
             walk.literal = Some(literal::read(&framed.body, limits, what)?);
             continue;
         }
-        match packets::read_one(framed.packet, what)? {
+        match framing::read_one(framed.packet, what)? {
             Packet::Marker(_) | Packet::Padding(_) => {}
             Packet::OnePassSignature(_) if before_literal => walk.one_pass += 1,
             Packet::Signature(sig) if before_literal => walk.prefix.push(sig),
