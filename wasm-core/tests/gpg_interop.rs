@@ -725,7 +725,7 @@ fn phase_one_reads_only_the_session_key_packets() {
     }
 }
 
-/// The core reads the cleartext framework itself (openpgp/cleartext.rs):
+/// The core reads the cleartext framework itself (openpgp/packet/cleartext.rs):
 /// gpg's output with dash-escaped lines, trailing blanks, CRLF and no final
 /// newline gives the same signed text as rpgp's own parser, and verifies.
 #[test]
@@ -782,7 +782,7 @@ fn cleartext_messages_read_as_rpgp_reads_them() {
     );
 }
 
-/// The core reads messages with its own packet walk (openpgp/message.rs), not
+/// The core reads messages with its own packet walk (openpgp/packet/message.rs), not
 /// rpgp's `Message`: on gpg's signed messages (compressed, two signers, text
 /// mode, old-style prefix signatures) it gives the same data and as many
 /// valid signatures as rpgp's own reader finds.

@@ -157,7 +157,7 @@ fn sign_then_verify_in_two_phases() {
     }
 }
 
-/// SEIPDv1, whose AES runs in WebCrypto (src/webcrypto.rs), at sizes around
+/// SEIPDv1, whose AES runs in WebCrypto (src/openpgp/ops/webcrypto.rs), at sizes around
 /// the block and packet length boundaries: the core's own decryption reads
 /// it back, and a flipped ciphertext byte is refused.
 #[wasm_bindgen_test]

@@ -7,16 +7,16 @@
 //! (zero block ‖ plaintext) XORed with the plaintext: CBC's block i is
 //! E(CBC block i−1 ⊕ plaintext block i−1) = E(ciphertext block i−1), which is
 //! CFB's keystream. OpenPGP.js does the same. CFB *decryption* stays in
-//! WebAssembly (`openpgp/seipd_v1.rs`): WebCrypto offers nothing that yields
+//! WebAssembly (`openpgp/crypto/seipd_v1.rs`): WebCrypto offers nothing that yields
 //! E(ciphertext block) for every block at once.
 //!
 //! Everything else (session key, PKESKs, the MDC packet, framing, armor) is the
-//! Rust code in `openpgp/encrypt.rs`, tested natively against GnuPG.
+//! Rust code in `openpgp/ops/encrypt.rs`, tested natively against GnuPG.
 //!
 //! The MDC's SHA-1 is WebCrypto's too, in encryption and decryption:
 //! SHA-1 in WebAssembly was a fifth of the time of a large decryption
 //! (callgrind), the browser's is native. The comparison and the decision stay
-//! in Rust (`openpgp/seipd_v1.rs`).
+//! in Rust (`openpgp/crypto/seipd_v1.rs`).
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
