@@ -21,6 +21,8 @@ pub mod store;
 pub mod token;
 
 #[cfg(test)]
+mod ts_file;
+#[cfg(test)]
 mod typescript;
 
 pub use constants::*;

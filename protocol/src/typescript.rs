@@ -15,6 +15,7 @@ use ts_rs::{Config, TypeVisitor, TS};
 use crate::constants::*;
 use crate::envelope::{ts_method_table, ts_visit_method_types, MAX_REQUEST_ID};
 use crate::error::ErrorBody;
+use crate::ts_file::{check_or_write, layout};
 
 const HEADER: &str = "\
 // GENERATED from the Rust crate tessera-protocol (protocol/src) by
@@ -43,52 +44,6 @@ impl TypeVisitor for Declarations<'_> {
         }
         T::visit_dependencies(self);
     }
-}
-
-/// Lays out ts-rs's one-line `type X = { a: A, b: B, };` one member a line.
-/// Only flat object types are re-laid (ours have no nested literal objects);
-/// anything else is left as ts-rs wrote it.
-fn layout(decl: &str) -> String {
-    let (Some(open), true) = (decl.find("= { "), decl.ends_with(" };")) else {
-        return decl.to_owned();
-    };
-    let body = &decl[open + 4..decl.len() - 3];
-    if body.contains('{') {
-        return decl.to_owned();
-    }
-    // Split at commas outside doc comments and outside <…> / (…).
-    let mut members = Vec::new();
-    let (mut depth, mut in_doc, mut start) = (0i32, false, 0usize);
-    let bytes = body.as_bytes();
-    for (i, &c) in bytes.iter().enumerate() {
-        match c {
-            b'*' if !in_doc && i > 0 && bytes[i - 1] == b'/' => in_doc = true,
-            b'/' if in_doc && i > 0 && bytes[i - 1] == b'*' => in_doc = false,
-            b'<' | b'(' if !in_doc => depth += 1,
-            b'>' | b')' if !in_doc => depth -= 1,
-            b',' if !in_doc && depth == 0 => {
-                members.push(body[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    members.push(body[start..].trim());
-    let mut out = format!("{}= {{\n", &decl[..open]);
-    for m in members.into_iter().filter(|m| !m.is_empty()) {
-        for line in m.lines() {
-            let line = line.trim();
-            let indent = if line.starts_with('*') { "   " } else { "  " };
-            out.push_str(indent);
-            out.push_str(line);
-            if !line.starts_with("/**") && !line.starts_with('*') {
-                out.push(';');
-            }
-            out.push('\n');
-        }
-    }
-    out.push_str("};");
-    out
 }
 
 fn js_string(s: &str) -> String {
@@ -159,35 +114,7 @@ fn committed_path() -> PathBuf {
 
 #[test]
 fn generated_typescript_is_current() {
-    let fresh = render();
-    let path = committed_path();
-    if std::env::var_os("TESSERA_WRITE_GENERATED").is_some() {
-        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
-        std::fs::write(&path, &fresh).expect("write the generated file");
-        return;
-    }
-    // Regenerate into a temporary folder too, so the difference can be looked at.
-    let dir = std::env::temp_dir().join(format!("tessera-generated-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let fresh_path = dir.join("protocol.ts");
-    std::fs::write(&fresh_path, &fresh).expect("write the fresh copy");
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    if committed != fresh {
-        let line = committed
-            .lines()
-            .zip(fresh.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| committed.lines().count().min(fresh.lines().count()));
-        panic!(
-            "{} is stale: it differs from what the Rust types give from line {} on \
-             (fresh copy: {}; diff them). Regenerate with \
-             `TESSERA_WRITE_GENERATED=1 cargo test -p tessera-protocol generated` and commit it.",
-            path.display(),
-            line + 1,
-            fresh_path.display()
-        );
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    check_or_write(&committed_path(), &render(), "tessera-protocol");
 }
 
 #[test]
