@@ -166,14 +166,20 @@ describe("generic module on a webmail-like compose page: recipients, Bcc, drafts
     const text = `Bonjour Bob,\nle code est ${marker} — ünïcödé.\n`;
     await editor.fill('[data-testid="editor-text"]', text);
     await editor.click('[data-testid="editor-encrypt"]');
-    const armored = await waitFor(async () => {
-      const v = await page.evaluate(() => document.getElementById("body").innerText);
-      return v.includes("-----END PGP MESSAGE-----") ? v : null;
-    }, { what: "armor in the page's contenteditable body", timeoutMs: 30_000 });
+    // The editor closes once the body holds the armor; the body's text is read as shown then.
+    await waitFor(async () => (await page.locator('tessera-frame[data-tessera-kind="editor"]').count()) === 0, { what: "the editor to close", timeoutMs: 30_000 });
+    const armored = await page.evaluate(() => document.getElementById("body").innerText);
+    assert.match(armored, /-----END PGP MESSAGE-----/);
     assert.ok(!armored.includes(marker));
 
     // The packets: Bob's key ID is named, Carol's is the wildcard.
-    const packets = execFileSync("gpg", ["--homedir", carol.home, "--batch", "--list-packets"], { input: armored, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    let packets;
+    try {
+      packets = execFileSync("gpg", ["--homedir", carol.home, "--batch", "--list-packets"], { input: armored, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    } catch (err) {
+      const html = await page.evaluate(() => document.getElementById("body").innerHTML);
+      throw new Error(`gpg cannot read the body (${err.stderr}):\n${armored}\nHTML: ${html.slice(0, 800)}`);
+    }
     assert.match(packets, /keyid 0000000000000000/, packets);
     for (const id of [carol.fpr.slice(-16), ...carol.subkeyIds]) assert.ok(!packets.toUpperCase().includes(id.toUpperCase()), `Carol's key ID ${id} must not appear`);
     // Carol, holding only her own key, decrypts it.

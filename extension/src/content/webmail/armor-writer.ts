@@ -55,20 +55,21 @@ function armorHtml(armored: string): string {
 /** Lets an editor see the new DOM selection (CKEditor 5 syncs it on selectionchange, a task later). */
 const selectionSettles = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 30));
 
-async function paste(editable: HTMLElement, armored: string, asHtml: boolean): Promise<void> {
+/** Dispatches the paste; true when an editor took it (cancelled the browser's default). */
+async function paste(editable: HTMLElement, armored: string, asHtml: boolean): Promise<boolean> {
   const view = editable.ownerDocument.defaultView ?? window;
   const data = new view.DataTransfer();
   data.setData("text/plain", armored);
   if (asHtml) data.setData("text/html", armorHtml(armored));
   selectAll(editable);
   await selectionSettles();
-  editable.dispatchEvent(new view.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  return !editable.dispatchEvent(new view.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
 }
 
 /** Paragraphs and <br> (what survives every editor's model and every HTML-to-text conversion). */
-const pasteHtml = (editable: HTMLElement, armored: string): Promise<void> => paste(editable, armored, true);
+const pasteHtml = (editable: HTMLElement, armored: string): Promise<boolean> => paste(editable, armored, true);
 /** Plain text, for an editor that refuses the HTML: it makes its own paragraphs and line breaks. */
-const pastePlain = (editable: HTMLElement, armored: string): Promise<void> => paste(editable, armored, false);
+const pastePlain = (editable: HTMLElement, armored: string): Promise<boolean> => paste(editable, armored, false);
 
 async function insertText(editable: HTMLElement, armored: string): Promise<void> {
   selectAll(editable);
@@ -95,11 +96,16 @@ async function replaceDom(editable: HTMLElement, armored: string): Promise<void>
   await selectionSettles();
 }
 
-/** How long an editor may take to apply a paste (some apply it a task or a frame later). */
+/**
+ * How long an editor may take to apply a paste it took (some apply it a task or a
+ * frame later; TinyMCE ~80 ms, without cancelling the event), and how long to wait
+ * for any sign of one from an editor that neither cancelled it nor changed anything.
+ */
 const SETTLE_MS = 400;
+const NO_SIGN_MS = 120;
 
-async function settles(body: EditableBody, armored: string): Promise<boolean> {
-  const end = performance.now() + SETTLE_MS;
+async function settles(body: EditableBody, armored: string, withinMs: number): Promise<boolean> {
+  const end = performance.now() + withinMs;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     if (bodyHolds(body, armored)) return true;
@@ -131,15 +137,31 @@ async function writeWith(body: EditableBody, armored: string): Promise<boolean> 
     setControlValue(editable, armored);
     return bodyHolds(body, armored);
   }
-  // Each way is checked by reading the body back as its user sees it (line
-  // breaks rendered): the first that keeps the armor readable wins.
-  for (const write of [pasteHtml, pastePlain, insertText, replaceDom]) {
-    await write(editable, armored);
-    if (await settles(body, armored)) {
-      editable.dispatchEvent(new Event("change", { bubbles: true }));
-      editable.blur();
-      return true;
+  // Each way is checked by reading the body back as a mail client would render
+  // it: the first that keeps the armor readable wins. A paste that was neither
+  // cancelled nor changed the body was ignored (no editor library listens:
+  // a plain contenteditable), so the plain-text paste is skipped too.
+  const done = (): boolean => {
+    editable.dispatchEvent(new Event("change", { bubbles: true }));
+    editable.blur();
+    return true;
+  };
+  let changed = false;
+  const observer = new MutationObserver(() => (changed = true));
+  observer.observe(editable, { childList: true, subtree: true, characterData: true });
+  try {
+    const tookHtml = await pasteHtml(editable, armored);
+    if (await settles(body, armored, tookHtml || changed ? SETTLE_MS : NO_SIGN_MS)) return done();
+    if (tookHtml || changed) {
+      const tookPlain = await pastePlain(editable, armored);
+      if (await settles(body, armored, tookPlain ? SETTLE_MS : NO_SIGN_MS * 2)) return done();
     }
+  } finally {
+    observer.disconnect();
+  }
+  for (const write of [insertText, replaceDom]) {
+    await write(editable, armored);
+    if (await settles(body, armored, SETTLE_MS)) return done();
   }
   return false;
 }

@@ -86,9 +86,15 @@ export function openFrame(options: FrameHostOptions): FrameHost {
   port.onMessage.addListener((message: ToContent) => {
     switch (message.type) {
       case "write":
+        // The page's editor is shown again for the write: a hidden editable takes no
+        // selection, so the browser's editing commands would do nothing there.
+        options.replace.style.display = previousDisplay;
         void (options.onWrite?.(message.armored, message.pgpMime) ?? Promise.resolve(false)).then((ok) => {
           send({ type: "writeResult", ok });
-          if (!ok) return;
+          if (!ok) {
+            options.replace.style.display = "none";
+            return;
+          }
           remove();
           options.onClose();
         });
