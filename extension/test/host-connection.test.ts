@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { makeCodec } from "../src/background/codec";
-import { HostConnection, type NativePort } from "../src/background/host-connection";
+import { HostConnection, TOKENS_FRESH_MS, type NativePort } from "../src/background/host-connection";
 import type { HostStatus } from "../src/shared/status";
 import { FakeTimers, flush } from "./fake-timers";
 
@@ -51,7 +51,7 @@ class FakePort implements NativePort {
   }
 }
 
-function setup() {
+function setup(clock: { now: number } = { now: 0 }) {
   const timers = new FakeTimers();
   const ports: FakePort[] = [];
   const statuses: HostStatus[] = [];
@@ -65,6 +65,7 @@ function setup() {
     timers,
     clientVersion: "0.1.0",
     onStatus: (s) => statuses.push(s),
+    now: () => clock.now,
   });
   const latest = () => statuses[statuses.length - 1] as HostStatus;
   return { timers, ports, conn, latest, port: () => ports[ports.length - 1] as FakePort };
@@ -223,4 +224,33 @@ test("a late result (no request in flight for its id) is dropped unchecked; an e
   await flush();
   assert.deepEqual(decodedAs, [null]);
   assert.equal(s.latest().lastErrorCode, "invalid_json");
+});
+
+test("an operation uses the token list the connection holds while it is fresh, and lists again after it or after an error", async () => {
+  const clock = { now: 1_000_000 };
+  const s = setup(clock);
+  s.conn.start(makeCodec(fakeCore));
+  await connectFully(s);
+  const listed = () => s.port().sent.filter((m) => m.method === "token.list").length;
+  assert.equal(listed(), 1);
+  assert.equal((await s.conn.tokens())[0]?.serial, "00000001");
+  assert.equal(listed(), 1, "no PC/SC listing for an operation right after the list");
+  clock.now += TOKENS_FRESH_MS + 1;
+  const fresh = s.conn.tokens();
+  await flush();
+  assert.equal(listed(), 2, "an old list is listed again");
+  s.port().reply({ id: s.port().last("token.list").id, result: TOKENS });
+  assert.equal((await fresh)[0]?.serial, "00000001");
+  assert.equal(listed(), 2);
+  // An error reply (a card pulled mid-operation, say) drops the held list.
+  const failing = s.conn.request("token.list", {});
+  await flush();
+  s.port().reply({ id: s.port().last("token.list").id, error: { code: "card_error", message: "card removed" } });
+  await assert.rejects(failing);
+  await flush();
+  const after = s.conn.tokens();
+  await flush();
+  assert.equal(listed(), 4, "listed again after the error");
+  s.port().reply({ id: s.port().last("token.list").id, result: TOKENS });
+  await after;
 });

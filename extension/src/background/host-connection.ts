@@ -7,7 +7,7 @@ import { Backoff } from "./backoff";
 import type { Codec } from "./codec";
 import { HostError, classifyDisconnect, errorMessage } from "./errors";
 import { RequestTracker, type Timers } from "./requests";
-import { initialStatus, type HostStatus } from "../shared/status";
+import { initialStatus, type HostStatus, type TokenInfo } from "../shared/status";
 import { PROTOCOL_VERSION } from "../shared/contracts/host";
 import type { Method, Params, Result } from "../shared/contracts/generated/protocol";
 
@@ -32,7 +32,17 @@ export interface HostConnectionOptions {
   backoff?: Backoff;
   helloTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Milliseconds since the epoch (a fake clock in unit tests). */
+  now?(): number;
 }
+
+/**
+ * How long the token list this connection holds serves an operation without a
+ * new `token.list` (a PC/SC listing): long enough for a thread of messages,
+ * short enough that a card swapped since is seen at the next one. Any error
+ * reply drops it at once.
+ */
+export const TOKENS_FRESH_MS = 15_000;
 
 export class HostConnection {
   private codec: Codec | null = null;
@@ -41,6 +51,8 @@ export class HostConnection {
   private generation = 0;
   private reconnectTimer: unknown = null;
   private status: HostStatus = initialStatus();
+  /** When token.list last answered on the current port, or null: the held list is then not trusted. */
+  private listedAt: number | null = null;
   private readonly tracker: RequestTracker;
   private readonly backoff: Backoff;
   private readonly helloTimeoutMs: number;
@@ -105,12 +117,17 @@ export class HostConnection {
     } catch (err) {
       this.tracker.fail(id, new HostError("disconnected", `could not send \`${method}\`: ${errorMessage(err)}`));
     }
+    // An error may mean a token went away (pulled card, removed soft token): the held list is no longer trusted.
+    reply.catch(() => {
+      this.listedAt = null;
+    });
     return reply;
   }
 
   private connect(): void {
     this.cancelReconnect();
     const gen = ++this.generation;
+    this.listedAt = null;
     this.update({ state: "connecting" });
     let port: NativePort;
     try {
@@ -153,11 +170,29 @@ export class HostConnection {
     await this.listTokens();
   }
 
+  /** The tokens for an operation: the held list while it is fresh (TOKENS_FRESH_MS), else a new token.list. */
+  async tokens(): Promise<TokenInfo[]> {
+    const at = this.listedAt;
+    if (at !== null && this.status.state === "connected" && this.now() - at <= TOKENS_FRESH_MS) return structuredClone(this.status.tokens);
+    const gen = this.generation;
+    const { tokens, problems } = await this.request("token.list", {});
+    if (gen === this.generation) {
+      this.listedAt = this.now();
+      this.update({ tokens, problems });
+    }
+    return tokens;
+  }
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
   private async listTokens(): Promise<void> {
     const gen = this.generation;
     try {
       const { tokens, problems } = await this.request("token.list", {});
       if (gen !== this.generation) return;
+      this.listedAt = this.now();
       this.log(`token.list: ${tokens.length} token(s), ${problems.length} problem(s)`);
       this.update({ tokens, problems, lastErrorCode: null, lastError: null });
     } catch (err) {
@@ -216,6 +251,7 @@ export class HostConnection {
   private closed(gen: number, state: "disconnected" | "not_installed", code: string, detail: string): void {
     if (gen !== this.generation) return;
     this.generation += 1;
+    this.listedAt = null;
     this.tracker.failAll(new HostError(state, detail));
     const delay = this.backoff.next();
     this.log(`${state}: ${detail}; retrying in ${delay} ms`);

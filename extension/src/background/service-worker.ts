@@ -28,7 +28,6 @@ import { HOST_NAME } from "../shared/contracts/host";
 import type { PageRequest } from "../shared/contracts/page";
 import { WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT, type WebmailApiRequest } from "../shared/contracts/webmail";
 import { STATUS_PORT_NAME, type BackgroundToPage, type HostStatus } from "../shared/status";
-import { readTokenList } from "../shared/token-list";
 
 const pages = new Set<chrome.runtime.Port>();
 
@@ -119,7 +118,8 @@ async function flows(): Promise<FlowDeps> {
     pgp: core.pgp,
     keyring,
     request: (method, params) => connection.request(method, params),
-    listTokens: async () => readTokenList(await connection.request("token.list", {})).tokens,
+    // The list the connection holds while fresh: a decryption costs no PC/SC listing of its own.
+    listTokens: () => connection.tokens(),
     pins: broker,
   };
 }
