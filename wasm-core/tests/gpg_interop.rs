@@ -59,20 +59,11 @@ extern "C" fn stop_gpg_agent() {
 }
 
 fn make_key(home: &Path, name: &str, primary: &str, sub: &str) -> Key {
-    let uid = format!("{name} <{name}@example.test>");
-    gpg(
-        home,
-        &["--quick-gen-key", &uid, primary, "cert,sign", "never"],
-        b"",
-    );
-    let fpr = fingerprints(home, &uid)[0].clone();
-    gpg(home, &["--quick-add-key", &fpr, sub, "encr", "never"], b"");
-    let fprs = fingerprints(home, &uid);
-    let secret = gpg(home, &["--armor", "--export-secret-keys", &fpr], b"");
+    let made = gnupg::make_key(home, name, primary, sub);
     Key {
-        fpr,
-        enc_fpr: fprs[1].clone(),
-        token: SoftToken::from_armor(std::str::from_utf8(&secret).unwrap()),
+        token: SoftToken::from_armor(std::str::from_utf8(&made.secret_armored).unwrap()),
+        fpr: made.fpr,
+        enc_fpr: made.enc_fpr,
     }
 }
 

@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use common::{decrypt_counting, keys, now, SoftToken};
-use gnupg::{fingerprints, gpg, gpg_raw};
+use gnupg::{gpg, gpg_raw};
 use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
 use pgp::packet::{Packet, PacketParser, PublicKeyEncryptedSessionKey};
 use pgp::types::{KeyDetails, KeyVersion};
@@ -86,21 +86,12 @@ fn new_home(prefix: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn make_key(home: &Path, name: &str, primary: &str, sub: &str) -> Key {
-    let uid = format!("{name} <{name}@example.test>");
-    gpg(
-        home,
-        &["--quick-gen-key", &uid, primary, "cert,sign", "never"],
-        b"",
-    );
-    let fpr = fingerprints(home, &uid)[0].clone();
-    gpg(home, &["--quick-add-key", &fpr, sub, "encr", "never"], b"");
-    let fprs = fingerprints(home, &uid);
-    let secret_armored = gpg(home, &["--armor", "--export-secret-keys", &fpr], b"");
+    let made = gnupg::make_key(home, name, primary, sub);
     Key {
-        fpr,
-        enc_fpr: fprs[1].clone(),
-        token: SoftToken::from_armor(std::str::from_utf8(&secret_armored).unwrap()),
-        secret_armored,
+        token: SoftToken::from_armor(std::str::from_utf8(&made.secret_armored).unwrap()),
+        fpr: made.fpr,
+        enc_fpr: made.enc_fpr,
+        secret_armored: made.secret_armored,
     }
 }
 

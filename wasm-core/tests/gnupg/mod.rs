@@ -56,3 +56,29 @@ pub fn fingerprints(home: &Path, uid: &str) -> Vec<String> {
         .map(|l| l.split(':').nth(9).unwrap().to_string())
         .collect()
 }
+
+/// A key gpg made: its primary and encryption-subkey fingerprints and its armored secret key.
+pub struct GpgKey {
+    pub fpr: String,
+    pub enc_fpr: String,
+    pub secret_armored: Vec<u8>,
+}
+
+/// `Name <name@example.test>`: a `primary` certify+sign key with a `sub` encryption subkey, made by gpg.
+pub fn make_key(home: &Path, name: &str, primary: &str, sub: &str) -> GpgKey {
+    let uid = format!("{name} <{name}@example.test>");
+    gpg(
+        home,
+        &["--quick-gen-key", &uid, primary, "cert,sign", "never"],
+        b"",
+    );
+    let fpr = fingerprints(home, &uid)[0].clone();
+    gpg(home, &["--quick-add-key", &fpr, sub, "encr", "never"], b"");
+    let fprs = fingerprints(home, &uid);
+    let secret_armored = gpg(home, &["--armor", "--export-secret-keys", &fpr], b"");
+    GpgKey {
+        fpr,
+        enc_fpr: fprs[1].clone(),
+        secret_armored,
+    }
+}
