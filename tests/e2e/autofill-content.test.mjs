@@ -320,14 +320,14 @@ describe("autofill content script", () => {
     // No clipboard access anywhere: no Clipboard API, no copy/cut/paste command, no ClipboardItem.
     // The one clipboard word allowed: the webmail writer's synthetic paste event, which carries
     // ciphertext in a DataTransfer it made itself into a page's editor and never reaches the
-    // system clipboard; and the browser's insertText command, which edits the focused field only.
+    // system clipboard; and the browser's insertText/insertHTML commands, which edit the focused field only.
     for (const file of scripts) {
       const code = readFileSync(join(EXT_CHROMIUM, file), "utf8");
       assert.doesNotMatch(code, /navigator\.clipboard|\.(?:readText|writeText)\(|ClipboardItem|execCommand\(\s*["'`](?:copy|cut|paste)/i, file);
       const rest = code
         .replace(/new \w+\.ClipboardEvent\("paste", \{ clipboardData: data,/g, "")
-        .replace(/execCommand\("insertText",/g, "");
-      assert.doesNotMatch(rest, /clipboard|execCommand/i, `${file}: only the webmail writer's synthetic paste and insertText`);
+        .replace(/execCommand\("insert(?:Text|HTML)",/g, "");
+      assert.doesNotMatch(rest, /clipboard|execCommand/i, `${file}: only the webmail writer's synthetic paste and insertText/insertHTML`);
       if (rest !== code) assert.equal(file, join("content", "webmail.js"), "only the webmail content script writes into editors");
     }
   });

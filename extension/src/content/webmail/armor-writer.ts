@@ -71,6 +71,19 @@ const pasteHtml = (editable: HTMLElement, armored: string): Promise<boolean> => 
 /** Plain text, for an editor that refuses the HTML: it makes its own paragraphs and line breaks. */
 const pastePlain = (editable: HTMLElement, armored: string): Promise<boolean> => paste(editable, armored, false);
 
+/**
+ * The browser's own editing, with the paragraphs and <br> of armorHtml: an
+ * editor that ignores an untrusted paste (CKEditor 3, a plain contenteditable)
+ * still gets line breaks every HTML-to-text conversion keeps. insertText would
+ * make the blank line after the header a "&nbsp;" line, which gpg refuses once
+ * a webmail has turned the HTML into text.
+ */
+async function insertHtml(editable: HTMLElement, armored: string): Promise<void> {
+  selectAll(editable);
+  await selectionSettles();
+  editable.ownerDocument.execCommand("insertHTML", false, armorHtml(armored));
+}
+
 async function insertText(editable: HTMLElement, armored: string): Promise<void> {
   selectAll(editable);
   await selectionSettles();
@@ -97,12 +110,10 @@ async function replaceDom(editable: HTMLElement, armored: string): Promise<void>
 }
 
 /**
- * How long an editor may take to apply a paste it took (some apply it a task or a
- * frame later; TinyMCE ~80 ms, without cancelling the event), and how long to wait
- * for any sign of one from an editor that neither cancelled it nor changed anything.
+ * How long an editor may take to apply a paste (some apply it a task or a frame
+ * later, TinyMCE ~80 ms and CKEditor 3/4 later still, without cancelling the event).
  */
 const SETTLE_MS = 400;
-const NO_SIGN_MS = 120;
 
 async function settles(body: EditableBody, armored: string, withinMs: number): Promise<boolean> {
   const end = performance.now() + withinMs;
@@ -138,9 +149,9 @@ async function writeWith(body: EditableBody, armored: string): Promise<boolean> 
     return bodyHolds(body, armored);
   }
   // Each way is checked by reading the body back as a mail client would render
-  // it: the first that keeps the armor readable wins. A paste that was neither
-  // cancelled nor changed the body was ignored (no editor library listens:
-  // a plain contenteditable), so the plain-text paste is skipped too.
+  // it: the first that keeps the armor readable wins. A paste that neither was
+  // cancelled nor changed the body in that time was ignored (no editor library
+  // listens: a plain contenteditable), so the plain-text paste is skipped too.
   const done = (): boolean => {
     editable.dispatchEvent(new Event("change", { bubbles: true }));
     editable.blur();
@@ -150,16 +161,18 @@ async function writeWith(body: EditableBody, armored: string): Promise<boolean> 
   const observer = new MutationObserver(() => (changed = true));
   observer.observe(editable, { childList: true, subtree: true, characterData: true });
   try {
+    // The full wait even without a sign: CKEditor 3/4 take a paste a while later without
+    // cancelling it, and a write that overtook theirs would leave the armor twice.
     const tookHtml = await pasteHtml(editable, armored);
-    if (await settles(body, armored, tookHtml || changed ? SETTLE_MS : NO_SIGN_MS)) return done();
+    if (await settles(body, armored, SETTLE_MS)) return done();
     if (tookHtml || changed) {
-      const tookPlain = await pastePlain(editable, armored);
-      if (await settles(body, armored, tookPlain ? SETTLE_MS : NO_SIGN_MS * 2)) return done();
+      await pastePlain(editable, armored);
+      if (await settles(body, armored, SETTLE_MS)) return done();
     }
   } finally {
     observer.disconnect();
   }
-  for (const write of [insertText, replaceDom]) {
+  for (const write of [insertHtml, insertText, replaceDom]) {
     await write(editable, armored);
     if (await settles(body, armored, SETTLE_MS)) return done();
   }
