@@ -28,8 +28,8 @@ const RESCAN_MS = 1500;
 type OfferMode = "encrypt" | "continue";
 
 const handled = new WeakSet<HTMLElement>();
-/** The compose bodies offered, by anchor: the button shown and what it offers. */
-const offers = new Map<HTMLElement, { button: HTMLElement; mode: OfferMode }>();
+/** The compose bodies offered, by anchor: the button shown, what it offers, and where the user types. */
+const offers = new Map<HTMLElement, { button: HTMLElement; mode: OfferMode; editable: HTMLElement }>();
 /** What Tessera wrote into a body, and for whom: the armor goes stale when the page's recipients change. */
 const written = new WeakMap<HTMLElement, { armored: string; recipients: string }>();
 let editor: { host: FrameHost; anchor: HTMLElement } | null = null;
@@ -76,7 +76,7 @@ function setupCompose(p: WebmailProvider): void {
       const button = makeButton(t(mode === "encrypt" ? "webmailEncryptButton" : "webmailContinueButton"), () => startEditor(p, target));
       button.dataset["tesseraAction"] = mode;
       target.buttonBefore.insertAdjacentElement("beforebegin", button);
-      offers.set(target.anchor, { button, mode });
+      offers.set(target.anchor, { button, mode, editable: target.editable });
     }
     checkStale(p, target, text);
   }
@@ -191,11 +191,14 @@ function onTyping(event: Event): void {
   const field = writableTarget(event.target);
   if (field === null || isOurs(field)) return;
   const site = location.host || (location.ancestorOrigins?.[0] ?? "").replace(/^https?:\/\//, "");
-  for (const target of opaque ? [] : p.composeTargets(document)) {
-    if (target.editable === field || target.editable.contains(field) || target.anchor.contains(field)) {
-      showNotice("unprotected", target.anchor, t("webmailNoticeUnprotected", [site]));
-      return;
-    }
+  const inBody = (anchor: HTMLElement, editable: HTMLElement): boolean => editable === field || editable.contains(field) || anchor.contains(field);
+  // The bodies the last scan offered; a fresh search of the page only for a field not among them
+  // (an input event comes with every keystroke).
+  let body = [...offers].find(([anchor, offer]) => inBody(anchor, offer.editable))?.[0];
+  if (body === undefined && !opaque) body = p.composeTargets(document).find((target) => inBody(target.anchor, target.editable))?.anchor;
+  if (body !== undefined) {
+    showNotice("unprotected", body, t("webmailNoticeUnprotected", [site]));
+    return;
   }
   // A writable multi-line field that is not a body Tessera can take over: a
   // hidden input behind a canvas editor, an editor too small or off screen.
