@@ -68,7 +68,7 @@ function setup(clock: { now: number } = { now: 0 }) {
     now: () => clock.now,
   });
   const latest = () => statuses[statuses.length - 1] as HostStatus;
-  return { timers, ports, conn, latest, port: () => ports[ports.length - 1] as FakePort };
+  return { timers, ports, conn, latest, statuses, port: () => ports[ports.length - 1] as FakePort };
 }
 
 const TOKENS = {
@@ -112,11 +112,28 @@ test("a missing host is 'not_installed', and it is retried with backoff", async 
   assert.equal(s.latest().state, "not_installed");
   assert.equal(s.latest().lastErrorCode, "not_installed");
   assert.deepEqual(s.timers.pending, [250]);
+  const shown = s.statuses.length;
   s.timers.advance(250);
   assert.equal(s.ports.length, 2);
+  assert.deepEqual(
+    s.statuses.slice(shown).map((st) => st.state),
+    [],
+    "a retry does not flicker to 'connecting' and hide the install instructions",
+  );
   s.port().die("No such native application org.tessera.host");
   await flush();
+  assert.equal(s.latest().state, "not_installed");
   assert.deepEqual(s.timers.pending, [500], "the second retry waits twice as long");
+});
+
+test("once installed, a retry after 'not_installed' connects", async () => {
+  const s = setup();
+  s.conn.start(makeCodec(fakeCore));
+  s.port().die("Specified native messaging host not found.");
+  await flush();
+  s.timers.advance(250);
+  await connectFully(s);
+  assert.equal(s.latest().state, "connected");
 });
 
 test("when the host dies: pending requests fail, state is disconnected, it reconnects and recovers", async () => {

@@ -128,7 +128,9 @@ export class HostConnection {
     this.cancelReconnect();
     const gen = ++this.generation;
     this.listedAt = null;
-    this.update({ state: "connecting" });
+    // A retry while the helper is not installed keeps saying so: flickering to
+    // "connecting" every backoff step would hide the install instructions.
+    if (this.status.state !== "not_installed") this.update({ state: "connecting" });
     let port: NativePort;
     try {
       port = this.opts.connect();
