@@ -15,11 +15,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
 const pkg = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
 
-export const CHROMIUM_ID = "pchmfhepohaglbnciioapdbphpkoiplm";
-export const GECKO_ID = "tessera@tessera-project.org";
-// Public half of the key that fixes the Chromium extension ID above (see README).
-const CHROMIUM_KEY =
-  "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuHN7H9y/jGXODAW5LworOM9r4Da5VxA83eVFZs30DFkxXbmSI3rIjKColF9YBgXatsFYn/hSCQhedj7XRFybE9rHm3hBOa3nMFyS0w35+o4Vzikm4AHl8yifGW2I211YdvohG4pZEX8QqijAt+QLH8SF2HH8IvLfGnkkOi/Rq+wS95e1NYa26nbb4TBsYzc+XuTYUk0UfhKzBM3+3Ljb5NEKsUt9k16x57ZmZeoEkxIeUllBALaJq3+KddZtsAckpHoUxVRvIhW87JHSBcb6x7GFdVzFwhM7aJ1FCZqMNwHnpvOfKtM+chs4uCCt8lG0fux1QJJGRqDRabUZy4ZyqQIDAQAB";
+// The IDs and the key that fixes the Chromium ID live in manifest/extension-id.json, read by
+// the test helpers and demo too; extension/test/extension-id.test.ts ties them to the protocol's
+// constants (the host's allowed origins).
+const EXTENSION_ID = JSON.parse(readFileSync(join(repo, "manifest", "extension-id.json"), "utf8"));
+export const CHROMIUM_ID = EXTENSION_ID.chromium.id;
+export const GECKO_ID = EXTENSION_ID.firefox.id;
+const CHROMIUM_KEY = EXTENSION_ID.chromium.key;
 
 // frame-ancestors allows web pages only because the webmail frames (frames/*) sit in
 // them; pages can frame nothing that is not in web_accessible_resources anyway.

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isCredentialsPage } from "../src/background/credentials/popup-api";
 import { dispatchMessage, dispatchPort, routeMessage, zonesOf, type MessageHandler, type RouterContext, type Routes } from "../src/background/router";
+import { CHROMIUM_EXTENSION_ID } from "../src/shared/contracts/generated/protocol";
 
-const ID = "pchmfhepohaglbnciioapdbphpkoiplm";
+const ID = CHROMIUM_EXTENSION_ID;
 const BASE = `chrome-extension://${ID}/`;
 const ctx: RouterContext = { extensionId: ID, extensionBase: BASE, isCredentialsPage: (url) => isCredentialsPage(url, BASE) };
 

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { WebmailRelay, type RelayPort } from "../src/background/webmail-relay";
 import { WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT, parseAddresses } from "../src/shared/contracts/webmail";
+import { CHROMIUM_EXTENSION_ID } from "../src/shared/contracts/generated/protocol";
 
-const ID = "pchmfhepohaglbnciioapdbphpkoiplm";
+const ID = CHROMIUM_EXTENSION_ID;
 const BASE = `chrome-extension://${ID}/`;
 const SESSION = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 const ARMOR = "-----BEGIN PGP MESSAGE-----\n\nwcBMA0xyz\n=abcd\n-----END PGP MESSAGE-----\n";

@@ -2,6 +2,7 @@
 //   node demo-browser.mjs --profile DIR --url URL [--headless --screenshot FILE]
 // Headed: leaves the browser open until it is closed. Headless: opens the popup
 // page, waits until it shows a token (or a clear state), and saves a screenshot.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +10,8 @@ import { parseArgs } from "node:util";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const EXT = join(REPO, "extension", "dist", "chromium");
-const EXTENSION_ID = "pchmfhepohaglbnciioapdbphpkoiplm";
+// The ID the build's manifest key gives the extension (manifest/extension-id.json).
+const EXTENSION_ID = JSON.parse(readFileSync(join(REPO, "manifest", "extension-id.json"), "utf8")).chromium.id;
 const { chromium } = createRequire(join(REPO, "tests", "package.json"))("playwright-core");
 
 const { values } = parseArgs({

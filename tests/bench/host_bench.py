@@ -42,9 +42,14 @@ def pct(samples, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+# The extension's ID as its build sets it; Chromium names it as the host's first argument.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "manifest", "extension-id.json")) as f:
+    CHROMIUM_ORIGIN = f"chrome-extension://{json.load(f)['chromium']['id']}/"
+
+
 def start(host, data_dir):
     return subprocess.Popen(
-        [host, "chrome-extension://pchmfhepohaglbnciioapdbphpkoiplm/"],
+        [host, CHROMIUM_ORIGIN],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "TESSERA_DATA_DIR": data_dir},
     )
 

@@ -16,8 +16,10 @@ export const EXT_FIREFOX = join(EXT_DIR, "dist", "firefox");
 export const HOST_BIN = resolve(process.env.TESSERA_HOST_BIN ?? join(REPO, "target", "debug", "tessera-host"));
 export const CHROMIUM_BIN = process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium";
 export const FIREFOX_BIN = process.env.TESSERA_FIREFOX ?? "/usr/bin/firefox-esr";
-export const CHROMIUM_ID = "pchmfhepohaglbnciioapdbphpkoiplm";
-export const GECKO_ID = "tessera@tessera-project.org";
+// The extension's IDs as its build sets them (manifest/extension-id.json is their one copy).
+const EXTENSION_ID = JSON.parse(readFileSync(join(REPO, "manifest", "extension-id.json"), "utf8"));
+export const CHROMIUM_ID = EXTENSION_ID.chromium.id;
+export const GECKO_ID = EXTENSION_ID.firefox.id;
 export const HOST_NAME = "org.tessera.host";
 
 // The tests reuse the extension's node_modules (one package.json, one lock file).
