@@ -4,13 +4,13 @@ import { HostError } from "../src/background/errors";
 import type { FlowDeps } from "../src/background/flow-deps";
 import type { PgpCore } from "../src/background/pgp";
 import { contentSender, handleContentMessage, type ContentApiDeps } from "../src/background/credentials/content-api";
-import type { CredCore, FillDecision, ParsedEntry } from "../src/background/credentials/core";
+import type { CredCore, FillDecision, ParsedEntry, Ranked } from "../src/background/credentials/core";
 import { fillEntry, type FrameInfo } from "../src/background/credentials/fill-flow";
 import { handleCredentialsRequest, isCredentialsPage } from "../src/background/credentials/popup-api";
 import { resolveRecipients } from "../src/background/credentials/recipients";
 import { OFFER_TTL_MS, SESSION_TTL_MS, SaveOffers, TabSessions } from "../src/background/credentials/sessions";
 import { importShared } from "../src/background/credentials/share-flow";
-import { entryUrl } from "../src/background/credentials/store-flow";
+import { EntryIndex, type IndexStorage } from "../src/background/credentials/entry-index";
 import { fromBase64, toBase64 } from "../src/shared/base64";
 import type { KeyInfo } from "../src/shared/contracts/page";
 import type { TokenInfo } from "../src/shared/status";
@@ -81,7 +81,10 @@ class FakeHost {
   conflictOnce = false;
   sha = (t: string) => `sha-${t.length}-${[...t].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7)}`;
 
+  calls: string[] = [];
+
   async request(method: string, params: Record<string, unknown>): Promise<unknown> {
+    this.calls.push(method);
     const id = `${String(params["store"])}:${String(params["path"])}`;
     switch (method) {
       case "store.list":
@@ -149,9 +152,25 @@ function fakeCred(): CredCore {
       if (o(topUrl) === o(frameUrl)) return { decision: "fill", reason: null };
       return { decision: "needs_confirmation", reason: "the login frame is inside another site's page" };
     },
+    // As the core: a site from the url line or a host in the name; marked only when it would fill.
+    entryUrl: fakeEntryUrl,
     rank: (cands, tabUrl) =>
-      cands.flatMap((c, index) => (tabUrl.includes(c.path.split("/").pop() ?? "\u0000") ? [{ index, match: "path_host" as const }] : [])),
+      cands.flatMap((c, index): Ranked[] => {
+        const site = fakeEntryUrl(c.path, c.url ?? null);
+        if (site === null) return [];
+        const [s, p] = [new URL(site), new URL(tabUrl)];
+        if (s.hostname !== p.hostname) return [];
+        const match = c.url === undefined ? ("path_host" as const) : ("url_exact" as const);
+        if (s.origin === p.origin) return [{ index, match, refusal: null, site: s.origin }];
+        return [{ index, match: null, refusal: s.protocol !== p.protocol ? ("scheme" as const) : ("port" as const), site: s.origin }];
+      }),
   };
+}
+
+function fakeEntryUrl(path: string, url: string | null): string | null {
+  if (url !== null && url.trim() !== "") return url.trim();
+  const name = path.split("/").reverse().find((c) => /^[a-z0-9.-]+\.[a-z0-9-]+(:\d+)?$/i.test(c));
+  return name === undefined ? null : `https://${name}`;
 }
 
 interface World {
@@ -192,7 +211,7 @@ function world(): World {
       return { ok: true, filled, submitted: m["submit"] === true };
     },
     sessions: new TabSessions(),
-    knownUrls: new Map(),
+    index: new EntryIndex(null),
     offers: new SaveOffers(() => `offer-${++n}`),
     now: () => clock.now,
   };
@@ -269,10 +288,47 @@ test("the entry's login frame inside another site's page needs the popup's confi
   assert.equal(fills(v).length, 0);
 });
 
-test("entry without url: is bound to its path name as https://", () => {
-  assert.equal(entryUrl({ store: "d", path: "work/console.example.test" }, { url: null }), "https://console.example.test");
-  assert.equal(entryUrl({ store: "d", path: "bank" }, { url: null }), null);
-  assert.equal(entryUrl({ store: "d", path: "x" }, { url: " http://a.test " }), "http://a.test");
+test("an entry known not to fill the page is refused before any decryption (no PIN asked)", async () => {
+  const v = world();
+  v.frames[0]!.url = "http://console.example.test:9090/login";
+  v.host.files.set("default:console.example.test:9090", enc([DEC], "pw\nlogin: a"));
+  const ref = { store: "default", path: "console.example.test:9090" };
+  // Unknown yet: it is decrypted, then refused (its name means https).
+  await assert.rejects(fillEntry(v.deps, 1, ref), (e: HostError) => e.code === "origin_refused");
+  const decrypted = v.host.calls.filter((c) => c === "store.read").length;
+  assert.equal(decrypted, 1);
+  // Known now: refused with the same reason, and nothing is read or decrypted.
+  await assert.rejects(fillEntry(v.deps, 1, ref), (e: HostError) => e.code === "origin_refused" && e.message.includes("does not fill on http://console.example.test:9090"));
+  assert.equal(v.host.calls.filter((c) => c === "store.read").length, decrypted, "no second read");
+  assert.equal(fills(v).length, 0);
+});
+
+test("the entry index survives a restart and never holds a secret", async () => {
+  const stored: Record<string, unknown> = {};
+  const storage: IndexStorage = {
+    get: async (key) => (key in stored ? { [key]: structuredClone(stored[key]) } : {}),
+    set: async (items) => void Object.assign(stored, structuredClone(items)),
+  };
+  const v = world();
+  v.deps.index = new EntryIndex(storage);
+  v.frames[0]!.url = "http://127.0.0.1:8080/login";
+  v.host.files.set("default:roundcube", enc([DEC], "s3cret-pw\nlogin: bob\nurl: http://127.0.0.1:8080\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP"));
+  await fillEntry(v.deps, 1, { store: "default", path: "roundcube" });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(stored, { entryIndex: { "default:roundcube": { url: "http://127.0.0.1:8080", allowSubdomains: false } } });
+  const text = JSON.stringify(stored);
+  for (const secret of ["s3cret-pw", "bob", "JBSWY3DPEHPK3PXP"]) assert.ok(!text.includes(secret), secret);
+  // A new service worker (a browser restart) ranks the entry by its url before any decryption.
+  const after = world();
+  after.deps.index = new EntryIndex(storage);
+  after.frames[0]!.url = "http://127.0.0.1:8080/login";
+  after.host.files.set("default:roundcube", v.host.files.get("default:roundcube")!);
+  const listed = await handleCredentialsRequest(after.deps, { type: "credentials.list", tabId: 1 });
+  assert.ok(listed.ok && "entries" in listed && listed.entries[0]?.match === "url_exact");
+  // A corrupt stored value is ignored, not fatal.
+  const broken = new EntryIndex({ get: async () => ({ entryIndex: { "d:x": { url: 5 }, "d:y": "nope" } }), set: async () => {} });
+  await broken.load();
+  assert.equal(broken.get("d:x"), undefined);
 });
 
 // --- OTP ---
@@ -451,7 +507,9 @@ test("an entry opened once ranks by its url: on an IP host, where path names can
   const before = await handleCredentialsRequest(w.deps, { type: "credentials.list", tabId: 1 });
   assert.ok(before.ok && "entries" in before && before.entries[0]?.match === null);
   await fillEntry(w.deps, 1, { store: "default", path: "roundcube" });
-  assert.deepEqual([...w.deps.knownUrls.entries()], [["default:roundcube", { url: "http://127.0.0.1:8080", allowSubdomains: false }]]);
+  assert.deepEqual(w.deps.index.get("default:roundcube"), { url: "http://127.0.0.1:8080", allowSubdomains: false });
+  const after = await handleCredentialsRequest(w.deps, { type: "credentials.list", tabId: 1 });
+  assert.ok(after.ok && "entries" in after && after.entries[0]?.match === "url_exact");
 });
 
 test("an entry for a token key whose certificate is not in the keyring: told to import it", async () => {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::credentials::entry::Entry;
-use crate::credentials::origin::{self, Candidate, FillDecision, Match};
+use crate::credentials::origin::{self, Candidate, FillDecision, Match, NearMiss};
 use crate::credentials::otp::OtpParams;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -157,11 +157,18 @@ struct CandidateIn {
 #[derive(Serialize)]
 struct RankedView {
     index: usize,
-    /// `url_exact`, `url_domain`, `path_host`, `path_domain`.
-    r#match: &'static str,
+    /// `url_exact`, `url_domain`, `path_host`, `path_domain`; `null` when the
+    /// entry names the page's host but would be refused (see `refusal`).
+    r#match: Option<&'static str>,
+    /// `scheme` (the page is http:, the entry's site https:) or `port`.
+    refusal: Option<&'static str>,
+    /// The origin the entry fills, for the user.
+    site: String,
 }
 
-/// `credentialsRank([{ path, url?, allowSubdomains? }…], tabUrl)`: `[{ index, match }…]`, best first.
+/// `credentialsRank([{ path, url?, allowSubdomains? }…], tabUrl)`:
+/// `[{ index, match, refusal, site }…]`, what fills first, then what names
+/// the page's host but would be refused.
 #[wasm_bindgen(js_name = credentialsRank)]
 pub fn credentials_rank(candidates: JsValue, tab_url: &str) -> Result<JsValue, JsError> {
     let input: Vec<CandidateIn> =
@@ -176,15 +183,28 @@ pub fn credentials_rank(candidates: JsValue, tab_url: &str) -> Result<JsValue, J
         .collect();
     let ranked: Vec<RankedView> = origin::rank(&candidates, tab_url)
         .into_iter()
-        .map(|(index, m)| RankedView {
-            index,
-            r#match: match m {
+        .map(|r| RankedView {
+            index: r.index,
+            r#match: r.verdict.ok().map(|m| match m {
                 Match::UrlExact => "url_exact",
                 Match::UrlDomain => "url_domain",
                 Match::PathHost => "path_host",
                 Match::PathDomain => "path_domain",
-            },
+            }),
+            refusal: r.verdict.err().map(|n| match n {
+                NearMiss::Scheme => "scheme",
+                NearMiss::Port => "port",
+            }),
+            site: r.site,
         })
         .collect();
     to_js(&ranked)
+}
+
+/// `credentialsEntryUrl(path, url)`: the site an entry fills, from its `url`
+/// line or else its name (`null`: it fills nowhere). Ranking and filling use
+/// this one rule.
+#[wasm_bindgen(js_name = credentialsEntryUrl)]
+pub fn credentials_entry_url(path: &str, url: Option<String>) -> Option<String> {
+    origin::entry_url_for(path, url.as_deref())
 }

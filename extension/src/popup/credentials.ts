@@ -14,6 +14,7 @@ import type { KeyInfo } from "../shared/contracts/page";
 type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown; ref?: unknown };
 
 let tabId: number | null = null;
+let tabUrl: string | null = null;
 let entries: EntryView[] = [];
 let stores: string[] = [];
 let shareRef: { store: string; path: string } | null = null;
@@ -56,6 +57,8 @@ async function fill(message: FillRequest): Promise<void> {
   const r = await send(message);
   if (r.ok) {
     status(describeFill(r));
+    // The fill may have verified the PIN: the token line should say so.
+    await refresh({ keepStatus: true });
     return;
   }
   if (r.code === "needs_confirmation" && Array.isArray(r.frames) && r.frames.length > 0) {
@@ -82,6 +85,10 @@ function renderEntries(): void {
       const label = stores.length > 1 ? `${e.store}: ${e.path}` : e.path;
       item.append(el("span", { class: "path" }, label));
       if (e.match !== null) item.append(el("span", { class: "match", "data-testid": "cred-match" }, t("credMatch")));
+      else if (e.refusal !== null && e.site !== null) {
+        const why = e.refusal === "scheme" ? "credNearMissScheme" : "credNearMissPort";
+        item.append(el("span", { class: "near-miss", "data-testid": "cred-near-miss", "data-refusal": e.refusal }, t(why, [e.site])));
+      }
       const fillBtn = el("button", { type: "button", "data-testid": "cred-fill" }, t("credFill"));
       fillBtn.disabled = tabId === null;
       fillBtn.addEventListener("click", () => void fill({ type: "credentials.fill", tabId, store: e.store, path: e.path }));
@@ -91,7 +98,20 @@ function renderEntries(): void {
       return item;
     }),
   );
-  byTestId<HTMLButtonElement>("cred-fill-best").disabled = tabId === null || entries[0]?.match == null;
+  const nothingFills = tabUrl !== null && /^https?:/.test(tabUrl) && entries[0]?.match == null;
+  byTestId<HTMLButtonElement>("cred-fill-best").disabled = tabId === null || nothingFills || tabUrl === null;
+  // Said before any click, so nobody types a PIN for an entry that cannot fill here.
+  const none = byTestId("cred-no-match");
+  none.hidden = !nothingFills || entries.length === 0;
+  none.textContent = nothingFills ? t("credNoMatch", [originOf(tabUrl)]) : "";
+}
+
+function originOf(url: string | null): string {
+  try {
+    return url === null ? "" : new URL(url).origin;
+  } catch {
+    return url ?? "";
+  }
 }
 
 function hostOf(origin: string): string {
@@ -150,13 +170,14 @@ async function openShare(e: EntryView): Promise<void> {
   if (keys.length === 0) status(t("credShareNoKeys"), "error");
 }
 
-async function refresh(): Promise<void> {
+async function refresh(opts: { keepStatus?: boolean } = {}): Promise<void> {
   const r = await send({ type: "credentials.list", tabId });
   if (!r.ok) {
-    fail(r);
+    if (opts.keepStatus !== true) fail(r);
     return;
   }
   entries = (r["entries"] as EntryView[]) ?? [];
+  tabUrl = typeof r["tabUrl"] === "string" ? r["tabUrl"] : null;
   stores = [...new Set(entries.map((e) => e.store))];
   const problems = (r["problems"] as Array<{ store: string; message: string }>) ?? [];
   for (const p of problems) if (!stores.includes(p.store)) stores.push(p.store);

@@ -12,4 +12,5 @@ declare module "tessera-credentials" {
   export function credentialsReplaceOtpUri(text: string, index: number, uri: string): string;
   export function credentialsMayFill(entryUrl: string, allowSubdomains: boolean, frameUrl: string, topUrl: string): unknown;
   export function credentialsRank(candidates: unknown, tabUrl: string): unknown;
+  export function credentialsEntryUrl(path: string, url: string | null): string | undefined;
 }

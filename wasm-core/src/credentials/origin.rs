@@ -106,10 +106,10 @@ fn site_matches(site: &EntrySite, page: &Url) -> Result<(), String> {
     };
     // An http: entry also fills its https: page; ports compare as written (None = the scheme's default).
     if page.port() != site.port {
+        let page_port = page.port_or_known_default().unwrap_or(0);
+        let entry_port = site.port.unwrap_or(if site.scheme_is_http { 80 } else { 443 });
         return Err(format!(
-            "the page's port {:?} is not the entry's {:?}",
-            page.port_or_known_default(),
-            site.port.or(Some(if site.scheme_is_http { 80 } else { 443 }))
+            "the page is on port {page_port}, the entry's site on port {entry_port}"
         ));
     }
     if host == site.host {
@@ -149,7 +149,8 @@ pub fn registrable(host: &str) -> Option<String> {
 pub struct Candidate {
     /// Store path of the entry, without `.gpg` (`work/console.example.test`).
     pub path: String,
-    /// The entry's `url`, when it was decrypted; `None` for entries known by name only.
+    /// The entry's `url`, when known (from the index of entries opened or
+    /// written before); `None` when it has none or it is not known yet.
     pub url: Option<String>,
     pub allow_subdomains: bool,
 }
@@ -161,80 +162,127 @@ pub enum Match {
     UrlExact,
     /// The entry's url allows subdomains and shares the page's registrable domain.
     UrlDomain,
-    /// A path component (file or folder) is the page's host.
+    /// The site in the entry's name is the page's host.
     PathHost,
-    /// A path component is the page's registrable domain.
+    /// The site in the entry's name allows subdomains and shares the page's registrable domain.
     PathDomain,
 }
 
-/// Entries worth offering on `tab_url`, best first (then by path): the entries
-/// whose url may fill the page, then those whose path names its host or
-/// domain. Ranking only suggests: filling still goes through [`may_fill`].
-pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<(usize, Match)> {
+/// Why an entry that names the page's host still would not fill it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NearMiss {
+    /// The page is http: and the entry's site https:.
+    Scheme,
+    /// Another port than the entry's site.
+    Port,
+}
+
+/// One entry in a tab's ranking: it fills the page (`Ok`), or it names the
+/// page's host but would be refused (`Err`, with the site it does fill).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranked {
+    pub index: usize,
+    pub verdict: Result<Match, NearMiss>,
+    /// The origin the entry fills (`https://host:9090`), as the user should read it.
+    pub site: String,
+}
+
+/// The site an entry fills: its `url` line when it has one, else the last
+/// component of its path that is a host name or an IP address, with an
+/// optional port (`work/10.0.0.5:9090/admin` → `https://10.0.0.5:9090`), as
+/// https. The same rule decides ranking and filling, so that what is marked
+/// as matching is what fills.
+pub fn entry_url_for(path: &str, url: Option<&str>) -> Option<String> {
+    if let Some(u) = url.map(str::trim).filter(|u| !u.is_empty()) {
+        return Some(u.to_owned());
+    }
+    path.rsplit('/')
+        .find(|c| name_is_site(c))
+        .map(|c| format!("https://{}", c.to_ascii_lowercase()))
+}
+
+/// A path component that names a site: `host.example`, `host.example:8443`,
+/// `10.0.0.5`, `10.0.0.5:9090`, `[2001:db8::1]:8006`. A single label
+/// (`admin`, `alice`) is a user or a note, not a site; `user@host` is not a
+/// site either (the site is the host, named elsewhere in the path).
+fn name_is_site(component: &str) -> bool {
+    if component.is_empty() || component.contains(['@', '?', '#', '\\', ' ']) {
+        return false;
+    }
+    let Ok(u) = Url::parse(&format!("https://{component}/")) else {
+        return false;
+    };
+    // The parse must not have moved anything into a path, user or query.
+    if u.path() != "/" || !u.username().is_empty() {
+        return false;
+    }
+    match u.host() {
+        Some(Host::Domain(d)) => d.contains('.') && !d.ends_with('.'),
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => true,
+        None => false,
+    }
+}
+
+/// Entries for `tab_url`, best first (then by path): those that fill it, then
+/// those that name its host but would be refused, with why. Entries with no
+/// relation to the page are left out. Ranking only suggests: filling still
+/// goes through [`may_fill`].
+pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
     let Ok(page) = page(tab_url) else {
         return Vec::new();
     };
-    let Some(Host::Domain(host)) = page.host().map(|h| h.to_owned()) else {
-        // IP hosts: only exact url matches.
-        return rank_urls_only(candidates, &page);
+    let Some(page_host) = page.host().map(|h| h.to_owned()) else {
+        return Vec::new();
     };
-    let domain = registrable(&host);
-    let mut out: Vec<(usize, Match)> = Vec::new();
+    let mut out: Vec<Ranked> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
-        let by_url = c
-            .url
-            .as_deref()
-            .and_then(|u| entry_site(u, c.allow_subdomains).ok())
-            .and_then(|s| site_matches(&s, &page).ok().map(|()| s))
-            .map(|s| {
-                if s.host == Host::Domain(host.clone()) {
-                    Match::UrlExact
-                } else {
-                    Match::UrlDomain
-                }
-            });
-        let by_path = || {
-            let names: Vec<String> = c.path.split('/').filter_map(path_host).collect();
-            if names.contains(&host) {
-                Some(Match::PathHost)
-            } else if domain.as_ref().is_some_and(|d| names.iter().any(|n| n == d)) {
-                Some(Match::PathDomain)
-            } else {
-                None
-            }
+        let from_url = c.url.as_deref().is_some_and(|u| !u.trim().is_empty());
+        let Some(url) = entry_url_for(&c.path, c.url.as_deref()) else {
+            continue;
         };
-        if let Some(m) = by_url.or_else(by_path) {
-            out.push((i, m));
-        }
+        let Ok(site) = entry_site(&url, c.allow_subdomains) else {
+            continue;
+        };
+        let exact = site.host == page_host;
+        let verdict = match site_matches(&site, &page) {
+            Ok(()) => Ok(match (from_url, exact) {
+                (true, true) => Match::UrlExact,
+                (true, false) => Match::UrlDomain,
+                (false, true) => Match::PathHost,
+                (false, false) => Match::PathDomain,
+            }),
+            Err(_) if !exact => continue,
+            Err(_) if page.scheme() == "http" && !site.scheme_is_http => Err(NearMiss::Scheme),
+            Err(_) => Err(NearMiss::Port),
+        };
+        out.push(Ranked {
+            index: i,
+            verdict,
+            site: site_origin(&site),
+        });
     }
     out.sort_by(|a, b| {
-        a.1.cmp(&b.1)
-            .then_with(|| candidates[a.0].path.cmp(&candidates[b.0].path))
+        let key = |r: &Ranked| match r.verdict {
+            Ok(m) => (0, Some(m)),
+            Err(_) => (1, None),
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| candidates[a.index].path.cmp(&candidates[b.index].path))
     });
     out
 }
 
-fn rank_urls_only(candidates: &[Candidate], page: &Url) -> Vec<(usize, Match)> {
-    candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| {
-            c.url
-                .as_deref()
-                .and_then(|u| entry_site(u, false).ok())
-                .is_some_and(|s| site_matches(&s, page).is_ok())
-        })
-        .map(|(i, _)| (i, Match::UrlExact))
-        .collect()
-}
-
-/// A path component as a host name (IDNA-normalised), e.g. `Console.Example.test` or `bücher.example`.
-fn path_host(component: &str) -> Option<String> {
-    let name = component.rsplit_once('@').map_or(component, |(_, h)| h); // `alice@site.example`
-    let u = Url::parse(&format!("https://{name}/")).ok()?;
-    match u.host()? {
-        Host::Domain(d) if d.contains('.') => Some(d.to_owned()),
-        _ => None,
+/// The origin an entry's site names, for the user (`http://host:8080`).
+fn site_origin(site: &EntrySite) -> String {
+    let scheme = if site.scheme_is_http { "http" } else { "https" };
+    let host = match &site.host {
+        Host::Ipv6(a) => format!("[{a}]"),
+        h => h.to_string(),
+    };
+    match site.port {
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
     }
 }
 
@@ -410,37 +458,196 @@ mod tests {
         assert!(matches!(bad_frame, FillDecision::Refuse(_)));
     }
 
-    #[test]
-    fn ranking_url_matches_first_then_path_names() {
-        let c = |path: &str, url: Option<&str>, sub: bool| Candidate {
+    fn cand(path: &str, url: Option<&str>, sub: bool) -> Candidate {
+        Candidate {
             path: path.into(),
             url: url.map(Into::into),
             allow_subdomains: sub,
-        };
+        }
+    }
+
+    fn ranked<'a>(entries: &'a [Candidate], tab: &str) -> Vec<(&'a str, Result<Match, NearMiss>)> {
+        rank(entries, tab)
+            .into_iter()
+            .map(|r| (entries[r.index].path.as_str(), r.verdict))
+            .collect()
+    }
+
+    #[test]
+    fn ranking_url_matches_first_then_names_then_near_misses() {
         let entries = [
-            c("misc/notes", None, false),
-            c("work/console.example.test", None, false),
-            c("zzz/admin", Some("https://console.example.test"), false),
-            c("sso", Some("https://example.test"), true),
-            c("example.test/alice", None, false),
-            c("console.example.test.evil.test", None, false),
-            c("old", Some("http://console.example.test"), false),
+            cand("misc/notes", None, false),
+            cand("work/console.example.test", None, false),
+            cand("zzz/admin", Some("https://console.example.test"), false),
+            cand("sso", Some("https://example.test"), true),
+            cand("example.test/alice", None, false),
+            cand("console.example.test/bob", None, false),
+            cand("console.example.test.evil.test", None, false),
+            cand("old", Some("http://console.example.test"), false),
+            cand("console.example.test:8443", None, false),
         ];
-        let ranked = rank(&entries, "https://console.example.test/login");
-        let order: Vec<(&str, Match)> = ranked
-            .iter()
-            .map(|(i, m)| (entries[*i].path.as_str(), *m))
-            .collect();
         assert_eq!(
-            order,
+            ranked(&entries, "https://console.example.test/login"),
             [
-                ("old", Match::UrlExact),
-                ("zzz/admin", Match::UrlExact),
-                ("sso", Match::UrlDomain),
-                ("work/console.example.test", Match::PathHost),
-                ("example.test/alice", Match::PathDomain),
-            ]
+                ("old", Ok(Match::UrlExact)),
+                ("zzz/admin", Ok(Match::UrlExact)),
+                ("sso", Ok(Match::UrlDomain)),
+                ("console.example.test/bob", Ok(Match::PathHost)),
+                ("work/console.example.test", Ok(Match::PathHost)),
+                ("console.example.test:8443", Err(NearMiss::Port)),
+            ],
+            "example.test/alice names another host and fills only https://example.test: not offered"
         );
         assert!(rank(&entries, "https://console.example.test@evil.test/").is_empty());
+    }
+
+    /// Every entry marked as matching fills the page, and no other does: the
+    /// ranking and the fill decision agree on the same derived site.
+    #[test]
+    fn what_is_marked_is_what_fills() {
+        let entries = [
+            cand("10.0.0.5:9090/admin", None, false),
+            cand("console.example.test", None, false),
+            cand("host-app", Some("http://host.example.test:8080/"), false),
+            cand("host.example.test:9090", None, false),
+            cand("[2001:db8::1]:8006/root", None, false),
+            cand("alice", None, false),
+        ];
+        let pages = [
+            "https://10.0.0.5:9090/",
+            "http://10.0.0.5:9090/",
+            "https://10.0.0.5:9091/",
+            "https://10.0.0.6:9090/",
+            "https://console.example.test/",
+            "http://console.example.test/",
+            "https://console.example.test:8443/",
+            "https://other.example.test/",
+            "http://host.example.test:8080/login",
+            "https://host.example.test:8080/",
+            "http://host.example.test:9090/",
+            "https://host.example.test:9090/",
+            "https://[2001:db8::1]:8006/",
+        ];
+        for page_url in pages {
+            let marked: Vec<usize> = rank(&entries, page_url)
+                .into_iter()
+                .filter(|r| r.verdict.is_ok())
+                .map(|r| r.index)
+                .collect();
+            for (i, c) in entries.iter().enumerate() {
+                let fills = entry_url_for(&c.path, c.url.as_deref())
+                    .and_then(|u| entry_site(&u, c.allow_subdomains).ok())
+                    .is_some_and(|s| may_fill(&s, page_url, page_url) == FillDecision::Fill);
+                assert_eq!(
+                    marked.contains(&i),
+                    fills,
+                    "{} on {page_url}: marked {} but fills {fills}",
+                    c.path,
+                    marked.contains(&i)
+                );
+            }
+        }
+        // The issue's cases by name.
+        assert_eq!(
+            ranked(&entries, "https://10.0.0.5:9090/cockpit"),
+            [("10.0.0.5:9090/admin", Ok(Match::PathHost))]
+        );
+        assert_eq!(
+            ranked(&entries, "http://host.example.test:9090/"),
+            [
+                ("host-app", Err(NearMiss::Port)),
+                ("host.example.test:9090", Err(NearMiss::Scheme))
+            ]
+        );
+        assert_eq!(
+            ranked(&entries, "https://host.example.test:9091/"),
+            [
+                ("host-app", Err(NearMiss::Port)),
+                ("host.example.test:9090", Err(NearMiss::Port))
+            ]
+        );
+    }
+
+    #[test]
+    fn the_site_in_an_entry_name() {
+        let site = |p: &str| entry_url_for(p, None);
+        assert_eq!(
+            site("work/Console.Example.test").as_deref(),
+            Some("https://console.example.test")
+        );
+        assert_eq!(
+            site("10.0.0.5:9090/admin").as_deref(),
+            Some("https://10.0.0.5:9090")
+        );
+        assert_eq!(
+            site("example.test/alice").as_deref(),
+            Some("https://example.test")
+        );
+        assert_eq!(
+            site("a.example/b.example/alice").as_deref(),
+            Some("https://b.example")
+        );
+        assert_eq!(
+            site("[2001:db8::1]:8006/root").as_deref(),
+            Some("https://[2001:db8::1]:8006")
+        );
+        for none in [
+            "alice",
+            "misc/notes",
+            "alice@mail.example",
+            "",
+            "localhost",
+            "host:9090",
+            "a b.example",
+        ] {
+            assert_eq!(site(none), None, "{none}");
+        }
+        assert_eq!(
+            entry_url_for("console.example.test", Some(" http://other.example.test:8080 ")).as_deref(),
+            Some("http://other.example.test:8080"),
+            "the url line wins"
+        );
+        assert_eq!(
+            entry_url_for("console.example.test", Some("  ")).as_deref(),
+            Some("https://console.example.test")
+        );
+    }
+
+    /// Refusals reach the user: no Rust debug formatting in them.
+    #[test]
+    fn refusals_read_as_sentences() {
+        let cases = [
+            (
+                "https://console.example.test:9090",
+                "https://console.example.test:8088/",
+            ),
+            (
+                "https://console.example.test",
+                "https://console.example.test:8443/",
+            ),
+            ("http://console.example.test:8080", "http://console.example.test/"),
+            ("https://console.example.test", "http://console.example.test/"),
+            ("https://console.example.test", "https://evil.test/"),
+            ("https://console.example.test", "https://a@console.example.test/"),
+            ("https://console.example.test", "ftp://console.example.test/"),
+            ("https://console.example.test", "not a url"),
+        ];
+        for (entry, page_url) in cases {
+            let FillDecision::Refuse(reason) = decide(entry, false, page_url, page_url) else {
+                panic!("{entry} on {page_url} should be refused");
+            };
+            for debug in ["Some(", "None", "Ok(", "Err(", "\\\"", "{:"] {
+                assert!(!reason.contains(debug), "{reason:?} contains {debug}");
+            }
+        }
+        let FillDecision::Refuse(reason) = decide(
+            "https://console.example.test:9090",
+            false,
+            "https://console.example.test:8088/",
+            "https://console.example.test:8088/",
+        ) else {
+            panic!("refused");
+        };
+        assert_eq!(reason, "the page is on port 8088, the entry's site on port 9090");
     }
 }

@@ -31,13 +31,25 @@ export interface RankCandidate {
   allowSubdomains?: boolean;
 }
 
+/** One entry of a tab's ranking: it fills (`match`), or names the page's host but would be refused (`refusal`). */
+export interface Ranked {
+  index: number;
+  match: RankMatch | null;
+  /** `scheme`: the page is http: and the entry's site https:; `port`: another port. */
+  refusal: "scheme" | "port" | null;
+  /** The origin the entry fills. */
+  site: string;
+}
+
 export interface CredCore {
   parseEntry(text: string): ParsedEntry;
   editEntry(text: string, edit: { password?: string; login?: string; url?: string }): string;
   otpCode(uri: string, unixSeconds: number): OtpCode;
   replaceOtpUri(text: string, index: number, uri: string): string;
   mayFill(entryUrl: string, allowSubdomains: boolean, frameUrl: string, topUrl: string): FillDecision;
-  rank(candidates: RankCandidate[], tabUrl: string): Array<{ index: number; match: RankMatch }>;
+  rank(candidates: RankCandidate[], tabUrl: string): Ranked[];
+  /** The site an entry fills: its url line, else the host named in its path; null: nowhere. */
+  entryUrl(path: string, url: string | null): string | null;
 }
 
 /** Core errors (plain Error) become HostError with a stable code. */
@@ -65,6 +77,7 @@ export function loadCredCore(wasmUrl: string): Promise<CredCore> {
       replaceOtpUri: wrap("otp_invalid", m.credentialsReplaceOtpUri),
       mayFill: wrap("origin_refused", m.credentialsMayFill),
       rank: wrap("internal", m.credentialsRank),
+      entryUrl: wrap("internal", (path: string, url: string | null) => m.credentialsEntryUrl(path, url) ?? null),
     } satisfies CredCore;
   })().catch((err: unknown) => {
     loading = null;

@@ -12,7 +12,8 @@ import type { FlowDeps } from "../flow-deps";
 import type { CredCore, FillDecision } from "./core";
 import type { ConfirmableFrame, FieldKind, FillOutcome, FrameOutcome } from "../../shared/contracts/credentials";
 import type { LoginSession, TabSessions } from "./sessions";
-import { entryUrl, openEntry, refLabel, writeEntry, type EntryRef, type OpenedEntry } from "./store-flow";
+import type { EntryIndex } from "./entry-index";
+import { openEntry, refLabel, writeEntry, type EntryRef, type OpenedEntry } from "./store-flow";
 
 export interface FrameInfo {
   frameId: number;
@@ -28,12 +29,8 @@ export interface FillDeps {
   /** chrome.tabs.sendMessage(tabId, message, { frameId }); rejects when no content script answers. */
   sendToFrame(tabId: number, frameId: number, message: unknown): Promise<unknown>;
   sessions: TabSessions;
-  /**
-   * What each entry opened so far is bound to (`store:path` → its url and
-   * allowSubdomains): not secret, kept in memory so that the popup can rank
-   * entries by their `url:` (needed for IP hosts) without decrypting them all.
-   */
-  knownUrls: Map<string, { url: string; allowSubdomains: boolean }>;
+  /** What each entry opened or written here is bound to (entry-index.ts): not secret. */
+  index: EntryIndex;
   /** Milliseconds since the epoch. */
   now(): number;
 }
@@ -140,6 +137,14 @@ function decide(cred: CredCore, url: string, allowSubdomains: boolean, frame: Fr
   return cred.mayFill(url, allowSubdomains, frame.url, top.url);
 }
 
+function noUrl(label: string): HostError {
+  return new HostError("no_url", `entry ${label} has no url: line and its name holds no host name, so it fills nowhere`);
+}
+
+function refused(label: string, top: FrameInfo, reason: string | null): HostError {
+  return new HostError("origin_refused", `entry ${label} does not fill on ${originOf(top.url)}: ${reason ?? "another site"}`);
+}
+
 /** Fills `ref` into tab `tabId` (every frame it may fill that has login fields). */
 export async function fillEntry(
   deps: FillDeps,
@@ -159,12 +164,22 @@ export async function fillEntry(
     if (fields !== null && (fields.username || fields.password || fields.otp)) fieldsOf.set(frame.frameId, fields);
   }
   if (fieldsOf.size === 0) throw new HostError("no_fields", `no login fields found on ${originOf(top.url)}`);
-  const entry = await openEntry(flows, cred, ref);
-  const bound = entryUrl(ref, entry.parsed);
-  if (entry.parsed.url !== null) deps.knownUrls.set(label, { url: entry.parsed.url, allowSubdomains: entry.parsed.allowSubdomains });
-  if (bound === null) {
-    throw new HostError("no_url", `entry ${label} has no url: line and its name is not a host name, so it fills nowhere`);
+  // An entry opened or written here before is known: refuse now what would be
+  // refused after the decryption, so no PIN is asked for nothing.
+  await deps.index.load();
+  const known = deps.index.get(label);
+  if (known !== undefined) {
+    const site = cred.entryUrl(ref.path, known.url);
+    if (site === null) throw noUrl(label);
+    const framesWithFields = frames.filter((f) => fieldsOf.has(f.frameId));
+    if (!framesWithFields.some((f) => decide(cred, site, known.allowSubdomains, f, top).decision !== "refuse")) {
+      throw refused(label, top, decide(cred, site, known.allowSubdomains, framesWithFields[0] ?? top, top).reason);
+    }
   }
+  const entry = await openEntry(flows, cred, ref);
+  deps.index.set(label, { url: entry.parsed.url, allowSubdomains: entry.parsed.allowSubdomains });
+  const bound = cred.entryUrl(ref.path, entry.parsed.url);
+  if (bound === null) throw noUrl(label);
   const allowed: FrameInfo[] = [];
   const confirmable: ConfirmableFrame[] = [];
   let refusal: string | null = null;
@@ -193,9 +208,7 @@ export async function fillEntry(
         message: `the login form is in a frame from another site (${asking.map((a) => a.origin).join(", ")}): confirm to fill it`,
       };
     }
-    if (allowed.length === 0) {
-      throw new HostError("origin_refused", `entry ${label} does not fill on ${originOf(top.url)}: ${refusal ?? "other site"}`);
-    }
+    if (allowed.length === 0) throw refused(label, top, refusal);
     throw new HostError("no_fields", `no login fields found on ${originOf(top.url)}`);
   }
 

@@ -40,6 +40,15 @@ const tabOf = (v: unknown): number => {
 };
 const refOf = (store: unknown, path: unknown): EntryRef => ({ store: str(store, "store"), path: str(path, "path") });
 
+function originOf(url: string | null): string {
+  if (url === null) return "this tab";
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "this tab";
+  }
+}
+
 async function topUrl(deps: FillDeps, tabId: number | null): Promise<string | null> {
   if (tabId === null) return null;
   try {
@@ -57,17 +66,21 @@ export async function listForTab(deps: PopupApiDeps, tabId: number | null): Prom
     topUrl(deps, tabId),
     flows.listTokens().catch(() => []),
   ]);
-  let entries: EntryView[] = listing.entries.map((e) => ({ store: e.store, path: e.path, match: null }));
+  let entries: EntryView[] = listing.entries.map((e) => ({ store: e.store, path: e.path, match: null, refusal: null, site: null }));
   if (tabUrl !== null && /^https?:/.test(tabUrl)) {
     const cred = await deps.cred();
+    await deps.index.load();
     const ranked = cred.rank(
       entries.map((e) => {
-        const known = deps.knownUrls.get(`${e.store}:${e.path}`);
-        return known === undefined ? { path: e.path } : { path: e.path, url: known.url, allowSubdomains: known.allowSubdomains };
+        const known = deps.index.get(`${e.store}:${e.path}`);
+        if (known === undefined) return { path: e.path };
+        return known.url === null
+          ? { path: e.path, allowSubdomains: known.allowSubdomains }
+          : { path: e.path, url: known.url, allowSubdomains: known.allowSubdomains };
       }),
       tabUrl,
     );
-    const first = ranked.map((r) => ({ ...entries[r.index]!, match: r.match }));
+    const first = ranked.map((r) => ({ ...entries[r.index]!, match: r.match, refusal: r.refusal, site: r.site }));
     const rest = entries.filter((_, i) => !ranked.some((r) => r.index === i));
     entries = [...first, ...rest];
   }
@@ -95,7 +108,9 @@ export async function fillBest(deps: PopupApiDeps, tabId: number): Promise<FillO
   if (!("entries" in listed)) throw new HostError("internal", "listing failed");
   const best = listed.entries[0];
   if (best === undefined || best.match === null) {
-    throw new HostError("no_match", `no entry matches ${listed.tabUrl ?? "this tab"}`);
+    const near = listed.entries.filter((e) => e.refusal !== null).map((e) => `${e.path} fills ${e.site ?? "another site"} only`);
+    const page = originOf(listed.tabUrl);
+    throw new HostError("no_match", `no entry fills ${page}${near.length > 0 ? ` (${near.join("; ")})` : ""}`);
   }
   return fillEntry(deps, tabId, { store: best.store, path: best.path });
 }
@@ -119,6 +134,7 @@ export async function handleCredentialsRequest(deps: PopupApiDeps, msg: unknown)
         const cred = await deps.cred();
         const text = cred.editEntry("", { password: offer.password, login: offer.username, url: offer.origin });
         await writeEntry(await deps.flows(), ref, text, null);
+        deps.index.set(`${ref.store}:${ref.path}`, { url: offer.origin, allowSubdomains: false });
         return { ok: true, written: `${ref.store}:${ref.path}` };
       }
       case "credentials.dismissOffer":

@@ -4,9 +4,11 @@
 // fill-best-match keyboard command, and dropping a tab's state when it closes.
 // The credentials wasm module loads on first use.
 
-import { errorMessage } from "../errors";
+import { HostError, errorMessage } from "../errors";
+import { errorText, t } from "../../shared/i18n";
 import type { FlowDeps } from "../flow-deps";
 import { loadCredCore } from "./core";
+import { EntryIndex } from "./entry-index";
 import { contentSender, handleContentMessage, type ContentApiDeps } from "./content-api";
 import type { FrameInfo } from "./fill-flow";
 import { fillBest, handleCredentialsRequest } from "./popup-api";
@@ -15,6 +17,20 @@ import type { MessageRoute } from "../router";
 import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
 export const FILL_BEST_COMMAND = "fill-best-match";
+
+// The shortcut has no window of its own: when it cannot fill, the toolbar
+// button of that tab says so (a mark, and the reason as its tooltip) instead
+// of nothing happening. Badges of a tab end with its page.
+function showShortcutBadge(tabId: number, reason: string): void {
+  void chrome.action.setBadgeBackgroundColor({ tabId, color: "#b3261e" }).catch(() => {});
+  void chrome.action.setBadgeText({ tabId, text: "!" }).catch(() => {});
+  void chrome.action.setTitle({ tabId, title: t("shortcutNotFilled", [reason]) }).catch(() => {});
+}
+
+function clearShortcutBadge(tabId: number): void {
+  void chrome.action.setBadgeText({ tabId, text: "" }).catch(() => {});
+  void chrome.action.setTitle({ tabId, title: t("actionTitle") }).catch(() => {});
+}
 
 /** Registers the command and tab listeners; returns the message routes (service-worker.ts lists them). */
 export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): MessageRoute[] {
@@ -29,7 +45,7 @@ export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): Messa
     },
     sendToFrame: (tabId, frameId, message) => chrome.tabs.sendMessage(tabId, message, { frameId }),
     sessions,
-    knownUrls: new Map(),
+    index: new EntryIndex(chrome.storage.local, (m) => console.warn(`tessera: ${m}`)),
     offers,
     now: () => Date.now(),
   };
@@ -42,9 +58,18 @@ export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): Messa
 
   chrome.commands?.onCommand.addListener((command, tab) => {
     if (command !== FILL_BEST_COMMAND || tab?.id === undefined) return;
-    fillBest(deps, tab.id).then(
-      (r) => console.info(`tessera: fill-best-match: ${r.ok ? `filled ${r.entry}` : r.message}`),
-      (err: unknown) => console.warn(`tessera: fill-best-match: ${errorMessage(err)}`),
+    const tabId = tab.id;
+    fillBest(deps, tabId).then(
+      (r) => {
+        console.info(`tessera: fill-best-match: ${r.ok ? `filled ${r.entry}` : r.message}`);
+        if (r.ok) clearShortcutBadge(tabId);
+        else showShortcutBadge(tabId, r.message);
+      },
+      (err: unknown) => {
+        console.warn(`tessera: fill-best-match: ${errorMessage(err)}`);
+        const code = err instanceof HostError ? err.code : "internal";
+        showShortcutBadge(tabId, `${errorText(code)} (${errorMessage(err)})`);
+      },
     );
   });
 

@@ -142,9 +142,3 @@ export async function writeEntry(
   return r.sha256;
 }
 
-/** The URL an entry is bound to: its `url:`, else `https://<last path component>` (pass naming). */
-export function entryUrl(ref: EntryRef, parsed: Pick<ParsedEntry, "url">): string | null {
-  if (parsed.url !== null && parsed.url.trim() !== "") return parsed.url.trim();
-  const name = ref.path.split("/").pop() ?? "";
-  return /^[a-z0-9.-]+\.[a-z0-9-]+(:\d+)?$/i.test(name) ? `https://${name}` : null;
-}

@@ -25,8 +25,12 @@ export type CredentialsRequest =
   | ({ type: "credentials.import"; armored: string } & EntryRef);
 
 export interface EntryView extends EntryRef {
-  /** How it matches the tab (credentials/core.ts RankMatch), null when it does not. */
+  /** How it fills the tab (credentials/core.ts RankMatch), null when it does not. */
   match: string | null;
+  /** It names the tab's host but would be refused: `scheme` (the page is http:, the entry https:) or `port`. */
+  refusal: "scheme" | "port" | null;
+  /** The origin the entry fills, when it is related to the tab. */
+  site: string | null;
 }
 
 export interface TokenView {
