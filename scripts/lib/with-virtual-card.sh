@@ -38,22 +38,18 @@ readonly READER="Virtual PCD 00 00"
 readonly VPCD_PORT=35963
 readonly USER_PIN=123456
 readonly ADMIN_PIN=12345678
-readonly WAIT_SECONDS=15
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HARNESS_NAME=with-virtual-card
+HARNESS_WAIT_SECONDS=15
+# shellcheck source-path=SCRIPTDIR source=harness.sh
+. "$here/harness.sh"
+log() { harness_log "$@"; }
+die() { harness_die "$@"; }
 
-log() { echo "with-virtual-card: $*" >&2; }
-die() {
-  log "error: $*"
-  exit 70
-}
-
-if [ $# -eq 0 ]; then
-  echo "usage: $0 CMD [ARGS...]" >&2
-  exit 64
-fi
+harness_usage $#
 
 # --- Stage 1: outside the namespace: build the card, then re-exec inside. -----
 if [ "${TESSERA_VCARD_INSIDE:-}" != 1 ]; then
-  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
   TESSERA_VCARD_BIN=$("$here/vcard.sh")
   export TESSERA_VCARD_BIN TESSERA_VCARD_INSIDE=1
   command -v unshare >/dev/null || die "unshare (util-linux) is missing"
@@ -74,89 +70,35 @@ case $algo in
   nistp256 | nistp384) sign_algo=$algo/ecdsa encr_algo=$algo/ecdh auth_algo=$algo/ecdsa ;;
   *) die "TESSERA_TEST_CARD_ALGO must be cv25519, rsa2048, rsa3072, rsa4096, nistp256 or nistp384, got '$algo'" ;;
 esac
-for tool in pcscd gpg gpgconf gpg-connect-agent jq; do
-  command -v "$tool" >/dev/null || die "$tool is missing (run scripts/lib/system-deps.sh)"
-done
+harness_need_tools pcscd gpg gpgconf gpg-connect-agent jq
 [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vsmartcard-vpcd is not installed"
 
-state=$(mktemp -d "${TMPDIR:-/tmp}/tessera-vcard.XXXXXX")
-pcscd_pid=
-card_pid=
-cmd_pid=
+# Set by harness_state_dir and harness_spawn.
+state='' pcscd_pid='' card_pid=''
+harness_begin
+harness_state_dir state tessera-vcard
 export GNUPGHOME="$state/gnupg"
-
-teardown() {
-  local rc=$?
-  trap - EXIT INT TERM HUP
-  set +e
-  if [ -d "$GNUPGHOME" ]; then
-    gpgconf --kill all >/dev/null 2>&1
-  fi
-  for pid in $card_pid $pcscd_pid; do
-    kill -TERM "$pid" 2>/dev/null
-  done
-  for pid in $card_pid $pcscd_pid; do
-    wait "$pid" 2>/dev/null
-  done
-  # gpg-agent and scdaemon daemonise: as PID 1 of the namespace we adopted them.
-  wait 2>/dev/null
-  if [ "${TESSERA_KEEP_TEST_STATE:-}" = 1 ]; then
-    log "kept test state in $state"
-  else
-    rm -rf "$state"
-  fi
-  exit "$rc"
-}
-# On a signal: stop CMD first (as a background job it ignores SIGINT), then
-# tear down with the conventional 128+N exit code.
-on_signal() {
-  if [ -n "$cmd_pid" ]; then
-    kill -TERM "$cmd_pid" 2>/dev/null
-    wait "$cmd_pid" 2>/dev/null
-  fi
-  exit "$1"
-}
-trap teardown EXIT
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
-trap 'on_signal 129' HUP
-
-# Polls `$@` every 50 ms until it succeeds; fails after WAIT_SECONDS.
-wait_for() {
-  local what=$1
-  shift
-  local deadline=$((SECONDS + WAIT_SECONDS))
-  until "$@"; do
-    if [ -n "$card_pid" ] && ! kill -0 "$card_pid" 2>/dev/null; then
-      die "card process exited while waiting for $what; its log:
-$(cat "$state/vcard.log" 2>/dev/null)"
-    fi
-    [ $SECONDS -lt $deadline ] || die "timed out after ${WAIT_SECONDS}s waiting for $what (state: $state)"
-    sleep 0.05
-  done
-}
-
-now_ms() { date +%s%3N; }
 
 # --- pcscd on a private /run/pcscd ---------------------------------------------
 mkdir -p /run/pcscd
 mount -t tmpfs -o mode=0755 tessera-pcscd /run/pcscd
 t0=$(now_ms)
-pcscd --foreground --info >"$state/pcscd.log" 2>&1 &
-pcscd_pid=$!
-wait_for "pcscd's socket" test -S /run/pcscd/pcscd.comm
+harness_spawn pcscd_pid "$state/pcscd.log" pcscd --foreground --info
+harness_wait_for "pcscd's socket" "$pcscd_pid" "$state/pcscd.log" test -S /run/pcscd/pcscd.comm
 
 # --- the card --------------------------------------------------------------------
 serial=${TESSERA_TEST_CARD_SERIAL:-$(printf '%04X%04X' $((RANDOM)) $((RANDOM)))}
 [[ $serial =~ ^[0-9A-Fa-f]{8}$ ]] || die "TESSERA_TEST_CARD_SERIAL must be 8 hex digits"
-"$TESSERA_VCARD_BIN" --port "$VPCD_PORT" --serial "$serial" >"$state/vcard.log" 2>&1 &
-card_pid=$!
+harness_spawn card_pid "$state/vcard.log" "$TESSERA_VCARD_BIN" --port "$VPCD_PORT" --serial "$serial"
 card_inserted() { grep -q "Card inserted into $READER" "$state/pcscd.log"; }
-wait_for "the card in \"$READER\"" card_inserted
+harness_wait_for "the card in \"$READER\"" "$card_pid" "$state/vcard.log" card_inserted
 log "pcscd up and card FFFE:$serial inserted in $(($(now_ms) - t0)) ms"
 
 # --- GnuPG home ------------------------------------------------------------------
 mkdir -m 700 "$GNUPGHOME"
+# gpg-agent and scdaemon daemonise and hold the card: gone before the card and pcscd stop.
+stop_gnupg() { gpgconf --kill all >/dev/null 2>&1; }
+harness_at_exit stop_gnupg
 printf 'disable-ccid\npcsc-shared\n' >"$GNUPGHOME/scdaemon.conf"
 printf 'allow-loopback-pinentry\n' >"$GNUPGHOME/gpg-agent.conf"
 
@@ -309,12 +251,4 @@ export TESSERA_TEST_READER=$READER
 # Free the card for CMD: scdaemon keeps a PC/SC handle otherwise.
 gpgconf --kill all
 
-# CMD runs as a background job so a signal to this script is handled at once
-# (bash defers traps while a foreground command runs); `<&0` keeps CMD's
-# stdin, which bash would otherwise point at /dev/null.
-"$@" <&0 &
-cmd_pid=$!
-cmd_rc=0
-wait "$cmd_pid" || cmd_rc=$?
-cmd_pid=
-exit "$cmd_rc"
+harness_run "$@"

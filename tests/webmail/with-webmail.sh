@@ -49,19 +49,15 @@ readonly MAIL_UID=5000
 readonly RC_ROOT=/var/lib/roundcube/public_html
 readonly HORDE_ROOT=/usr/share/horde
 readonly PYTHON=/usr/bin/python3
-WAIT_SECONDS=${TESSERA_WEBMAIL_WAIT:-20}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HARNESS_NAME=with-webmail
+HARNESS_WAIT_SECONDS=${TESSERA_WEBMAIL_WAIT:-20}
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/harness.sh
+. "$here/../../scripts/lib/harness.sh"
+log() { harness_log "$@"; }
+die() { harness_die "$@"; }
 
-log() { echo "with-webmail: $*" >&2; }
-die() {
-  log "error: $*"
-  exit 70
-}
-
-if [ $# -eq 0 ]; then
-  echo "usage: $0 CMD [ARGS...]" >&2
-  exit 64
-fi
+harness_usage $#
 
 [ "$(id -u)" = 0 ] || die "needs root: Dovecot switches to uid $MAIL_UID and PHP runs as www-data"
 # Re-exec in a private PID namespace (host network: the ports are on the host's
@@ -106,9 +102,7 @@ horde_html_inline=${TESSERA_HORDE_HTML_INLINE:-1}
 [[ $horde_html =~ ^[01]$ ]] || die "TESSERA_HORDE_COMPOSE_HTML must be 0 or 1, got '$horde_html'"
 [[ $horde_autosave =~ ^[0-9]+$ ]] || die "TESSERA_HORDE_DRAFT_AUTOSAVE must be a number of minutes, got '$horde_autosave'"
 [[ $horde_html_inline =~ ^[01]$ ]] || die "TESSERA_HORDE_HTML_INLINE must be 0 or 1, got '$horde_html_inline'"
-for tool in dovecot php setpriv sqlite3 curl; do
-  command -v "$tool" >/dev/null || die "$tool is missing (run scripts/lib/system-deps.sh)"
-done
+harness_need_tools dovecot php setpriv sqlite3 curl
 [ -x "$PYTHON" ] && "$PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "python3-aiosmtpd is missing (run scripts/lib/system-deps.sh)"
 [ -f "$RC_ROOT/index.php" ] || die "Roundcube is missing (run scripts/lib/system-deps.sh)"
 [ -f /usr/share/roundcube/SQL/sqlite.initial.sql ] || die "roundcube-sqlite3 is missing (run scripts/lib/system-deps.sh)"
@@ -118,111 +112,15 @@ if [ "$horde" = 1 ]; then
     die "Horde/IMP is missing (run scripts/lib/system-deps.sh, or TESSERA_WEBMAIL_HORDE=0)"
 fi
 
-state=$(mktemp -d "${TMPDIR:-/tmp}/tessera-webmail.XXXXXX")
+# Set by harness_state_dir and harness_spawn.
+state='' dovecot_pid='' relay_pid='' php_pid='' horde_pid=''
+harness_begin
+# Registered first, so it runs last: the time from CMD's end (or the signal) to all stopped.
+report_stopped() { log "stopped in $(($(now_ms) - HARNESS_STOP_STARTED)) ms"; }
+harness_at_exit report_stopped
+harness_state_dir state tessera-webmail
 # Dovecot's mail processes (uid 5000) and PHP (www-data) must reach their subfolders.
 chmod 0711 "$state"
-now_ms() { date +%s%3N; }
-t_stop=$(now_ms)
-dovecot_pid=
-relay_pid=
-php_pid=
-horde_pid=
-cmd_pid=
-
-# stop_pid PID: SIGTERM, then waits for it (polling; SIGKILL after 5 s).
-stop_pid() {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 100); do
-    # A stopped child stays a zombie (kill -0 succeeds) until waited for.
-    [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" == Z* || -z "$(ps -o stat= -p "$pid" 2>/dev/null)" ]] && break
-    sleep 0.05
-  done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
-# wait_gone PID...: polls until these (orphaned) processes are gone; SIGKILL after 2 s.
-# Used for children a server leaves behind: once orphaned, init reaps them.
-wait_gone() {
-  local p i
-  for p in "$@"; do
-    for i in $(seq 60); do
-      # Gone, or a zombie: dead, waiting for init to reap it.
-      [[ "$(ps -o stat= -p "$p" 2>/dev/null)" == "" || "$(ps -o stat= -p "$p" 2>/dev/null)" == Z* ]] && break
-      [ "$i" = 40 ] && kill -KILL "$p" 2>/dev/null
-      sleep 0.05
-    done
-  done
-}
-children() { [ -z "$1" ] || ps -o pid= --ppid "$1" 2>/dev/null || true; }
-
-teardown() {
-  local rc=$?
-  trap - EXIT INT TERM HUP
-  set +e
-  local php_workers horde_workers dovecot_children w
-  # PHP_CLI_SERVER_WORKERS: the server neither stops nor reaps its workers, so
-  # they are stopped first, then the server.
-  php_workers=$(children "$php_pid")
-  horde_workers=$(children "$horde_pid")
-  for w in $php_workers $horde_workers; do kill -TERM "$w" 2>/dev/null; done
-  stop_pid "$php_pid"
-  stop_pid "$horde_pid"
-  stop_pid "$relay_pid"
-  # Dovecot's master stops its own processes on SIGTERM (its log process may outlive it).
-  dovecot_children=$(children "$dovecot_pid")
-  stop_pid "$dovecot_pid"
-  wait_gone $php_workers $horde_workers $dovecot_children
-  # As PID 1 of our PID namespace we adopted the orphans; reap what is left.
-  wait 2>/dev/null
-  if [ "${TESSERA_KEEP_TEST_STATE:-}" = 1 ]; then
-    log "kept test state in $state"
-  else
-    rm -rf "$state"
-  fi
-  log "stopped in $(($(now_ms) - t_stop)) ms"
-  exit "$rc"
-}
-on_signal() {
-  t_stop=$(now_ms)
-  if [ -n "$cmd_pid" ]; then
-    kill -TERM "$cmd_pid" 2>/dev/null
-    wait "$cmd_pid" 2>/dev/null
-  fi
-  exit "$1"
-}
-trap teardown EXIT
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
-trap 'on_signal 129' HUP
-
-# wait_for WHAT PID CHECK...: polls CHECK every 50 ms until it succeeds; fails
-# after WAIT_SECONDS or as soon as the process PID has exited.
-wait_for() {
-  local what=$1 pid=$2 logfile=$3
-  shift 3
-  local deadline=$((SECONDS + WAIT_SECONDS))
-  until "$@"; do
-    kill -0 "$pid" 2>/dev/null || die "$what exited while starting; its log ($logfile):
-$(tail -n 30 "$logfile" 2>/dev/null)"
-    [ $SECONDS -lt $deadline ] || die "timed out after ${WAIT_SECONDS}s waiting for $what (log: $logfile)"
-    sleep 0.05
-  done
-}
-
-# banner PORT PREFIX: the server on 127.0.0.1:PORT greets with a line starting with PREFIX.
-banner() {
-  local line fd
-  # (`exec` with a redirection of its own would apply it to the whole script.)
-  { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-  IFS= read -r -t 2 -u "$fd" line || line=
-  exec {fd}<&- {fd}>&-
-  [[ $line == "$2"* ]]
-}
-http_200() {
-  [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$1")" = 200 ]
-}
 
 t0=$(now_ms)
 
@@ -316,13 +214,11 @@ service lmtp {
   }
 }
 EOF
-# Own stdio: a daemon holding the caller's pipe would keep `| tee` etc. open.
-dovecot -F -c "$state/dovecot/dovecot.conf" </dev/null >>"$state/dovecot/stdout.log" 2>&1 &
-dovecot_pid=$!
+# Dovecot's master stops its own processes on SIGTERM (its log process may outlive it).
+harness_spawn dovecot_pid "$state/dovecot/stdout.log" dovecot -F -c "$state/dovecot/dovecot.conf"
 
 # --- SMTP relay ----------------------------------------------------------------------
-"$PYTHON" "$here/smtp_relay.py" "$smtp_port" "$lmtp_port" "$state/spool" </dev/null >"$state/smtp-relay.log" 2>&1 &
-relay_pid=$!
+harness_spawn relay_pid "$state/smtp-relay.log" "$PYTHON" "$here/smtp_relay.py" "$smtp_port" "$lmtp_port" "$state/spool"
 
 # --- Roundcube -----------------------------------------------------------------------
 rc=$state/roundcube
@@ -360,16 +256,17 @@ chown -R www-data:www-data "$rc" "$state/php-sessions"
 chmod 0750 "$rc" "$state/php-sessions"
 chmod 0640 "$rc/roundcube.db"
 # PHP's built-in server as www-data; workers so a slow request (IMAP/SMTP) does
-# not block the page's other requests. Its request log goes to php.log.
+# not block the page's other requests (the server neither stops nor reaps them:
+# they are stopped first). Its request log goes to php.log.
 # post_max_size 64M (PHP's default is 8M): a message with a 10 MiB encrypted
 # attachment is posted as ~14 MB of armor.
-ROUNDCUBE_CONFIG_DIR=$rc PHP_CLI_SERVER_WORKERS=4 \
+harness_spawn --stop-children-first php_pid "$state/php.log" \
+  env ROUNDCUBE_CONFIG_DIR="$rc" PHP_CLI_SERVER_WORKERS=4 \
   setpriv --reuid=www-data --regid=www-data --clear-groups \
   php -d "session.save_path=$state/php-sessions" -d "upload_tmp_dir=$rc/temp" \
   -d "sys_temp_dir=$rc/temp" -d display_errors=stderr -d log_errors=On \
   -d post_max_size=64M -d upload_max_filesize=32M \
-  -S "127.0.0.1:$http_port" -t "$RC_ROOT" </dev/null >"$state/php.log" 2>&1 &
-php_pid=$!
+  -S "127.0.0.1:$http_port" -t "$RC_ROOT"
 
 # --- Horde + IMP --------------------------------------------------------------------
 # Horde reads its config only from /etc/horde/{horde,imp} (symlinked from
@@ -495,12 +392,12 @@ $(grep -v Deprecated "$h/logs/setup.log" | tail -n 30)"
   # bytes: a ValueError, HTTP 500 after the mail went out). A cache file
   # www-data cannot open turns the cache off (a logged warning instead).
   install -m 0000 -o root -g root /dev/null "$h/tmp/horde_dns.cache$(hostname)"
-  PHP_CLI_SERVER_WORKERS=4 setpriv --reuid=www-data --regid=www-data --clear-groups \
+  harness_spawn --stop-children-first horde_pid "$h/logs/php.log" \
+    env PHP_CLI_SERVER_WORKERS=4 setpriv --reuid=www-data --regid=www-data --clear-groups \
     php -d "session.save_path=$h/sessions" -d "upload_tmp_dir=$h/tmp" -d "sys_temp_dir=$h/tmp" \
     -d error_reporting=22527 -d display_errors=Off -d log_errors=On -d "auto_prepend_file=$h/php8.php" \
     -d post_max_size=64M -d upload_max_filesize=32M \
-    -S "127.0.0.1:$horde_port" -t "$HORDE_ROOT" </dev/null >"$h/logs/php.log" 2>&1 &
-  horde_pid=$!
+    -S "127.0.0.1:$horde_port" -t "$HORDE_ROOT"
 }
 horde_url=
 if [ "$horde" = 1 ]; then
@@ -509,12 +406,12 @@ if [ "$horde" = 1 ]; then
 fi
 
 url="http://127.0.0.1:$http_port/"
-wait_for "Dovecot IMAP on port $imap_port" "$dovecot_pid" "$state/dovecot/dovecot.log" banner "$imap_port" "* OK"
-wait_for "Dovecot LMTP on port $lmtp_port" "$dovecot_pid" "$state/dovecot/dovecot.log" banner "$lmtp_port" "220 "
-wait_for "the SMTP relay on port $smtp_port" "$relay_pid" "$state/smtp-relay.log" banner "$smtp_port" "220 "
-wait_for "Roundcube's login page at $url" "$php_pid" "$state/php.log" http_200 "$url"
+harness_wait_for "Dovecot IMAP on port $imap_port" "$dovecot_pid" "$state/dovecot/dovecot.log" harness_tcp_banner "$imap_port" "* OK"
+harness_wait_for "Dovecot LMTP on port $lmtp_port" "$dovecot_pid" "$state/dovecot/dovecot.log" harness_tcp_banner "$lmtp_port" "220 "
+harness_wait_for "the SMTP relay on port $smtp_port" "$relay_pid" "$state/smtp-relay.log" harness_tcp_banner "$smtp_port" "220 "
+harness_wait_for "Roundcube's login page at $url" "$php_pid" "$state/php.log" harness_http_ok "$url"
 [ -z "$horde_url" ] ||
-  wait_for "Horde's login page at ${horde_url}login.php" "$horde_pid" "$state/horde/logs/php.log" http_200 "${horde_url}login.php"
+  harness_wait_for "Horde's login page at ${horde_url}login.php" "$horde_pid" "$state/horde/logs/php.log" harness_http_ok "${horde_url}login.php"
 log "Dovecot IMAP :$imap_port LMTP :$lmtp_port, SMTP relay :$smtp_port, Roundcube $url${horde_url:+, Horde $horde_url} up in $(($(now_ms) - t0)) ms (state: $state)"
 
 export TESSERA_WEBMAIL_URL=$url
@@ -526,12 +423,4 @@ export TESSERA_WEBMAIL_STATE=$state
 export TESSERA_WEBMAIL_USERS=$USERS
 export TESSERA_WEBMAIL_DOMAIN=$DOMAIN
 
-# CMD as a background job so a signal to this script is handled at once; `<&0`
-# keeps CMD's stdin (bash would give a background job /dev/null).
-"$@" <&0 &
-cmd_pid=$!
-cmd_rc=0
-wait "$cmd_pid" || cmd_rc=$?
-cmd_pid=
-t_stop=$(now_ms)
-exit "$cmd_rc"
+harness_run "$@"
