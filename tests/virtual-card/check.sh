@@ -14,13 +14,16 @@ if [ -z "${TESSERA_TEST_CARD_JSON:-}" ]; then
   exec "$here/../../scripts/lib/with-virtual-card.sh" "$here/check.sh" "$@"
 fi
 
+HARNESS_NAME=check
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/harness.sh
+. "$here/../../scripts/lib/harness.sh"
+
 failures=0
 pass() { echo "ok   - $*"; }
 fail() {
   echo "FAIL - $*"
   failures=$((failures + 1))
 }
-now_ms() { date +%s%3N; }
 
 export GNUPGHOME=$TESSERA_TEST_GNUPGHOME
 json=$TESSERA_TEST_CARD_JSON
@@ -45,8 +48,10 @@ card_matches() {
     grep -Eq "^Encryptionkey\.*:$dec\$" <<<"$compact"
 }
 
-status=$(mktemp)
-trap 'rm -f "$status" "$status".*' EXIT
+work=''
+harness_begin
+harness_state_dir work tessera-vcard-check
+status=$work/status
 got_status=0
 for attempt in 1 2 3; do # a just-restarted agent can say "Broken pipe" once
   if gpg --batch --no-tty --card-status >"$status" 2>"$status.err"; then

@@ -16,17 +16,21 @@ if [ -z "${TESSERA_WEBMAIL_URL:-}" ]; then
   exec "$here/with-webmail.sh" "$0" "$@"
 fi
 
+HARNESS_NAME=check
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/harness.sh
+. "$here/../../scripts/lib/harness.sh"
+
 fail() {
   echo "check: FAIL: $*" >&2
   exit 1
 }
 ok() { echo "check: ok: $*"; }
-now_ms() { date +%s%3N; }
 t0=$(now_ms)
 
 url=$TESSERA_WEBMAIL_URL
-work=$(mktemp -d "${TMPDIR:-/tmp}/tessera-webmail-check.XXXXXX")
-trap '[ "${TESSERA_KEEP_TEST_STATE:-}" = 1 ] && echo "check: kept $work" >&2 || rm -rf "$work"' EXIT
+work=''
+harness_begin
+harness_state_dir work tessera-webmail-check
 jar=$work/cookies
 C=(curl -sS -m 30 -b "$jar" -c "$jar")
 
