@@ -8,19 +8,31 @@ import { startFixtureServer } from "./fixtures/autofill/server.mjs";
 /** The fixture site (http + https) and Chromium reaching it as 127.0.0.1 and *.test. */
 export async function startAutofillSite({ host = false } = {}) {
   const site = await startFixtureServer({ https: true });
-  const browser = await launchChromium({
-    host,
-    args: [`--host-resolver-rules=${site.hostRules()}`, "--ignore-certificate-errors"],
-  });
-  await recordAutofillMessages(browser.worker);
-  return {
+  const launch = async (userDataDir) => {
+    const b = await launchChromium({
+      host,
+      userDataDir,
+      args: [`--host-resolver-rules=${site.hostRules()}`, "--ignore-certificate-errors"],
+    });
+    await recordAutofillMessages(b.worker);
+    return b;
+  };
+  const env = {
     site,
-    browser,
+    browser: await launch(undefined),
+    /** Quits the browser and starts it again on the same profile (a new host process too). */
+    async restart() {
+      const { userDataDir } = env.browser;
+      await env.browser.close({ keep: true });
+      env.browser = await launch(userDataDir);
+      return env.browser;
+    },
     async close() {
-      await browser.close();
+      await env.browser.close();
       await site.close();
     },
   };
+  return env;
 }
 
 /**

@@ -141,6 +141,8 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     process.env.TESSERA_DATA_DIR = dataDir;
     env = await startAutofillSite({ host: true });
     ({ site } = env);
+    // A console on an IP address and port, named as admins name them: `IP:port/user`.
+    pass(store, ["insert", "-m", `127.0.0.1:${site.https}/admin`], "ip-pw\nlogin: admin\n");
     ({ context } = env.browser);
     ext = await context.newPage();
     await ext.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
@@ -168,6 +170,7 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     assert.deepEqual(
       r.entries.map((e) => `${e.store}:${e.path}`).sort(),
       [
+        `default:127.0.0.1:${site.https}/admin`,
         "default:hotp.example.test",
         "default:mail.example.test",
         "default:steps.example.test",
@@ -186,6 +189,60 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
       "the card is the token used, and a PIN will be asked",
     );
     assert.ok(!JSON.stringify(r).includes(CONSOLE_PW), "no secret in the listing");
+  });
+
+  /** Counts the PIN windows that open while `fn` runs. */
+  async function pinWindowsDuring(fn) {
+    const pins = new Set();
+    const onPage = (p) => {
+      if (p.url().includes("/pin/pin.html")) pins.add(p);
+      p.once("load", () => {
+        if (p.url().includes("/pin/pin.html")) pins.add(p);
+      });
+    };
+    context.on("page", onPage);
+    try {
+      const result = await fn();
+      await new Promise((ok) => setTimeout(ok, 500));
+      return { result, opened: pins.size };
+    } finally {
+      context.off("page", onPage);
+    }
+  }
+
+  test("honest matching: what is marked fills; a same-host entry over https is not offered on http:, says why, and asks no PIN", async () => {
+    // mail.example.test has no url: line, so its name means https://mail.example.test.
+    const http = await openLogin(context, env.browser.worker, "http://mail.example.test/classic");
+    const listed = await request({ type: "credentials.list", tabId: http.target.tabId });
+    assert.equal(listed.ok, true, JSON.stringify(listed));
+    assert.equal(listed.entries.filter((e) => e.match !== null).length, 0, JSON.stringify(listed.entries));
+    const mail = listed.entries.find((e) => e.path === "mail.example.test");
+    assert.deepEqual([mail.refusal, mail.site], ["scheme", "https://mail.example.test"]);
+    const { result: best, opened } = await pinWindowsDuring(() => request({ type: "credentials.fillBest", tabId: http.target.tabId }));
+    assert.equal(best.ok, false);
+    assert.equal(best.code, "no_match");
+    assert.match(best.message, /no entry fills http:\/\/mail\.example\.test \(mail\.example\.test fills https:\/\/mail\.example\.test only\)/);
+    assert.equal(opened, 0, "no PIN window for a page nothing fills");
+    // The popup says so before any click.
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${CHROMIUM_ID}/popup/popup.html?tab=${http.target.tabId}`);
+    await popup.waitForSelector('[data-testid="cred-near-miss"][data-refusal="scheme"]');
+    assert.equal(await popup.isVisible('[data-testid="cred-no-match"]'), true);
+    assert.match(await popup.textContent('[data-testid="cred-no-match"]'), /No entry fills http:\/\/mail\.example\.test/);
+    assert.equal(await popup.isDisabled('[data-testid="cred-fill-best"]'), true);
+    await popup.close();
+    // An IP console with its port in the entry's name: marked on that origin only, before any decryption.
+    for (const [url, marked] of [
+      [`https://127.0.0.1:${site.https}/classic`, true],
+      [`http://127.0.0.1:${site.http}/classic`, false],
+    ]) {
+      const { target } = await openLogin(context, env.browser.worker, url);
+      const r = await request({ type: "credentials.list", tabId: target.tabId });
+      const ip = r.entries.find((e) => e.path === `127.0.0.1:${site.https}/admin`);
+      assert.equal(ip.match, marked ? "path_host" : null, `${url}: ${JSON.stringify(ip)}`);
+      if (marked) assert.equal(r.entries[0].path, ip.path, "ranked first");
+    }
+    for (const p of context.pages()) if (p !== ext) await p.close();
   });
 
   test("fill best match: PIN prompt, then the classic form is filled and the server gets exactly the credentials", async () => {
@@ -405,6 +462,39 @@ describe("credentials: a pass store on the virtual card, filled in Chromium", ()
     assert.equal(opened.split("\n")[0], "dora-pw");
     await screenshot(popup, "credentials-popup-share");
     await popup.close();
+  });
+
+  test("after a browser restart: entries known by their url: are still suggested, the IP console fills, and a known mismatch asks no PIN", async () => {
+    const browser = await env.restart();
+    ({ context } = browser);
+    ext = await context.newPage();
+    await ext.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
+    const listedBefore = await (async () => {
+      const { target } = await openLogin(context, browser.worker, "https://console.example.test/classic");
+      return request({ type: "credentials.list", tabId: target.tabId });
+    })();
+    const consoleEntry = listedBefore.entries.find((e) => e.path === "work/console.example.test");
+    assert.equal(consoleEntry.match, "url_exact", "known by its url: line across the restart");
+    // A new host process: the PIN is not cached. A known mismatch is refused before any decryption.
+    const http = await openLogin(context, browser.worker, "http://console.example.test/classic");
+    const { result: refused, opened } = await pinWindowsDuring(() =>
+      request({ type: "credentials.fill", tabId: http.target.tabId, store: "default", path: "work/console.example.test" }),
+    );
+    assert.equal(refused.ok, false);
+    assert.equal(refused.code, "origin_refused");
+    assert.match(refused.message, /does not fill on http:\/\/console\.example\.test/);
+    assert.ok(!/Some\(|None/.test(refused.message), refused.message);
+    assert.equal(opened, 0, "no PIN window for an entry known not to fill the page");
+    // The IP console fills from its name (PIN asked once), then the index knows it.
+    const ip = await openLogin(context, browser.worker, `https://127.0.0.1:${site.https}/classic`);
+    const filling = request({ type: "credentials.fillBest", tabId: ip.target.tabId });
+    const pin = await waitForPinPage(context);
+    await pin.fill('[data-testid="pin-input"]', PIN);
+    await pin.click('[data-testid="pin-submit"]');
+    const filled = await filling;
+    assert.equal(filled.ok, true, JSON.stringify(filled));
+    assert.equal(filled.entry, `default:127.0.0.1:${site.https}/admin`);
+    assert.deepEqual(await ip.page.evaluate(() => [document.querySelector("#login").value, document.querySelector("#password").value]), ["admin", "ip-pw"]);
   });
 
   test("the clipboard was never touched by any fixture page", () => {

@@ -11,8 +11,9 @@ import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const EXT_DIR = join(REPO, "extension");
-export const EXT_CHROMIUM = join(EXT_DIR, "dist", "chromium");
-export const EXT_FIREFOX = join(EXT_DIR, "dist", "firefox");
+// TESSERA_EXTENSION_*: a private build (TESSERA_DIST_DIR=… node build.mjs), so a run does not use the dist/ others rebuild.
+export const EXT_CHROMIUM = resolve(process.env.TESSERA_EXTENSION_CHROMIUM ?? join(EXT_DIR, "dist", "chromium"));
+export const EXT_FIREFOX = resolve(process.env.TESSERA_EXTENSION_FIREFOX ?? join(EXT_DIR, "dist", "firefox"));
 export const HOST_BIN = resolve(process.env.TESSERA_HOST_BIN ?? join(REPO, "target", "debug", "tessera-host"));
 export const CHROMIUM_BIN = process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium";
 export const FIREFOX_BIN = process.env.TESSERA_FIREFOX ?? "/usr/bin/firefox-esr";
@@ -78,8 +79,8 @@ export function installHost(browser, manifestDir) {
  * when --user-data-dir is given). `args` adds Chromium switches (e.g.
  * --host-resolver-rules for the autofill fixtures' names).
  */
-export async function launchChromium({ host, locale = "en-US", args = [] }) {
-  const userDataDir = tempDir("chromium");
+/** `userDataDir`: a profile to start again (a browser restart); a new one by default. */
+export async function launchChromium({ host, locale = "en-US", args = [], userDataDir = tempDir("chromium") }) {
   if (host) installHost("chromium", join(userDataDir, "NativeMessagingHosts"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_BIN,
@@ -101,9 +102,10 @@ export async function launchChromium({ host, locale = "en-US", args = [] }) {
     context,
     userDataDir,
     worker,
-    async close() {
+    /** `keep`: leave the profile for a restart (the caller removes it later). */
+    async close({ keep = false } = {}) {
       await context.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!keep) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }
