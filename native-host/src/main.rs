@@ -8,7 +8,6 @@ mod atomic_file;
 mod config;
 mod dispatch;
 mod doctor;
-mod framing;
 mod install;
 mod requests;
 mod server;

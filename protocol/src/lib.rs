@@ -6,6 +6,8 @@
 //! Both sides use this crate: the host to decode requests and encode replies, the
 //! wasm core (in the extension) to build requests and check replies (each reply
 //! as the result of the method its request asked for: `ResponseFrame::decode`).
+//! The frames they travel in (length prefix, size limits) are [`framing`], used
+//! by the host and by `tessera-sop`.
 //! The extension's TypeScript types and constants are generated from these
 //! (`typescript.rs`, ts-rs, a dev-dependency) and checked by `cargo test`.
 
@@ -13,6 +15,7 @@ pub mod constants;
 pub mod decrypt;
 pub mod envelope;
 pub mod error;
+pub mod framing;
 pub mod hello;
 pub mod pin;
 pub mod secret;

@@ -1,9 +1,9 @@
 //! `tessera-host` as a child process, spoken to over the extension's protocol
-//! (PROTOCOL.md): 4-byte native-endian length, then JSON. Started on the first
+//! (PROTOCOL.md) in `tessera_protocol::framing`'s frames. Started on the first
 //! private-key operation that needs a token, stopped at exit.
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
@@ -12,10 +12,13 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tessera_protocol::decrypt::{DecryptSessionKeyParams, DecryptSessionKeyResult};
+use tessera_protocol::framing::{encode_frame, read_frame};
 use tessera_protocol::pin::{PinPurpose, VerifyPinParams, VerifyPinResult};
 use tessera_protocol::sign::{HashAlgorithm, SignParams, SignResult};
 use tessera_protocol::token::{TokenInfo, TokenListParams, TokenListResult};
-use tessera_protocol::{ErrorBody, ErrorCode, Request, RequestFrame, SecretText};
+use tessera_protocol::{
+    ErrorBody, ErrorCode, Request, RequestFrame, SecretText, HARD_MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+};
 
 use crate::errors::{Failure, HARDWARE_KEY_FAILURE, NO_HARDWARE_KEY_FOUND};
 
@@ -148,26 +151,30 @@ impl Host {
         self.next_id += 1;
         let json = serde_json::to_vec(&RequestFrame { id, request })
             .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("cannot encode a request: {e}")))?;
-        let broken = |e: std::io::Error| {
+        // No host accepts more than the browsers' own limit.
+        let frame = encode_frame(&json, HARD_MAX_REQUEST_BYTES)
+            .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("cannot send a request: {e}")))?;
+        let broken = |why: String| {
             Failure::exit(
                 HARDWARE_KEY_FAILURE,
-                format!("the token host stopped answering: {e}"),
+                format!("the token host stopped answering: {why}"),
             )
         };
         let stdin = self
             .stdin
             .as_mut()
-            .ok_or_else(|| broken(std::io::ErrorKind::BrokenPipe.into()))?;
+            .ok_or_else(|| broken("its input is already closed".into()))?;
         stdin
-            .write_all(&(json.len() as u32).to_ne_bytes())
-            .and_then(|_| stdin.write_all(&json))
+            .write_all(&frame)
             .and_then(|_| stdin.flush())
-            .map_err(broken)?;
-        let mut len = [0u8; 4];
-        self.stdout.read_exact(&mut len).map_err(broken)?;
-        let mut frame = vec![0u8; u32::from_ne_bytes(len) as usize];
-        self.stdout.read_exact(&mut frame).map_err(broken)?;
-        let mut reply: Value = serde_json::from_slice(&frame)
+            .map_err(|e| broken(e.to_string()))?;
+        // The host never sends a reply over the browsers' limit.
+        let text = match read_frame(&mut self.stdout, MAX_RESPONSE_BYTES) {
+            Ok(Some(text)) => text,
+            Ok(None) => return Err(broken("it closed its output".into())),
+            Err(e) => return Err(broken(e.to_string())),
+        };
+        let mut reply: Value = serde_json::from_str(&text)
             .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("the host sent invalid JSON: {e}")))?;
         if reply.get("id").and_then(Value::as_u64) != Some(id) {
             return Err(Failure::exit(
