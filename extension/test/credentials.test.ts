@@ -39,11 +39,13 @@ function key(fpr: string, uid: string, sub?: string): KeyInfo {
     user_ids: [uid],
     algorithm: "ed25519",
     created: 0,
+    expires: null,
     validity: "valid",
+    validity_detail: null,
     own: false,
     can_encrypt: true,
     can_sign: true,
-    subkeys: sub === undefined ? [] : [{ fingerprint: sub, algorithm: "cv25519", usage: "E", validity: "valid" }],
+    subkeys: sub === undefined ? [] : [{ fingerprint: sub, algorithm: "cv25519", created: 0, expires: null, usage: "E", validity: "valid", validity_detail: null }],
   };
 }
 const KEYS = [key(ALICE, "Alice <alice@example.test>", DEC), key(BOB, "Bob <bob@example.test>")];
@@ -59,17 +61,20 @@ function fakePgp(): PgpCore {
     keyringList: () => KEYS,
     encryptMessage: async (_s, recipients, sender, data) => ({
       armored: enc([...recipients, ...(sender === undefined ? [] : [sender])], new TextDecoder().decode(data)),
+      container: "seipd_v1",
       recipient_keys: recipients,
     }),
     signPrepare: () => assert.fail("unused"),
     signFinish: () => assert.fail("unused"),
     decryptPrepare: (_s, input) => {
       if (!new TextDecoder().decode(input).startsWith("ENC(")) throw new HostError("malformed", "not a message");
-      return { token_fingerprint: DEC, pkesk: new Uint8Array([1]), recipient_key: new Uint8Array([2]), container: "binary" };
+      const pkesk = { matched: 0, token_fingerprint: DEC, pkesk: new Uint8Array([1]), recipient_key: new Uint8Array([2]) };
+      return { ...pkesk, recipients: [], container: "seipd_v1", candidates: [{ ...pkesk, anonymous: false }] };
     },
     decryptFinish: async (_s, input) => ({
       data: new TextEncoder().encode(new TextDecoder().decode(input).replace(/^ENC\([^)]*\):/, "")),
       verifications: [],
+      container: "seipd_v1",
     }),
   };
 }
@@ -548,7 +553,7 @@ test("an unreadable entry is reported by name and left as it is; an entry withou
     (e: HostError) => e.code === "malformed" && e.message.includes("default:broken.example.test"),
   );
   const flows = await w.deps.flows();
-  flows.pgp.decryptFinish = async () => ({ data: new Uint8Array([0xff, 0xfe, 0x00]), verifications: [] });
+  flows.pgp.decryptFinish = async () => ({ data: new Uint8Array([0xff, 0xfe, 0x00]), verifications: [], container: "seipd_v1" });
   w.host.files.set("default:binary.example.test", enc([DEC], "x"));
   await assert.rejects(
     fillEntry(w.deps, 1, { store: "default", path: "binary.example.test" }),

@@ -50,8 +50,8 @@ const alice: KeyInfo = {
   can_encrypt: true,
   can_sign: true,
   subkeys: [
-    { fingerprint: SIG, algorithm: "ed25519", usage: "S", validity: "valid" },
-    { fingerprint: DEC, algorithm: "cv25519", usage: "E", validity: "valid" },
+    { fingerprint: SIG, algorithm: "ed25519", created: 0, expires: null, usage: "S", validity: "valid", validity_detail: null },
+    { fingerprint: DEC, algorithm: "cv25519", created: 0, expires: null, usage: "E", validity: "valid", validity_detail: null },
   ],
 };
 
@@ -96,7 +96,7 @@ function fakeCore(overrides: Partial<PgpCore> = {}): PgpCore & { calls: string[]
     },
     async encryptMessage(_stored, recipients, sender, data, isPackets) {
       calls.push(`encrypt:${recipients.join("+")}:${sender}:${isPackets}:${new TextDecoder().decode(data)}`);
-      return { armored: "-----BEGIN PGP MESSAGE-----", recipient_keys: [DEC] };
+      return { armored: "-----BEGIN PGP MESSAGE-----", container: "seipd_v1", recipient_keys: [DEC] };
     },
     signPrepare(_stored, signer, _data, mode) {
       calls.push(`signPrepare:${signer}:${mode}`);
@@ -108,15 +108,16 @@ function fakeCore(overrides: Partial<PgpCore> = {}): PgpCore & { calls: string[]
     },
     decryptPrepare(_stored, _input, fprs) {
       calls.push(`decryptPrepare:${fprs.join("+")}`);
-      return { token_fingerprint: DEC, pkesk: new Uint8Array([1, 2]), recipient_key: new Uint8Array([3]), container: "seipd_v1" };
+      const pkesk = { matched: 0, token_fingerprint: DEC, pkesk: new Uint8Array([1, 2]), recipient_key: new Uint8Array([3]) };
+      return { ...pkesk, recipients: [], container: "seipd_v1", candidates: [{ ...pkesk, anonymous: false }] };
     },
     async decryptFinish(_stored, _input, sym, key) {
       calls.push(`decryptFinish:${sym}:${toBase64(key)}`);
-      return { data: new TextEncoder().encode("hello marker"), verifications: [{ status: "unsigned" }] };
+      return { data: new TextEncoder().encode("hello marker"), verifications: [{ status: "unsigned" }], container: "seipd_v1" };
     },
     ...overrides,
   };
-  return Object.assign(wrapPgpCore(core as unknown as RawPgpCore), { calls });
+  return Object.assign(wrapPgpCore(core satisfies RawPgpCore), { calls });
 }
 
 function deps(opts: { pinCached?: boolean; pgp?: PgpCore; tokens?: TokenInfo[] } = {}) {
@@ -272,10 +273,10 @@ test("signature status: valid / bad / unknown signer / unsigned", () => {
   assert.deepEqual(readVerifications([{ status: "unsigned" }]), [{ status: "unsigned" }]);
   assert.deepEqual(
     readVerifications([
-      { status: "valid", signer_fingerprint: "AB", key_fingerprint: "CD", user_id: "Alice", created: 1 },
+      { status: "valid", signer_fingerprint: "AB", key_fingerprint: "CD", user_id: "Alice", created: 1, signed_as: "binary" },
       { status: "bad", signer_fingerprint: "AB", reason: "made after the signing key expired on 2025-03-01" },
       { status: "unknown_signer", issuer: "1234" },
-      "junk",
+      { status: "unsigned" },
     ]),
     [
       { status: "valid", signer: "AB", userId: "Alice" },
@@ -350,7 +351,7 @@ test("encrypt: hidden recipients go to the core with the recipients", async () =
   const pgp = fakeCore({
     async encryptMessage(_stored, _recipients, _sender, _data, _isPackets, hidden) {
       seen.push(hidden);
-      return { armored: "-----BEGIN PGP MESSAGE-----", recipient_keys: [DEC] };
+      return { armored: "-----BEGIN PGP MESSAGE-----", container: "seipd_v1", recipient_keys: [DEC] };
     },
   });
   const { d } = deps({ pgp, pinCached: true });
@@ -365,7 +366,7 @@ test("page request encrypt: hidden is checked (strings, among the recipients, bo
   const pgp = fakeCore({
     async encryptMessage(_stored, _recipients, _sender, _data, _isPackets, hidden) {
       seen.push(hidden);
-      return { armored: "ARMORED", recipient_keys: [DEC] };
+      return { armored: "ARMORED", container: "seipd_v1", recipient_keys: [DEC] };
     },
   });
   const { d } = deps({ pgp });
@@ -385,11 +386,14 @@ test("page request encrypt: hidden is checked (strings, among the recipients, bo
 });
 
 const anonymousCandidates = (...pkesks: number[]) => ({
+  recipients: [],
+  matched: 0,
   token_fingerprint: DEC,
   pkesk: new Uint8Array([pkesks[0] ?? 0]),
   recipient_key: new Uint8Array([3]),
   container: "seipd_v1",
-  candidates: pkesks.map((p) => ({
+  candidates: pkesks.map((p, i) => ({
+    matched: i,
     token_fingerprint: DEC,
     pkesk: new Uint8Array([p]),
     recipient_key: new Uint8Array([3]),
@@ -471,7 +475,7 @@ test("decrypt: a named PKESK gets one try; its failure is the error", async () =
   const pgp = fakeCore({
     decryptPrepare: () => ({
       ...anonymousCandidates(1, 2),
-      candidates: [1, 2].map((p) => ({ token_fingerprint: DEC, pkesk: new Uint8Array([p]), recipient_key: new Uint8Array([3]), anonymous: false })),
+      candidates: [1, 2].map((p, i) => ({ matched: i, token_fingerprint: DEC, pkesk: new Uint8Array([p]), recipient_key: new Uint8Array([3]), anonymous: false })),
     }),
   });
   const h = hostOpening(2, { pgp, pinCached: true });

@@ -11,6 +11,7 @@ pub mod host_protocol;
 pub mod mime;
 #[cfg(feature = "openpgp")]
 pub mod openpgp;
+pub mod views;
 
 // Public only so that tests/web.rs can call the exports through JS values; the
 // extension uses them through the generated `pkg/tessera_core.js`.

@@ -13,8 +13,8 @@ import type { SignatureStatus } from "../shared/contracts/page";
 import { readVerifications } from "./signature-status";
 import { HostError } from "./errors";
 import { slotFingerprints, tokenWithKey, type FlowDeps } from "./flow-deps";
-import type { DecryptionCandidate, DecryptionRequest } from "./pgp";
 import { withPin } from "./pin-broker";
+import type { DecryptionCandidate } from "../shared/contracts/generated/core";
 import type { Result } from "../shared/contracts/generated/protocol";
 
 /**
@@ -33,11 +33,6 @@ const NOT_OPENED = new Set(["card_error", "soft_token_error", "invalid_params"])
  * the data: a wrong key that passed the session key's two-octet checksum.
  */
 const WRONG_SESSION_KEY = new Set(["bad_session_key", "integrity_failure"]);
-
-function candidatesOf(req: DecryptionRequest): DecryptionCandidate[] {
-  if (req.candidates !== undefined && req.candidates.length > 0) return req.candidates;
-  return [{ token_fingerprint: req.token_fingerprint, pkesk: req.pkesk, recipient_key: req.recipient_key, anonymous: false }];
-}
 
 /** Every anonymous candidate failed: the core's `decrypt::none_opened` sentence. */
 function noneOpened(candidates: DecryptionCandidate[], last: string): HostError {
@@ -76,7 +71,8 @@ export async function decryptBytes(
   const decryptionKeys = slotFingerprints(tokens, "decryption");
   if (decryptionKeys.length === 0) throw new HostError("no_token", "no token with a decryption key is connected");
 
-  const candidates = candidatesOf(deps.pgp.decryptPrepare(stored, input, decryptionKeys));
+  // Never empty (the core says so); the first is the top-level PKESK.
+  const { candidates } = deps.pgp.decryptPrepare(stored, input, decryptionKeys);
   // A session key that unwrapped but did not open the data: almost surely the
   // right key on a damaged message, reported as such if nothing else opens.
   let dataError: HostError | undefined;

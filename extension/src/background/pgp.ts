@@ -3,42 +3,21 @@
 // keyring travels as its storage string; the core keeps no state.
 
 import { HostError, errorMessage } from "./errors";
-import type { KeyInfo } from "../shared/contracts/page";
+import type {
+  Decrypted,
+  DecryptionRequest,
+  Encrypted,
+  KeyInfo,
+  KeyringImported,
+  KeyringRemoved,
+  Signed,
+  SigningRequest,
+} from "../shared/contracts/generated/core";
 
-/** One token.decrypt_session_key to try (wasm-core decrypt::Candidate). */
-export interface DecryptionCandidate {
-  token_fingerprint: string;
-  pkesk: Uint8Array;
-  recipient_key: Uint8Array;
-  /** The PKESK names no key (a hidden recipient): the token key is a guess, a failure means "not this one". */
-  anonymous: boolean;
-}
-
-/** Phase 1 of decryption; the top-level fields are the first candidate. */
-export interface DecryptionRequest {
-  token_fingerprint: string;
-  pkesk: Uint8Array;
-  recipient_key: Uint8Array;
-  container: string;
-  /**
-   * What to try, in order: the PKESKs naming a token key, else the anonymous
-   * ones that fit a token key. Always set by the core; a request without it
-   * (a test fake) is its top-level PKESK alone.
-   */
-  candidates?: DecryptionCandidate[];
-}
-
-export interface SigningRequest {
-  hash_algorithm: string;
-  digest: Uint8Array;
-  key_fingerprint: string;
-  state: Uint8Array;
-}
-
-/** What the flows need from the core; tests pass a fake. */
+/** What the flows need from the core; tests pass a fake. The result types are generated from the core's Rust views. */
 export interface PgpCore {
-  keyringImport(stored: string, input: Uint8Array): { stored: string; imported: string[] };
-  keyringRemove(stored: string, fingerprint: string): { stored: string; removed: boolean };
+  keyringImport(stored: string, input: Uint8Array): KeyringImported;
+  keyringRemove(stored: string, fingerprint: string): KeyringRemoved;
   keyringList(stored: string, own: string[]): KeyInfo[];
   /** `hidden`: fingerprints among `recipients` whose PKESKs name no key (Bcc). */
   encryptMessage(
@@ -48,20 +27,24 @@ export interface PgpCore {
     data: Uint8Array,
     isPackets: boolean,
     hidden?: string[],
-  ): Promise<{ armored: string; recipient_keys: string[] }>;
+  ): Promise<Encrypted>;
   signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): SigningRequest;
-  signFinish(state: Uint8Array, signature: Uint8Array[]): { binary: Uint8Array; armored: string };
+  signFinish(state: Uint8Array, signature: Uint8Array[]): Signed;
   decryptPrepare(stored: string, input: Uint8Array, tokenFingerprints: string[]): DecryptionRequest;
   decryptFinish(
     stored: string,
     input: Uint8Array,
     symmetricAlgorithm: number | undefined,
     sessionKey: Uint8Array,
-  ): Promise<{ data: Uint8Array; verifications: unknown }>;
+  ): Promise<Decrypted>;
 }
 
-/** The raw module functions (each returns `unknown`, or a promise of it). */
-export type RawPgpCore = { [K in keyof PgpCore]: (...args: Parameters<PgpCore[K]>) => unknown };
+/**
+ * The module's functions as core.ts hands them in: the same types (the
+ * declarations in src/types/ use the generated ones), only their errors are
+ * not yet HostErrors.
+ */
+export type RawPgpCore = PgpCore;
 
 /** A thrown core error → HostError(code); anything else → HostError("internal"). */
 export function coreError(err: unknown): HostError {

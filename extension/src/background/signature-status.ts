@@ -1,32 +1,23 @@
-// Summarises the core's verification results (openpgp::verify::Verification)
-// for display: valid / bad / unknown signer / unsigned.
+// Summarises the core's verification results (openpgp::verify::Verification,
+// typed by the generated contract) for display: valid / bad / unknown signer / unsigned.
 
+import type { Verification } from "../shared/contracts/generated/core";
 import type { SignatureStatus } from "../shared/contracts/page";
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-
-export function readVerifications(list: unknown): SignatureStatus[] {
+export function readVerifications(list: readonly Verification[]): SignatureStatus[] {
   const out: SignatureStatus[] = [];
-  for (const v of Array.isArray(list) ? list : []) {
-    if (!isObject(v)) continue;
-    switch (v["status"]) {
+  for (const v of list) {
+    switch (v.status) {
       case "valid":
-        out.push({
-          status: "valid",
-          signer: str(v["signer_fingerprint"]),
-          userId: typeof v["user_id"] === "string" ? v["user_id"] : null,
-        });
+        out.push({ status: "valid", signer: v.signer_fingerprint, userId: v.user_id });
         break;
       case "bad":
-        out.push({ status: "bad", signer: str(v["signer_fingerprint"]), reason: str(v["reason"]) });
+        out.push({ status: "bad", signer: v.signer_fingerprint, reason: v.reason });
         break;
       case "unknown_signer":
-        out.push({ status: "unknown_signer", issuer: str(v["issuer"]) });
+        out.push({ status: "unknown_signer", issuer: v.issuer });
         break;
-      default:
+      case "unsigned":
         break;
     }
   }

@@ -22,22 +22,17 @@ const isStr = (v: unknown): v is string => typeof v === "string";
 async function decryptMime(flows: () => Promise<FlowDeps>, armored: string): Promise<WebmailApiReply> {
   const out = await decryptBytes(await flows(), new TextEncoder().encode(armored));
   try {
-    const parsed = mimeParseContent(out.data) as {
-      text?: unknown;
-      html?: unknown;
-      attachments?: Array<{ filename?: unknown; contentType?: unknown; data?: unknown }>;
-    };
-    const attachments: DecryptedAttachment[] = (parsed.attachments ?? []).map((a, i) => {
-      const data = a.data instanceof Uint8Array ? a.data : new Uint8Array();
+    const parsed = mimeParseContent(out.data);
+    const attachments: DecryptedAttachment[] = parsed.attachments.map((a, i) => {
       const item = {
-        filename: typeof a.filename === "string" && a.filename !== "" ? a.filename : `attachment-${i + 1}`,
-        contentType: typeof a.contentType === "string" ? a.contentType : "application/octet-stream",
-        base64: toBase64(data),
+        filename: a.filename !== null && a.filename !== "" ? a.filename : `attachment-${i + 1}`,
+        contentType: a.content_type,
+        base64: toBase64(a.data),
       };
-      data.fill(0);
+      a.data.fill(0);
       return item;
     });
-    const text = typeof parsed.text === "string" ? parsed.text : typeof parsed.html === "string" ? parsed.html : "";
+    const text = parsed.text;
     return { ok: true, text, attachments, signatures: out.signatures };
   } finally {
     out.data.fill(0);

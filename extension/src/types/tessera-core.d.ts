@@ -19,10 +19,23 @@ declare module "tessera-core" {
 
 // The OpenPGP exports (wasm-core/src/bindings_openpgp.rs). Errors are thrown as
 // Error with a string `code` (the core's stable error code). Bytes are Uint8Array.
+// Their results are the types generated from the Rust views (wasm-core/src/views/,
+// see generated/core.ts), so they cannot drift from what the core sends.
 declare module "tessera-core" {
-  export function keyringImport(stored: string, input: Uint8Array): unknown;
-  export function keyringRemove(stored: string, fingerprint: string): unknown;
-  export function keyringList(stored: string, own: string[]): unknown;
+  type KeyringImported = import("../shared/contracts/generated/core").KeyringImported;
+  type KeyringRemoved = import("../shared/contracts/generated/core").KeyringRemoved;
+  type KeyInfo = import("../shared/contracts/generated/core").KeyInfo;
+  type Encrypted = import("../shared/contracts/generated/core").Encrypted;
+  type SigningRequest = import("../shared/contracts/generated/core").SigningRequest;
+  type Signed = import("../shared/contracts/generated/core").Signed;
+  type DecryptionRequest = import("../shared/contracts/generated/core").DecryptionRequest;
+  type Decrypted = import("../shared/contracts/generated/core").Decrypted;
+  type Verified = import("../shared/contracts/generated/core").Verified;
+
+  export function keyringImport(stored: string, input: Uint8Array): KeyringImported;
+  export function keyringRemove(stored: string, fingerprint: string): KeyringRemoved;
+  /** `own`: slot fingerprints from token.list. */
+  export function keyringList(stored: string, own: string[]): KeyInfo[];
   export function encryptMessage(
     stored: string,
     recipients: string[],
@@ -30,15 +43,16 @@ declare module "tessera-core" {
     data: Uint8Array,
     isPackets: boolean,
     hidden?: string[],
-  ): Promise<unknown>;
-  export function signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): unknown;
-  export function signFinish(state: Uint8Array, signature: Uint8Array[]): unknown;
-  export function decryptPrepare(stored: string, input: Uint8Array, tokenFingerprints: string[]): unknown;
+  ): Promise<Encrypted>;
+  /** `mode`: detached, inline or cleartext. */
+  export function signPrepare(stored: string, signer: string, data: Uint8Array, mode: string): SigningRequest;
+  export function signFinish(state: Uint8Array, signature: Uint8Array[]): Signed;
+  export function decryptPrepare(stored: string, input: Uint8Array, tokenFingerprints: string[]): DecryptionRequest;
   export function decryptFinish(
     stored: string,
     input: Uint8Array,
     symmetricAlgorithm: number | undefined,
     sessionKey: Uint8Array,
-  ): Promise<unknown>;
-  export function verifyInline(stored: string, input: Uint8Array): unknown;
+  ): Promise<Decrypted>;
+  export function verifyInline(stored: string, input: Uint8Array): Verified;
 }

@@ -34,7 +34,9 @@ impl Limits {
 }
 
 /// Which encryption container was produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
 pub enum Container {
     SeipdV1,
     SeipdV2,
@@ -44,6 +46,7 @@ pub enum Container {
 /// (type 0x01: line endings normalised to CRLF before hashing, RFC 9580 5.2.1.2,
 /// so the signature survives a change between LF and CRLF).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SignedAs {
     Binary,

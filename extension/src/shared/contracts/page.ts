@@ -2,32 +2,10 @@
 // over chrome.runtime.sendMessage. Plain data only. The background answers
 // only the extension's own pages; a content script never gets an answer.
 
-/** One certificate as the core lists it (wasm-core openpgp::keyring::KeyInfo). */
-export interface KeyInfo {
-  fingerprint: string;
-  user_ids: string[];
-  algorithm: string;
-  /** Unix seconds. */
-  created: number;
-  /** Unix seconds, or absent/null when the key does not expire. */
-  expires?: number | null;
-  /** valid | expired | revoked | invalid */
-  validity: string;
-  /** The core's reason, e.g. "expired on 2025-03-01", "revoked: key compromised". */
-  validity_detail?: string | null;
-  /** One of its keys is on one of the user's tokens (token.list slot fingerprints). */
-  own: boolean;
-  can_encrypt: boolean;
-  can_sign: boolean;
-  subkeys: Array<{
-    fingerprint: string;
-    algorithm: string;
-    usage: string;
-    validity: string;
-    validity_detail?: string | null;
-    expires?: number | null;
-  }>;
-}
+import type { KeyInfo } from "./generated/core";
+
+/** One certificate as the core lists it: generated from wasm-core's openpgp::keyring::KeyInfo. */
+export type { KeyInfo };
 
 /** An error with a stable code (the host's, the core's, or the extension's own) and English detail. */
 export interface OpFailure {

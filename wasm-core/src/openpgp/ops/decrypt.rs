@@ -38,6 +38,7 @@ use crate::openpgp::types::Limits;
 
 /// One PKESK of the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
 pub struct Recipient {
     /// PKESK version: 3 (key ID) or 6 (fingerprint).
     pub version: u8,

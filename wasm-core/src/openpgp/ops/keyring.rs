@@ -15,8 +15,9 @@ pub struct Keyring {
     certs: Vec<SignedPublicKey>,
 }
 
-/// One certificate as the options page lists it.
+/// One certificate as the options page lists it (`keyringList`).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
 pub struct KeyInfo {
     pub fingerprint: String,
     pub user_ids: Vec<String>,
@@ -37,6 +38,7 @@ pub struct KeyInfo {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
 pub struct SubkeyInfo {
     pub fingerprint: String,
     pub algorithm: String,

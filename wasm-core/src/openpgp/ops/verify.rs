@@ -16,6 +16,7 @@ use crate::openpgp::types::{Limits, SignedAs};
 
 /// The outcome for one signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Verification {
     Valid {
