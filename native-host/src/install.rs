@@ -7,7 +7,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use native_messaging::Scope;
+/// Whose browsers a manifest is for: this user, or every user of the machine.
+pub use native_messaging::Scope;
 use serde_json::Value;
 use tessera_protocol::HOST_NAME;
 

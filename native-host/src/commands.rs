@@ -1,0 +1,207 @@
+//! What the binary's commands do: serve a browser, or one of a person's
+//! commands (`install`, `uninstall`, `doctor`, `tokens`, `soft-token init`).
+//! Each returns the process's exit code, or the message to print before failing.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::config::Config;
+use crate::dispatch::HostContext;
+use crate::install::{Browser, Scope};
+use crate::token::card::CardBackend;
+use crate::token::pin_cache::PinCache;
+use crate::token::soft::SoftBackend;
+use crate::token::Tokens;
+use crate::{doctor, install, server, store, token};
+
+fn load_config() -> Result<Config, String> {
+    Config::from_env().map_err(|e| e.to_string())
+}
+
+/// Serves the browser on stdin/stdout until stdin closes.
+pub fn serve() -> ExitCode {
+    let config = match load_config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tessera-host: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let tokens = all_backends(&config);
+    let stores = store::Stores::from_env();
+    let ctx = Arc::new(HostContext {
+        config,
+        tokens,
+        stores,
+    });
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .enable_time()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tessera-host: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let ended = runtime.block_on(server::serve(ctx, std::io::stdin(), std::io::stdout()));
+    if let server::Ended::Broken(why) = ended {
+        eprintln!("tessera-host: input from the browser ended abnormally: {why}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn all_backends(config: &Config) -> Tokens {
+    Tokens::new(
+        vec![
+            Box::new(CardBackend::default()),
+            Box::new(SoftBackend::new(config.soft_token_path())),
+        ],
+        PinCache::new(config.pin_cache),
+    )
+}
+
+/// Prints the tokens the host can reach: a table, or `token.list`'s JSON result.
+pub fn tokens(json: bool) -> Result<ExitCode, String> {
+    use std::fmt::Write as _;
+    let config = load_config()?;
+    let (tokens, problems) = all_backends(&config).list_all();
+    let mut out = String::new();
+    if json {
+        let result = tessera_protocol::token::TokenListResult { tokens, problems };
+        out = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";
+        write_stdout(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if tokens.is_empty() {
+        out.push_str("no token found\n");
+    }
+    for t in &tokens {
+        let backend = match t.backend {
+            tessera_protocol::token::Backend::Card => "card",
+            tessera_protocol::token::Backend::Soft => "soft",
+        };
+        let _ = writeln!(
+            out,
+            "{backend} {}  {}  {}",
+            t.serial,
+            t.cardholder.as_deref().unwrap_or("-"),
+            t.reader.as_deref().unwrap_or("")
+        );
+        for slot in &t.slots {
+            let _ = writeln!(
+                out,
+                "    {:<15} {:<9} {}",
+                format!("{:?}", slot.slot).to_lowercase(),
+                slot.algorithm.as_deref().unwrap_or("-"),
+                slot.fingerprint.as_deref().unwrap_or("(empty)")
+            );
+        }
+    }
+    write_stdout(&out)?;
+    for p in &problems {
+        eprintln!("tessera-host: {}", p.message);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes command output; a reader that went away (`tessera-host tokens | head`)
+/// is not an error. `println!` would panic on the broken pipe.
+fn write_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    }
+}
+
+/// Registers the host with `browser` (or every browser, for `Browser::All`);
+/// `manifest_dir` overrides where the manifest goes.
+pub fn install(browser: Browser, scope: Scope, manifest_dir: Option<&Path>) -> Result<ExitCode, String> {
+    let exe = install::own_exe().map_err(|e| e.to_string())?;
+    let mut failed = false;
+    for browser in browser.expand() {
+        match install::install(browser, scope, manifest_dir, &exe) {
+            Ok(path) => println!("{}: registered in {}", browser.key(), path.display()),
+            Err(e) => {
+                failed = true;
+                eprintln!("tessera-host: {e}");
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Removes the registrations [`install`] wrote.
+pub fn uninstall(browser: Browser, scope: Scope, manifest_dir: Option<&Path>) -> Result<ExitCode, String> {
+    for browser in browser.expand() {
+        let removed = install::uninstall(browser, scope, manifest_dir).map_err(|e| e.to_string())?;
+        for path in removed {
+            println!("{}: removed {}", browser.key(), path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what is wrong with the registrations, pcscd, cards and the soft token,
+/// and how to fix it; fails when anything is.
+pub fn doctor() -> Result<ExitCode, String> {
+    let config = load_config()?;
+    let exe = install::own_exe().map_err(|e| e.to_string())?;
+    let healthy = doctor::print(&doctor::run(&config, &exe));
+    Ok(if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Creates the soft token's key, protected by a passphrase from the terminal
+/// or from the first line of stdin.
+pub fn soft_token_init(user_id: &str) -> Result<ExitCode, String> {
+    let config = load_config()?;
+    let passphrase = read_passphrase()?;
+    let path = config.soft_token_path();
+    let info = token::soft::init(&path, user_id, &passphrase).map_err(|e| e.to_string())?;
+    println!("soft token created at {}", path.display());
+    for slot in &info.slots {
+        println!(
+            "  {:<15} {:<8} {}",
+            format!("{:?}", slot.slot).to_lowercase(),
+            slot.algorithm.as_deref().unwrap_or("-"),
+            slot.fingerprint.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_passphrase() -> Result<Zeroizing<String>, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        // No echo-off without a terminal crate; say so rather than pretend.
+        eprint!("Passphrase for the soft token (it will be visible as you type; min. 8 characters): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = Zeroizing::new(String::new());
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the passphrase: {e}"))?;
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    if trimmed.is_empty() {
+        return Err("no passphrase given (pass it on stdin or type it at the prompt)".into());
+    }
+    Ok(trimmed)
+}
