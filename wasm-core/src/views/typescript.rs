@@ -38,11 +38,50 @@ impl TypeVisitor for Declarations<'_> {
         }
         if T::output_path().is_some() {
             let docs = T::docs().unwrap_or_default();
-            let decl = format!("{docs}export {}", layout(&T::decl(self.cfg)));
+            let decl = format!("{docs}export {}", layout_union(&T::decl(self.cfg)));
             self.out.push((T::ident(self.cfg), decl));
         }
         T::visit_dependencies(self);
     }
+}
+
+/// Lays out a union of object types (a tagged enum: `type X = { … } | { … };`)
+/// one member a line, each object as [`layout`] lays out a flat one; anything
+/// else goes to [`layout`].
+fn layout_union(decl: &str) -> String {
+    let Some(open) = decl.find("= { ") else {
+        return layout(decl);
+    };
+    let body = decl[open + 2..].strip_suffix(';').unwrap_or(&decl[open + 2..]);
+    // Split at ` | ` outside objects and doc comments.
+    let (mut members, mut depth, mut in_doc, mut start) = (Vec::new(), 0i32, false, 0usize);
+    let bytes = body.as_bytes();
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'*' if !in_doc && i > 0 && bytes[i - 1] == b'/' => in_doc = true,
+            b'/' if in_doc && i > 0 && bytes[i - 1] == b'*' => in_doc = false,
+            b'{' if !in_doc => depth += 1,
+            b'}' if !in_doc => depth -= 1,
+            b'|' if !in_doc && depth == 0 => {
+                members.push(body[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    members.push(body[start..].trim());
+    if members.len() < 2 || !members.iter().all(|m| m.starts_with("{ ") && m.ends_with('}')) {
+        return layout(decl);
+    }
+    let mut out = format!("{}=", &decl[..open]);
+    for m in members {
+        let object = layout(&format!("type _ = {m};"));
+        let object = object.trim_start_matches("type _ = ").trim_end_matches(';');
+        out.push_str("\n  | ");
+        out.push_str(&object.replace('\n', "\n    "));
+    }
+    out.push(';');
+    out
 }
 
 /// The declarations reached from `roots`, one section.

@@ -233,31 +233,45 @@ export type SubkeyInfo = {
 /**
  * The outcome for one signature.
  */
-export type Verification = { "status": "valid", 
-/**
- * Primary fingerprint of the signer's certificate.
- */
-signer_fingerprint: string, 
-/**
- * The (sub)key that made the signature.
- */
-key_fingerprint: string, 
-/**
- * The certificate's primary user ID.
- */
-user_id: string | null, 
-/**
- * Signature creation time, Unix seconds.
- */
-created: number, 
-/**
- * Whether the data was signed as bytes or as text (line endings normalised).
- */
-signed_as: SignedAs, } | { "status": "bad", signer_fingerprint: string, reason: string, } | { "status": "unknown_signer", 
-/**
- * Issuer fingerprint, or key ID when the signature names no fingerprint.
- */
-issuer: string, } | { "status": "unsigned" };
+export type Verification =
+  | {
+      "status": "valid";
+      /**
+       * Primary fingerprint of the signer's certificate.
+       */
+      signer_fingerprint: string;
+      /**
+       * The (sub)key that made the signature.
+       */
+      key_fingerprint: string;
+      /**
+       * The certificate's primary user ID.
+       */
+      user_id: string | null;
+      /**
+       * Signature creation time, Unix seconds.
+       */
+      created: number;
+      /**
+       * Whether the data was signed as bytes or as text (line endings normalised).
+       */
+      signed_as: SignedAs;
+    }
+  | {
+      "status": "bad";
+      signer_fingerprint: string;
+      reason: string;
+    }
+  | {
+      "status": "unknown_signer";
+      /**
+       * Issuer fingerprint, or key ID when the signature names no fingerprint.
+       */
+      issuer: string;
+    }
+  | {
+      "status": "unsigned";
+    };
 
 /**
  * `verifyInline`: an inline-signed or cleartext-signed message.
@@ -304,7 +318,24 @@ export type BuiltEntity = {
 /**
  * `mimeDetect`: which OpenPGP data a received message carries.
  */
-export type Detected = { "kind": "encrypted", armored: string, } | { "kind": "signed", signed_bytes: Uint8Array, signature: string, micalg: string | null, } | { "kind": "inline", blocks: Array<InlineBlock>, } | { "kind": "plain" };
+export type Detected =
+  | {
+      "kind": "encrypted";
+      armored: string;
+    }
+  | {
+      "kind": "signed";
+      signed_bytes: Uint8Array;
+      signature: string;
+      micalg: string | null;
+    }
+  | {
+      "kind": "inline";
+      blocks: Array<InlineBlock>;
+    }
+  | {
+      "kind": "plain";
+    };
 
 export type InlineBlock = {
   /**
