@@ -62,3 +62,13 @@ fn of_curve(curve: &ECCCurve) -> String {
 pub fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_upper_case() {
+        assert_eq!(hex_upper(&[0xab, 0x01]), "AB01");
+    }
+}

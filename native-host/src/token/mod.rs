@@ -4,7 +4,6 @@
 
 pub mod algorithm_names;
 pub mod card;
-pub mod card_ops;
 pub mod pin_cache;
 pub mod session_key;
 pub mod soft;

@@ -1,12 +1,11 @@
-//! Private-key operations on an OpenPGP card, inside one open transaction:
-//! PIN verification (once, never retried), signing a digest, and recovering a
-//! session key (card ECDH or RSA decipher, then RFC 9580 unwrapping here).
+//! Private-key operations on an OpenPGP card, inside the one transaction opened
+//! on the card [`super::discovery`] found: PIN verification (once, never
+//! retried), signing a digest, and recovering a session key (card ECDH or RSA
+//! decipher, then RFC 9580 unwrapping here).
 
 use openpgp_card::ocard::algorithm::AlgorithmAttributes;
 use openpgp_card::ocard::crypto::{Cryptogram, HashAlgo, SigningAlgo};
 use openpgp_card::ocard::{KeyType, StatusBytes};
-use openpgp_card::state::Transaction;
-use openpgp_card::Card;
 use pgp::composed::PlainSessionKey;
 use pgp::crypto::ecdh::derive_session_key;
 use pgp::types::{EcdhPublicParams, PkeskBytes, PublicParams};
@@ -16,11 +15,11 @@ use tessera_protocol::sign::HashAlgorithm;
 use tessera_protocol::{ErrorBody, ErrorCode};
 use zeroize::Zeroizing;
 
-use super::pin_cache::PinCache;
-use super::session_key::{parse_plain, EncryptedSessionKey};
-use super::{pin_required, Verified};
-
-pub type Tx<'a> = Card<Transaction<'a>>;
+use super::Tx;
+use crate::token::algorithm_names::of_card_slot;
+use crate::token::pin_cache::PinCache;
+use crate::token::session_key::{parse_plain, EncryptedSessionKey};
+use crate::token::{pin_required, Verified};
 
 pub fn card_error(reader: &str, e: &openpgp_card::Error) -> ErrorBody {
     match e {
@@ -320,7 +319,7 @@ pub fn decrypt_session_key(
                 .algorithm()
                 .map(|a| format!("{a:?}"))
                 .unwrap_or_default(),
-            super::algorithm_names::of_card_slot(&attrs),
+            of_card_slot(&attrs),
             match (values, params) {
                 (PkeskBytes::X25519 { .. }, _) => "v6 X25519 keys are not supported on cards yet",
                 _ => "the PKESK, the recipient key and the card slot must share one algorithm",

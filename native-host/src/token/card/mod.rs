@@ -1,0 +1,103 @@
+//! The card backend: smart cards over PC/SC, through `openpgp-card` and
+//! `card-backend-pcsc`. [`discovery`] finds cards and reads what they show
+//! without a PIN; [`operations`] runs the private-key operations on one.
+//!
+//! Each call opens a fresh PC/SC context and short transactions: cards close
+//! idle sessions, and a card may be pulled or plugged between two requests.
+
+pub mod discovery;
+pub mod operations;
+
+use std::sync::Mutex;
+
+use openpgp_card::state::Transaction;
+use openpgp_card::Card;
+use pgp::composed::PlainSessionKey;
+use secrecy::SecretString;
+use tessera_protocol::pin::PinPurpose;
+use tessera_protocol::sign::HashAlgorithm;
+use tessera_protocol::token::Backend;
+use tessera_protocol::ErrorBody;
+
+use super::pin_cache::PinCache;
+use super::session_key::EncryptedSessionKey;
+use super::{token_not_found, Listing, TokenBackend, Verified};
+
+/// A card in an open transaction: what discovery hands to an operation.
+pub type Tx<'a> = Card<Transaction<'a>>;
+
+#[derive(Default)]
+pub struct CardBackend {
+    // One PC/SC conversation at a time: concurrent requests must not
+    // interleave APDUs on a card.
+    busy: Mutex<()>,
+}
+
+impl TokenBackend for CardBackend {
+    fn kind(&self) -> Backend {
+        Backend::Card
+    }
+
+    fn list(&self) -> Listing {
+        let _turn = self.busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        discovery::list()
+    }
+
+    fn owns(&self, token: &str) -> bool {
+        token.starts_with("card:")
+    }
+
+    fn verify_pin(
+        &self,
+        token: &str,
+        pin: &SecretString,
+        purpose: PinPurpose,
+    ) -> Result<Verified, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            operations::verify_given(tx, reader, pin, purpose)
+        })
+    }
+
+    fn sign(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        hash: HashAlgorithm,
+        digest: &[u8],
+    ) -> Result<Vec<Vec<u8>>, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            operations::sign(tx, reader, token, pins, hash, digest)
+        })
+    }
+
+    fn decrypt_session_key(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        esk: &EncryptedSessionKey,
+    ) -> Result<PlainSessionKey, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            operations::decrypt_session_key(tx, reader, token, pins, esk)
+        })
+    }
+
+    fn still_present(&self, _token: &str, reader: Option<&str>) -> bool {
+        reader.is_some_and(discovery::card_in_reader)
+    }
+}
+
+impl CardBackend {
+    /// Finds the card `card:<AID>` and runs `op` in one transaction on it, with
+    /// the backend's lock held (one PC/SC conversation at a time).
+    fn with_card<T>(
+        &self,
+        token: &str,
+        op: impl FnOnce(&mut Tx<'_>, &str) -> Result<T, ErrorBody>,
+    ) -> Result<T, ErrorBody> {
+        let wanted = token
+            .strip_prefix("card:")
+            .ok_or_else(|| token_not_found(token))?;
+        let _turn = self.busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        discovery::with_card_by_aid(wanted, op)?.ok_or_else(|| token_not_found(token))
+    }
+}
