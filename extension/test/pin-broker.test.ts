@@ -66,14 +66,18 @@ const flush = () => new Promise((r) => setImmediate(r));
 test("a wrong PIN costs exactly one verify and the prompt stays open with the tries left", async () => {
   const s = setup();
   let settled = false;
-  const pending = s.broker.requestPin(card, "decrypt").then(() => (settled = true));
+  const pending = s.broker
+    .requestPin(card, "decrypt", { kind: "fill", site: "cockpit.corp.test:9090" })
+    .then(() => (settled = true));
   await flush();
   assert.deepEqual(s.opened, ["p1"]);
   assert.deepEqual(s.broker.info("p1"), {
     tokenId: card.id,
+    backend: "card",
     serial: "00000001",
     cardholder: "Alice Example",
     purpose: "decrypt",
+    action: { kind: "fill", site: "cockpit.corp.test:9090" },
     retriesLeft: 3,
     blocked: false,
   });

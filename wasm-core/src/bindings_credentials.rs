@@ -152,6 +152,8 @@ struct CandidateIn {
     url: Option<String>,
     #[serde(default)]
     allow_subdomains: bool,
+    #[serde(default)]
+    url_known: bool,
 }
 
 #[derive(Serialize)]
@@ -179,6 +181,7 @@ pub fn credentials_rank(candidates: JsValue, tab_url: &str) -> Result<JsValue, J
             path: c.path,
             url: c.url,
             allow_subdomains: c.allow_subdomains,
+            url_known: c.url_known,
         })
         .collect();
     let ranked: Vec<RankedView> = origin::rank(&candidates, tab_url)
@@ -190,6 +193,7 @@ pub fn credentials_rank(candidates: JsValue, tab_url: &str) -> Result<JsValue, J
                 Match::UrlDomain => "url_domain",
                 Match::PathHost => "path_host",
                 Match::PathDomain => "path_domain",
+                Match::PathUnverified => "path_unverified",
             }),
             refusal: r.verdict.err().map(|n| match n {
                 NearMiss::Scheme => "scheme",

@@ -9,7 +9,7 @@
 // same loop as wasm-core's decrypt::decrypt_with.
 
 import { fromBase64, toBase64 } from "../shared/base64";
-import type { SignatureStatus } from "../shared/contracts/page";
+import type { PinAction, SignatureStatus } from "../shared/contracts/page";
 import { readVerifications } from "./signature-status";
 import { HostError } from "./errors";
 import { slotFingerprints, tokenWithKey, type FlowDeps } from "./flow-deps";
@@ -51,8 +51,9 @@ export interface Decryption {
   signatures: SignatureStatus[];
 }
 
-export async function decrypt(deps: FlowDeps, armored: string): Promise<Decryption> {
-  const out = await decryptBytes(deps, new TextEncoder().encode(armored));
+/** `action`: what the PIN prompt, if one opens, says it is for. */
+export async function decrypt(deps: FlowDeps, armored: string, action: PinAction | null = null): Promise<Decryption> {
+  const out = await decryptBytes(deps, new TextEncoder().encode(armored), action);
   // fatal: false would hide a non-UTF-8 message as replacement characters; show it as is.
   const plaintext = new TextDecoder("utf-8").decode(out.data);
   out.data.fill(0);
@@ -66,6 +67,7 @@ export async function decrypt(deps: FlowDeps, armored: string): Promise<Decrypti
 export async function decryptBytes(
   deps: FlowDeps,
   input: Uint8Array,
+  action: PinAction | null = null,
 ): Promise<{ data: Uint8Array; signatures: SignatureStatus[] }> {
   const [stored, tokens] = await Promise.all([deps.keyring.read(), deps.listTokens()]);
   const decryptionKeys = slotFingerprints(tokens, "decryption");
@@ -86,7 +88,7 @@ export async function decryptBytes(
     try {
       // The PIN is asked at most once per token: the host caches it after
       // the first candidate's prompt, so later tries run without one.
-      result = await withPin(deps.pins, token, "decrypt", () => deps.request("token.decrypt_session_key", params));
+      result = await withPin(deps.pins, token, "decrypt", () => deps.request("token.decrypt_session_key", params), action);
     } catch (err) {
       if (c.anonymous && err instanceof HostError && NOT_OPENED.has(err.code)) {
         lastFailure = `${err.code}: ${err.message}`;

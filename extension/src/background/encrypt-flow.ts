@@ -53,7 +53,8 @@ export async function encrypt(
 ): Promise<Encryption> {
   if (recipients.length === 0) throw new HostError("no_recipients", "choose at least one recipient");
   const [stored, tokens] = await Promise.all([deps.keyring.read(), deps.listTokens()]);
-  const own = deps.pgp.keyringList(stored, slotFingerprints(tokens)).filter((k) => k.own && k.can_encrypt);
+  const keys = deps.pgp.keyringList(stored, slotFingerprints(tokens));
+  const own = keys.filter((k) => k.own && k.can_encrypt);
   const sender = own[0]?.fingerprint;
   if (sender === undefined) {
     throw new HostError("no_own_key", "import your own public key (the one on your token) first");
@@ -75,7 +76,10 @@ export async function encrypt(
     // the core's encodeRequest refuses any other name before it is sent.
     const hashAlgorithm = req.hash_algorithm as HashAlgorithm;
     const params = { token: token.id, hash_algorithm: hashAlgorithm, digest: toBase64(req.digest) };
-    const { signature } = await withPin(deps.pins, token, "sign", () => deps.request("token.sign", params));
+    const { signature } = await withPin(deps.pins, token, "sign", () => deps.request("token.sign", params), {
+      kind: "sign_message",
+      recipients: recipients.map((r) => addressOf(keys, r)),
+    });
     const signed = deps.pgp.signFinish(req.state, signature.map(fromBase64));
     const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true, hidden);
     signed.binary.fill(0);
@@ -83,6 +87,14 @@ export async function encrypt(
   } finally {
     data.fill(0);
   }
+}
+
+/** A recipient as the PIN prompt names it: the address of its key's first user ID, else what was given. */
+function addressOf(keys: Array<{ fingerprint: string; user_ids: string[]; subkeys: Array<{ fingerprint: string }> }>, recipient: string): string {
+  const key = keys.find((k) => ownsKey(k, recipient));
+  const uid = key?.user_ids[0];
+  if (uid === undefined) return recipient;
+  return /<([^<>]+)>\s*$/.exec(uid)?.[1] ?? uid;
 }
 
 function ownsKey(key: { fingerprint: string; subkeys: Array<{ fingerprint: string }> }, fpr: string): boolean {

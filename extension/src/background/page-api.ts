@@ -9,6 +9,7 @@ import type { FlowDeps } from "./flow-deps";
 import { importKeys, listKeys, removeKey } from "./keyring-flow";
 import type { PinBroker } from "./pin-broker";
 import { failure } from "./replies";
+import { webSiteOf } from "./sender-site";
 
 export interface PageApiDeps {
   /** Null until the wasm core is loaded. */
@@ -18,7 +19,8 @@ export interface PageApiDeps {
 
 const isStr = (v: unknown): v is string => typeof v === "string";
 
-export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest): Promise<PageReply> {
+
+export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest, sender?: chrome.runtime.MessageSender): Promise<PageReply> {
   try {
     switch (msg.type) {
       case "pin.info": {
@@ -44,7 +46,7 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest): Pr
       case "keyring.remove":
         return { ok: true, removed: await removeKey(await deps.flows(), String(msg.fingerprint)) };
       case "decrypt": {
-        const r = await decrypt(await deps.flows(), String(msg.armored));
+        const r = await decrypt(await deps.flows(), String(msg.armored), { kind: "read_message", site: webSiteOf(sender) });
         return { ok: true, plaintext: r.plaintext, signatures: r.signatures };
       }
       case "encrypt": {

@@ -6,7 +6,7 @@
 // two of the card's tries). The PIN string is passed through and not kept.
 
 import { HostError } from "./errors";
-import type { PinPromptInfo, PinPurpose, PinSubmitResult } from "../shared/contracts/page";
+import type { PinAction, PinPromptInfo, PinPurpose, PinSubmitResult } from "../shared/contracts/page";
 import type { TokenInfo } from "../shared/status";
 
 export interface PinBrokerDeps {
@@ -43,14 +43,16 @@ export class PinBroker {
    * (it is then cached by the host); rejects with HostError("pin_cancelled") when
    * the user closes the prompt, or ("pin_blocked") when the card is blocked.
    */
-  requestPin(token: TokenInfo, purpose: PinPurpose): Promise<void> {
+  requestPin(token: TokenInfo, purpose: PinPurpose, action: PinAction | null = null): Promise<void> {
     const id = this.deps.newId();
     const retries = token.pin_retries?.user ?? null;
     const info: PinPromptInfo = {
       tokenId: token.id,
+      backend: token.backend,
       serial: token.serial,
       cardholder: token.cardholder,
       purpose,
+      action,
       retriesLeft: retries,
       blocked: retries === 0,
     };
@@ -143,12 +145,13 @@ export async function withPin<T>(
   token: TokenInfo,
   purpose: PinPurpose,
   op: () => Promise<T>,
+  action: PinAction | null = null,
 ): Promise<T> {
   try {
     return await op();
   } catch (err) {
     if (!(err instanceof HostError) || err.code !== "pin_required") throw err;
   }
-  await broker.requestPin(token, purpose);
+  await broker.requestPin(token, purpose, action);
   return op();
 }

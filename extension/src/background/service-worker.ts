@@ -124,8 +124,8 @@ async function flows(): Promise<FlowDeps> {
   };
 }
 
-const pageApi: MessageHandler = (message) => handlePageRequest({ flows, broker }, message as unknown as PageRequest);
-const webmailApi: MessageHandler = (message) => handleWebmailApiRequest(flows, message as unknown as WebmailApiRequest);
+const pageApi: MessageHandler = (message, sender) => handlePageRequest({ flows, broker }, message as unknown as PageRequest, sender);
+const webmailApi: MessageHandler = (message, sender) => handleWebmailApiRequest(flows, message as unknown as WebmailApiRequest, sender);
 
 // Message type (".*": a prefix) → the zone allowed to send it → handler (router.ts says what
 // each zone is; a handler may still refuse by returning undefined: no answer).

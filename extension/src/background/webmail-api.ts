@@ -12,6 +12,7 @@ import { encrypt, readHidden } from "./encrypt-flow";
 import { HostError } from "./errors";
 import type { FlowDeps } from "./flow-deps";
 import { failure } from "./replies";
+import { webSiteOf } from "./sender-site";
 
 /** Attachments in one message, all together (a 10 MiB file is the target size). */
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
@@ -19,8 +20,8 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 const isStr = (v: unknown): v is string => typeof v === "string";
 
 /** A PGP/MIME message: decrypt (PIN through the broker), then the core parses the entity. */
-async function decryptMime(flows: () => Promise<FlowDeps>, armored: string): Promise<WebmailApiReply> {
-  const out = await decryptBytes(await flows(), new TextEncoder().encode(armored));
+async function decryptMime(flows: () => Promise<FlowDeps>, armored: string, site: string | null): Promise<WebmailApiReply> {
+  const out = await decryptBytes(await flows(), new TextEncoder().encode(armored), { kind: "read_message", site });
   try {
     const parsed = mimeParseContent(out.data);
     const attachments: DecryptedAttachment[] = parsed.attachments.map((a, i) => {
@@ -39,9 +40,13 @@ async function decryptMime(flows: () => Promise<FlowDeps>, armored: string): Pro
   }
 }
 
-export async function handleWebmailApiRequest(flows: () => Promise<FlowDeps>, msg: WebmailApiRequest): Promise<WebmailApiReply> {
+export async function handleWebmailApiRequest(
+  flows: () => Promise<FlowDeps>,
+  msg: WebmailApiRequest,
+  sender?: chrome.runtime.MessageSender,
+): Promise<WebmailApiReply> {
   try {
-    if (msg.type === "webmail.decryptMime") return await decryptMime(flows, String(msg.armored));
+    if (msg.type === "webmail.decryptMime") return await decryptMime(flows, String(msg.armored), webSiteOf(sender));
     const recipients = Array.isArray(msg.recipients) ? msg.recipients.filter(isStr) : [];
     const hidden = readHidden(msg.hidden, recipients);
     const files = Array.isArray(msg.attachments) ? msg.attachments : [];

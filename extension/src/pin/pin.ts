@@ -38,8 +38,38 @@ function showError(code: string, text: string): void {
   el.textContent = text;
 }
 
+/** The action in words: what the user is about to allow, and where. */
+function actionText(info: PinPromptInfo): string {
+  const a = info.action;
+  switch (a?.kind) {
+    case "fill":
+      return t("pinActionFill", [a.site]);
+    case "open_entry":
+      return t("pinActionOpenEntry", [a.entry]);
+    case "read_message":
+      return a.site === null ? t("pinPurposeDecrypt") : t("pinActionReadMessage", [a.site]);
+    case "sign_message":
+      return a.recipients.length === 0 ? t("pinPurposeSign") : t("pinActionSignMessage", [a.recipients.join(", ")]);
+    default:
+      return t(info.purpose === "sign" ? "pinPurposeSign" : "pinPurposeDecrypt");
+  }
+}
+
 function render(info: PinPromptInfo): void {
-  byTestId("pin-purpose").textContent = t(info.purpose === "sign" ? "pinPurposeSign" : "pinPurposeDecrypt");
+  byTestId("pin-purpose").textContent = actionText(info);
+  const soft = info.backend === "soft";
+  document.body.dataset["backend"] = soft ? "soft" : "card";
+  // A soft token is opened by a passphrase (any text); a card by its user PIN (digits on a phone keyboard).
+  const title = t(soft ? "pinTitleSoft" : "pinTitle");
+  document.title = title;
+  byTestId("pin-title").textContent = title;
+  byTestId("pin-label").textContent = t(soft ? "pinLabelSoft" : "pinLabel");
+  byTestId("pin-note").textContent = t(soft ? "pinNoteSoft" : "pinNote");
+  const input = byTestId<HTMLInputElement>("pin-input");
+  if (soft) input.removeAttribute("inputmode");
+  else input.inputMode = "numeric";
+  byTestId("pin-token-card").hidden = soft;
+  byTestId("pin-token-soft").hidden = !soft;
   byTestId("pin-token-serial").textContent = info.serial;
   byTestId("pin-token-cardholder").textContent = info.cardholder ?? "—";
   showRetries(info.retriesLeft);

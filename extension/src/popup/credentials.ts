@@ -78,13 +78,14 @@ async function fill(message: FillRequest): Promise<void> {
 
 function renderEntries(): void {
   const q = byTestId<HTMLInputElement>("cred-search").value.trim().toLowerCase();
-  const shown = entries.filter((e) => (q === "" ? e.match !== null || entries.length <= 50 : `${e.store}/${e.path}`.toLowerCase().includes(q)));
+  const shown = entries.filter((e) => (q === "" ? e.match !== null || e.refusal !== null || entries.length <= 50 : `${e.store}/${e.path}`.toLowerCase().includes(q)));
   byTestId("cred-list").replaceChildren(
     ...shown.slice(0, 200).map((e) => {
       const item = el("li", { "data-testid": "cred-entry", "data-entry": `${e.store}:${e.path}` });
       const label = stores.length > 1 ? `${e.store}: ${e.path}` : e.path;
       item.append(el("span", { class: "path" }, label));
-      if (e.match !== null) item.append(el("span", { class: "match", "data-testid": "cred-match" }, t("credMatch")));
+      if (e.match === "path_unverified") item.append(el("span", { class: "match maybe", "data-testid": "cred-maybe" }, t("credMaybe")));
+      else if (e.match !== null) item.append(el("span", { class: "match", "data-testid": "cred-match" }, t("credMatch")));
       else if (e.refusal !== null && e.site !== null) {
         const why = e.refusal === "scheme" ? "credNearMissScheme" : "credNearMissPort";
         item.append(el("span", { class: "near-miss", "data-testid": "cred-near-miss", "data-refusal": e.refusal }, t(why, [e.site])));

@@ -72,7 +72,10 @@ describe("credentials on Roundcube", () => {
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${CHROMIUM_ID}/popup/popup.html?tab=${found.tabId}`);
     const row = await popup.waitForSelector('[data-testid="cred-entry"][data-entry="default:mail.example.test"]', { timeout: 20_000 });
-    assert.ok(await row.$('[data-testid="cred-match"]'), "the entry is marked as matching the Roundcube tab");
+    // Never opened yet: its name means https, the page is http, so only its url: line (read when it is
+    // opened) can bind it here. Offered as a possibility, not marked as a match.
+    assert.ok(await row.$('[data-testid="cred-maybe"]'), "the entry is offered for the Roundcube tab, its url: line to decide");
+    assert.equal(await row.$('[data-testid="cred-match"]'), null);
     assert.equal(
       await popup.textContent('[data-testid="cred-token"]'),
       englishMessage("credTokenPin").replace("$1", `${card.cardholder} (${card.serial})`),
@@ -84,7 +87,7 @@ describe("credentials on Roundcube", () => {
       .waitForSelector('[data-testid="cred-status"][data-kind="error"]', { timeout: 25_000 })
       .then(async (e) => `the popup reports: ${await e.textContent()}`, () => null);
     const purpose = await Promise.race([pinEntered, failed.then((m) => m ?? pinEntered)]);
-    assert.equal(purpose, englishMessage("pinPurposeDecrypt"));
+    assert.equal(purpose, englishMessage("pinActionFill").replace("$SITE$", new URL(page.url()).host), "the prompt names the fill and the site");
     await page.waitForURL(/_task=mail/, { timeout: 30_000 });
     // The inbox is open (its list may be empty, so its table hidden).
     await page.waitForFunction(() => globalThis.rcmail?.env?.task === "mail" && globalThis.rcmail.env.mailbox === "INBOX", null, {

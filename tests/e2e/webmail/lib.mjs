@@ -117,6 +117,19 @@ export async function waitForPinPage(context, timeoutMs = 20_000) {
   return page;
 }
 
+/** What the open PIN window says: which token kind it asks for, and for what. */
+export async function readPinPrompt(context) {
+  const p = await waitForPinPage(context);
+  return {
+    backend: await p.getAttribute("body", "data-backend"),
+    title: await p.textContent('[data-testid="pin-title"]'),
+    label: await p.textContent('[data-testid="pin-label"]'),
+    purpose: await p.textContent('[data-testid="pin-purpose"]'),
+    inputMode: await p.getAttribute('[data-testid="pin-input"]', "inputmode"),
+    cardShown: await p.isVisible('[data-testid="pin-token-card"]'),
+  };
+}
+
 export async function enterPin(context, pin) {
   const pinPage = await waitForPinPage(context);
   const purpose = await pinPage.textContent('[data-testid="pin-purpose"]');

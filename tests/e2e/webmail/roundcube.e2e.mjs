@@ -34,7 +34,7 @@ import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { CHROMIUM_ID, screenshot, testCard, waitFor } from "../lib.mjs";
+import { CHROMIUM_ID, englishMessage, screenshot, testCard, waitFor } from "../lib.mjs";
 import {
   ALICE_SOFT_PASSPHRASE,
   WEBMAIL_URL,
@@ -49,6 +49,7 @@ import {
   login,
   mimeTree,
   makeAliceSoftToken,
+  readPinPrompt,
   requireStack,
   textParts,
   waitForFrame,
@@ -123,6 +124,15 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     editorPattern = await patternOf(editor);
     await editor.click('[data-testid="editor-sign-encrypt"]');
     pinPattern = await patternOf(await waitForPinPage(aliceBrowser.context));
+    // The soft token asks for a passphrase (a text field, no card details), and names the action.
+    assert.deepEqual(await readPinPrompt(aliceBrowser.context), {
+      backend: "soft",
+      title: englishMessage("pinTitleSoft"),
+      label: englishMessage("pinLabelSoft"),
+      purpose: englishMessage("pinActionSignMessage").replace("$RECIPIENTS$", "bob@example.test"),
+      inputMode: null,
+      cardShown: false,
+    });
     assert.match(await enterPin(aliceBrowser.context, ALICE_SOFT_PASSPHRASE), /sign/i);
 
     const body = await waitFor(
@@ -215,6 +225,15 @@ describe("Roundcube: compose in the Tessera editor, read in the Tessera reader",
     await reader.waitForSelector('body[data-state="ready"][data-visible="true"]');
     await settled(page);
     await reader.click('[data-testid="reader-decrypt"]');
+    // The card asks for its PIN (digits), shows the card, and names the webmail the message is read on.
+    assert.deepEqual(await readPinPrompt(bobBrowser.context), {
+      backend: "card",
+      title: englishMessage("pinTitle"),
+      label: englishMessage("pinLabel"),
+      purpose: englishMessage("pinActionReadMessage").replace("$SITE$", new URL(page.url()).host),
+      inputMode: "numeric",
+      cardShown: true,
+    });
     assert.match(await enterPin(bobBrowser.context, process.env.TESSERA_TEST_USER_PIN), /decrypt/i);
     await reader.waitForSelector('body[data-state="decrypted"]', { timeout: 30_000 });
     assert.equal(await reader.textContent('[data-testid="reader-plaintext"]'), plaintext);

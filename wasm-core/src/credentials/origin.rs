@@ -153,6 +153,9 @@ pub struct Candidate {
     /// written before); `None` when it has none or it is not known yet.
     pub url: Option<String>,
     pub allow_subdomains: bool,
+    /// Whether `url` is known (the entry was opened or written here): an
+    /// unknown entry may still carry a `url:` line that changes its site.
+    pub url_known: bool,
 }
 
 /// Why an entry is offered for a tab, best first.
@@ -166,6 +169,10 @@ pub enum Match {
     PathHost,
     /// The site in the entry's name allows subdomains and shares the page's registrable domain.
     PathDomain,
+    /// Not opened here yet, and its name gives the page's host over https
+    /// while the page is http: it fills only if its `url:` line says http,
+    /// which is read when it is opened. Offered as a possibility, never as a match.
+    PathUnverified,
 }
 
 /// Why an entry that names the page's host still would not fill it.
@@ -252,6 +259,15 @@ pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
                 (false, false) => Match::PathDomain,
             }),
             Err(_) if !exact => continue,
+            Err(_) if page.scheme() == "http" && !site.scheme_is_http && !c.url_known => {
+                let mut as_http = site.clone();
+                as_http.scheme_is_http = true;
+                if site_matches(&as_http, &page).is_ok() {
+                    Ok(Match::PathUnverified)
+                } else {
+                    Err(NearMiss::Scheme)
+                }
+            }
             Err(_) if page.scheme() == "http" && !site.scheme_is_http => Err(NearMiss::Scheme),
             Err(_) => Err(NearMiss::Port),
         };
@@ -458,11 +474,13 @@ mod tests {
         assert!(matches!(bad_frame, FillDecision::Refuse(_)));
     }
 
+    /// An entry opened here before: its `url` (or that it has none) is known.
     fn cand(path: &str, url: Option<&str>, sub: bool) -> Candidate {
         Candidate {
             path: path.into(),
             url: url.map(Into::into),
             allow_subdomains: sub,
+            url_known: true,
         }
     }
 
@@ -610,6 +628,43 @@ mod tests {
         assert_eq!(
             entry_url_for("console.example.test", Some("  ")).as_deref(),
             Some("https://console.example.test")
+        );
+    }
+
+    /// An entry never opened here may carry a `url: http://…` line: on an
+    /// http page of the host its name gives, it is a possibility, ranked after
+    /// every match; once known, it is a match or a refusal.
+    #[test]
+    fn unknown_entries_on_http_are_possible_not_matches() {
+        let unknown = |path: &str| Candidate {
+            path: path.into(),
+            url: None,
+            allow_subdomains: false,
+            url_known: false,
+        };
+        let entries = [
+            unknown("mail.example.test"),
+            unknown("mail.example.test:9090"),
+            cand("known-http", Some("http://mail.example.test"), false),
+            cand("mail.example.test/known-none", None, false),
+        ];
+        assert_eq!(
+            ranked(&entries, "http://mail.example.test/"),
+            [
+                ("known-http", Ok(Match::UrlExact)),
+                ("mail.example.test", Ok(Match::PathUnverified)),
+                ("mail.example.test/known-none", Err(NearMiss::Scheme)),
+                ("mail.example.test:9090", Err(NearMiss::Scheme)),
+            ]
+        );
+        assert_eq!(
+            ranked(&entries, "https://mail.example.test/"),
+            [
+                ("known-http", Ok(Match::UrlExact)),
+                ("mail.example.test", Ok(Match::PathHost)),
+                ("mail.example.test/known-none", Ok(Match::PathHost)),
+                ("mail.example.test:9090", Err(NearMiss::Port)),
+            ]
         );
     }
 

@@ -23,12 +23,15 @@ export interface OtpCode {
 
 export type FillDecision = { decision: "fill" | "needs_confirmation" | "refuse"; reason: string | null };
 
-export type RankMatch = "url_exact" | "url_domain" | "path_host" | "path_domain";
+/** `path_unverified`: never opened here, named for the page's host over https on an http page; its url: line decides. */
+export type RankMatch = "url_exact" | "url_domain" | "path_host" | "path_domain" | "path_unverified";
 
 export interface RankCandidate {
   path: string;
   url?: string;
   allowSubdomains?: boolean;
+  /** The entry was opened or written here: `url` is what it holds (absent: it has none). */
+  urlKnown?: boolean;
 }
 
 /** One entry of a tab's ranking: it fills (`match`), or names the page's host but would be refused (`refusal`). */

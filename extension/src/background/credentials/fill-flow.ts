@@ -35,6 +35,15 @@ export interface FillDeps {
   now(): number;
 }
 
+/** `host:port` as the user reads it in the address bar. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function originOf(url: string): string {
   try {
     return new URL(url).origin;
@@ -176,7 +185,7 @@ export async function fillEntry(
       throw refused(label, top, decide(cred, site, known.allowSubdomains, framesWithFields[0] ?? top, top).reason);
     }
   }
-  const entry = await openEntry(flows, cred, ref);
+  const entry = await openEntry(flows, cred, ref, { kind: "fill", site: hostOf(top.url) });
   deps.index.set(label, { url: entry.parsed.url, allowSubdomains: entry.parsed.allowSubdomains });
   const bound = cred.entryUrl(ref.path, entry.parsed.url);
   if (bound === null) throw noUrl(label);

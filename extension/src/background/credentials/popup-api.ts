@@ -73,10 +73,10 @@ export async function listForTab(deps: PopupApiDeps, tabId: number | null): Prom
     const ranked = cred.rank(
       entries.map((e) => {
         const known = deps.index.get(`${e.store}:${e.path}`);
-        if (known === undefined) return { path: e.path };
+        if (known === undefined) return { path: e.path, urlKnown: false };
         return known.url === null
-          ? { path: e.path, allowSubdomains: known.allowSubdomains }
-          : { path: e.path, url: known.url, allowSubdomains: known.allowSubdomains };
+          ? { path: e.path, allowSubdomains: known.allowSubdomains, urlKnown: true }
+          : { path: e.path, url: known.url, allowSubdomains: known.allowSubdomains, urlKnown: true };
       }),
       tabUrl,
     );

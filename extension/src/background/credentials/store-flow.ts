@@ -3,6 +3,7 @@
 // version encrypted to the folder's `.gpg-id` recipients with the host's
 // `expect_previous` check. The host only moves ciphertext.
 
+import type { PinAction } from "../../shared/contracts/page";
 import { fromBase64, toBase64 } from "../../shared/base64";
 import { decryptBytes } from "../decrypt-flow";
 import { HostError } from "../errors";
@@ -53,11 +54,12 @@ export async function listEntries(flows: Pick<FlowDeps, "request">): Promise<Lis
 }
 
 /** Read → decrypt (token) → parse. Errors name the entry; nothing is written. */
-export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef): Promise<OpenedEntry> {
+/** `action`: what a PIN prompt says it is for (default: opening this entry). */
+export async function openEntry(flows: FlowDeps, cred: CredCore, ref: EntryRef, action?: PinAction): Promise<OpenedEntry> {
   const r = await flows.request("store.read", { store: ref.store, path: ref.path });
   let data: Uint8Array;
   try {
-    data = (await decryptBytes(flows, fromBase64(r.ciphertext))).data;
+    data = (await decryptBytes(flows, fromBase64(r.ciphertext), action ?? { kind: "open_entry", entry: refLabel(ref) })).data;
   } catch (err) {
     if (err instanceof HostError && ["pin_cancelled", "pin_blocked", "no_token"].includes(err.code)) throw err;
     // The core finds the token's key through its certificate in the keyring.

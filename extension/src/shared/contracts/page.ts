@@ -27,11 +27,22 @@ export type SignatureStatus =
 
 export type PinPurpose = "decrypt" | "sign";
 
+/** What the PIN (or passphrase) is asked for: the prompt names it. */
+export type PinAction =
+  | { kind: "fill"; site: string }
+  | { kind: "open_entry"; entry: string }
+  | { kind: "read_message"; site: string | null }
+  | { kind: "sign_message"; recipients: string[] };
+
 export interface PinPromptInfo {
   tokenId: string;
+  /** `card` (a PIN, digits) or `soft` (the soft token's passphrase). */
+  backend: string;
   serial: string;
   cardholder: string | null;
   purpose: PinPurpose;
+  /** Null when the caller did not say (the purpose alone is shown). */
+  action: PinAction | null;
   /** User PIN tries left as last read from the card; null for the soft token. */
   retriesLeft: number | null;
   blocked: boolean;
