@@ -174,7 +174,7 @@ fn read_incoming<R: Read>(reader: &mut R, max_request_bytes: usize) -> Incoming 
 /// Encodes a reply. A reply over the browser's 1 MiB limit is replaced by a
 /// `response_too_large` error under the same id, so the caller is never left waiting.
 fn encode_reply(reply: &ResponseFrame, method: Option<&str>) -> Vec<u8> {
-    let json = match serde_json::to_vec(reply) {
+    let mut json = match serde_json::to_vec(reply) {
         Ok(json) => json,
         Err(e) => {
             return encode_small(&ResponseFrame::error(
@@ -183,7 +183,10 @@ fn encode_reply(reply: &ResponseFrame, method: Option<&str>) -> Vec<u8> {
             ))
         }
     };
-    match encode_frame(&json, MAX_RESPONSE_BYTES) {
+    let framed = encode_frame(&json, MAX_RESPONSE_BYTES);
+    // The frame is a copy; this one may hold a session key too.
+    json.zeroize();
+    match framed {
         Ok(frame) => frame,
         Err(too_large) => {
             let what = method

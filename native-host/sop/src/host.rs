@@ -149,11 +149,16 @@ impl Host {
     fn call_raw(&mut self, request: Request) -> Result<Result<Value, ErrorBody>, Failure> {
         let id = self.next_id;
         self.next_id += 1;
-        let json = serde_json::to_vec(&RequestFrame { id, request })
-            .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("cannot encode a request: {e}")))?;
+        // A request may hold a PIN: its JSON and its frame are wiped once used.
+        let json = zeroize::Zeroizing::new(
+            serde_json::to_vec(&RequestFrame { id, request })
+                .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("cannot encode a request: {e}")))?,
+        );
         // No host accepts more than the browsers' own limit.
-        let frame = encode_frame(&json, HARD_MAX_REQUEST_BYTES)
-            .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("cannot send a request: {e}")))?;
+        let frame = zeroize::Zeroizing::new(
+            encode_frame(&json, HARD_MAX_REQUEST_BYTES)
+                .map_err(|e| Failure::exit(HARDWARE_KEY_FAILURE, format!("cannot send a request: {e}")))?,
+        );
         let broken = |why: String| {
             Failure::exit(
                 HARDWARE_KEY_FAILURE,
