@@ -38,7 +38,7 @@ const WEBMAIL_CONTENT_SCRIPT = {
   match_about_blank: true,
   run_at: "document_idle",
 };
-const WEBMAIL_FRAMES = { resources: ["frames/editor/*", "frames/reader/*", "frames/frame.css"], matches: ["http://*/*", "https://*/*"] };
+const WEBMAIL_FRAMES = { resources: ["frames/editor/*", "frames/reader/*", "frames/frame.css", "pages/theme.css"], matches: ["http://*/*", "https://*/*"] };
 const ICON_SIZES = [16, 32, 48, 128];
 
 function manifest(browser) {
@@ -196,6 +196,8 @@ async function buildBrowser(browser, coreDir) {
   }
   for (const frame of ["editor", "reader"]) cpSync(join(here, "src/frames", frame, `${frame}.html`), join(out, "frames", frame, `${frame}.html`));
   cpSync(join(here, "src/frames/frame.css"), join(out, "frames/frame.css"));
+  // The shared design tokens and base components, linked by every page and frame before its own CSS.
+  cpSync(join(here, "src/pages/theme.css"), join(out, "pages/theme.css"));
   cpSync(join(here, "static"), out, { recursive: true });
   mkdirSync(join(out, "icons"));
   for (const s of ICON_SIZES) writeFileSync(join(out, "icons", `icon-${s}.png`), iconPng(s));

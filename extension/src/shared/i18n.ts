@@ -13,11 +13,16 @@ export function errorText(code: string): string {
   return text === "" ? t("error_unknown", [code]) : text;
 }
 
-/** Fills elements marked data-i18n="key" with their localized text. */
+/** Fills elements marked data-i18n="key" with their localized text, and data-i18n-aria-label="key" with their accessible name. */
 export function localizePage(root: ParentNode): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
     const key = el.dataset["i18n"];
     if (key !== undefined) el.textContent = t(key);
+  }
+  // Accessible names of controls that have no visible label of their own (a search box, a file input).
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-aria-label]")) {
+    const key = el.dataset["i18nAriaLabel"];
+    if (key !== undefined) el.setAttribute("aria-label", t(key));
   }
   document.documentElement.lang = chrome.i18n.getUILanguage();
 }
