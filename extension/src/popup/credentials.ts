@@ -129,7 +129,8 @@ function renderOffers(offers: OfferView[]): void {
       const item = el("li", { "data-testid": "cred-offer", "data-offer": o.id });
       item.append(el("span", { class: "path" }, t("credSaveOffer", [o.username, o.origin])));
       const store = storeSelect("cred-offer-store");
-      const path = el("input", { type: "text", "data-testid": "cred-offer-path", autocomplete: "off" });
+      store.setAttribute("aria-label", t("credOfferStoreLabel"));
+      const path = el("input", { type: "text", "data-testid": "cred-offer-path", autocomplete: "off", "aria-label": t("credOfferPathLabel") });
       path.value = hostOf(o.origin);
       const save = el("button", { type: "button", "data-testid": "cred-save" }, t("credSave"));
       save.addEventListener("click", async () => {
