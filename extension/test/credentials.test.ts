@@ -138,6 +138,7 @@ function fakeCred(): CredCore {
       autosubmit: field("autosubmit") === "true",
       allowSubdomains: false,
       otpUris: rest.filter((l) => l.startsWith("otpauth://")),
+      fields: [],
     };
   };
   return {
@@ -534,7 +535,7 @@ test("an entry for a token key whose certificate is not in the keyring: told to 
 
 test("expired sessions and offers are dropped from memory even for tabs nobody asks about again", () => {
   const sessions = new TabSessions();
-  const entry = { ref: { store: "d", path: "p" }, text: "pw", parsed: { password: "pw", login: null, url: null, autosubmit: false, allowSubdomains: false, otpUris: [] }, sha256: "s", recipients: [], recipientsFile: null };
+  const entry = { ref: { store: "d", path: "p" }, text: "pw", parsed: { password: "pw", login: null, url: null, autosubmit: false, allowSubdomains: false, otpUris: [], fields: [] }, sha256: "s", recipients: [], recipientsFile: null };
   sessions.start(1, entry, "https://a.test", null, 0);
   sessions.start(2, entry, "https://b.test", null, SESSION_TTL_MS + 1);
   const inside = (sessions as unknown as { byTab: Map<number, unknown> }).byTab;

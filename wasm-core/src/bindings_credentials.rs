@@ -1,12 +1,15 @@
 //! The wasm-bindgen boundary of the `credentials` module: converts JS values
-//! to Rust and back, nothing more. Errors throw a JS `Error`.
+//! to Rust and back, nothing more. Errors throw a JS `Error`. What they take
+//! and return are the views of `crate::views::credentials`, whose TypeScript
+//! types are generated (`views/typescript.rs`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::credentials::entry::Entry;
-use crate::credentials::origin::{self, Candidate, FillDecision, Match, NearMiss};
+use crate::credentials::origin::{self, Candidate};
 use crate::credentials::otp::OtpParams;
+use crate::views::credentials as view;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -14,50 +17,18 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EntryView {
-    password: String,
-    login: Option<String>,
-    url: Option<String>,
-    autosubmit: bool,
-    allow_subdomains: bool,
-    otp_uris: Vec<String>,
-    fields: Vec<(String, String)>,
-}
-
-/// `credentialsParseEntry(text)`: `{ password, login, url, autosubmit,
-/// allowSubdomains, otpUris, fields: [[key, value]…] }` of a decrypted entry.
+/// `ParsedEntry` of a decrypted entry.
 #[wasm_bindgen(js_name = credentialsParseEntry)]
 pub fn credentials_parse_entry(text: &str) -> Result<JsValue, JsError> {
-    let e = Entry::parse(text);
-    to_js(&EntryView {
-        password: e.password().to_string(),
-        login: e.login().map(|l| l.to_string()),
-        url: e.url(),
-        autosubmit: e.autosubmit(),
-        allow_subdomains: e.allow_subdomains(),
-        otp_uris: e.otp_uris().iter().map(|u| u.to_string()).collect(),
-        fields: e
-            .fields()
-            .into_iter()
-            .map(|f| (f.key, f.value.to_string()))
-            .collect(),
-    })
+    to_js(&view::ParsedEntry::of(&Entry::parse(text)))
 }
 
-#[derive(Deserialize)]
-struct EntryEdit {
-    password: Option<String>,
-    login: Option<String>,
-    url: Option<String>,
-}
-
-/// `credentialsEditEntry(text, { password?, login?, url? })`: the entry's new
-/// text; other lines stay byte for byte. Pass `""` as `text` for a new entry.
+/// `credentialsEditEntry(text, EntryEdit)`: the entry's new text; other lines
+/// stay byte for byte. Pass `""` as `text` for a new entry.
 #[wasm_bindgen(js_name = credentialsEditEntry)]
 pub fn credentials_edit_entry(text: &str, edit: JsValue) -> Result<String, JsError> {
-    let edit: EntryEdit = serde_wasm_bindgen::from_value(edit).map_err(|e| JsError::new(&e.to_string()))?;
+    let edit: view::EntryEdit =
+        serde_wasm_bindgen::from_value(edit).map_err(|e| JsError::new(&e.to_string()))?;
     let mut e = Entry::parse(text);
     if let Some(p) = edit.password {
         e.set_password(&p);
@@ -71,27 +42,11 @@ pub fn credentials_edit_entry(text: &str, edit: JsValue) -> Result<String, JsErr
     Ok(e.to_text().to_string())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CodeView {
-    code: String,
-    seconds_left: Option<u64>,
-    next_counter: Option<u64>,
-    /// HOTP: the URI to write back into the entry (`credentialsReplaceOtpUri`).
-    next_uri: Option<String>,
-}
-
-/// `credentialsOtpCode(uri, unixSeconds)`: `{ code, secondsLeft, nextCounter, nextUri }`.
+/// `credentialsOtpCode(uri, unixSeconds)`: `OtpCode`.
 #[wasm_bindgen(js_name = credentialsOtpCode)]
 pub fn credentials_otp_code(uri: &str, unix_seconds: f64) -> Result<JsValue, JsError> {
     let p = OtpParams::parse(uri).map_err(|e| JsError::new(&e.to_string()))?;
-    let c = p.code(unix_seconds.max(0.0) as u64);
-    to_js(&CodeView {
-        code: c.code.to_string(),
-        seconds_left: c.seconds_left,
-        next_counter: c.next_counter,
-        next_uri: c.next_counter.map(|n| p.uri_with_counter(n).to_string()),
-    })
+    to_js(&view::OtpCode::of(&p, unix_seconds.max(0.0) as u64))
 }
 
 /// `credentialsReplaceOtpUri(text, index, uri)`: the entry with its `index`-th otpauth URI replaced.
@@ -106,14 +61,7 @@ pub fn credentials_replace_otp_uri(text: &str, index: u32, uri: &str) -> Result<
     Ok(e.to_text().to_string())
 }
 
-#[derive(Serialize)]
-struct DecisionView {
-    /// `fill`, `needs_confirmation` or `refuse`.
-    decision: &'static str,
-    reason: Option<String>,
-}
-
-/// `credentialsMayFill(entryUrl, allowSubdomains, frameUrl, topUrl)`: `{ decision, reason }`.
+/// `credentialsMayFill(entryUrl, allowSubdomains, frameUrl, topUrl)`: `FillDecision`.
 #[wasm_bindgen(js_name = credentialsMayFill)]
 pub fn credentials_may_fill(
     entry_url: &str,
@@ -121,86 +69,24 @@ pub fn credentials_may_fill(
     frame_url: &str,
     top_url: &str,
 ) -> Result<JsValue, JsError> {
-    let view = match origin::entry_site(entry_url, allow_subdomains) {
-        Err(reason) => DecisionView {
-            decision: "refuse",
-            reason: Some(reason),
-        },
-        Ok(site) => match origin::may_fill(&site, frame_url, top_url) {
-            FillDecision::Fill => DecisionView {
-                decision: "fill",
-                reason: None,
-            },
-            FillDecision::NeedsConfirmation(r) => DecisionView {
-                decision: "needs_confirmation",
-                reason: Some(r),
-            },
-            FillDecision::Refuse(r) => DecisionView {
-                decision: "refuse",
-                reason: Some(r),
-            },
-        },
-    };
-    to_js(&view)
+    to_js(&view::FillDecision::decide(
+        entry_url,
+        allow_subdomains,
+        frame_url,
+        top_url,
+    ))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CandidateIn {
-    path: String,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    allow_subdomains: bool,
-    #[serde(default)]
-    url_known: bool,
-}
-
-#[derive(Serialize)]
-struct RankedView {
-    index: usize,
-    /// `url_exact`, `url_domain`, `path_host`, `path_domain`; `null` when the
-    /// entry names the page's host but would be refused (see `refusal`).
-    r#match: Option<&'static str>,
-    /// `scheme` (the page is http:, the entry's site https:) or `port`.
-    refusal: Option<&'static str>,
-    /// The origin the entry fills, for the user.
-    site: String,
-}
-
-/// `credentialsRank([{ path, url?, allowSubdomains? }…], tabUrl)`:
-/// `[{ index, match, refusal, site }…]`, what fills first, then what names
-/// the page's host but would be refused.
+/// `credentialsRank(RankCandidate[], tabUrl)`: `Ranked[]`, what fills first,
+/// then what names the page's host but would be refused.
 #[wasm_bindgen(js_name = credentialsRank)]
 pub fn credentials_rank(candidates: JsValue, tab_url: &str) -> Result<JsValue, JsError> {
-    let input: Vec<CandidateIn> =
+    let input: Vec<view::RankCandidate> =
         serde_wasm_bindgen::from_value(candidates).map_err(|e| JsError::new(&e.to_string()))?;
-    let candidates: Vec<Candidate> = input
+    let candidates: Vec<Candidate> = input.into_iter().map(Candidate::from).collect();
+    let ranked: Vec<view::Ranked> = origin::rank(&candidates, tab_url)
         .into_iter()
-        .map(|c| Candidate {
-            path: c.path,
-            url: c.url,
-            allow_subdomains: c.allow_subdomains,
-            url_known: c.url_known,
-        })
-        .collect();
-    let ranked: Vec<RankedView> = origin::rank(&candidates, tab_url)
-        .into_iter()
-        .map(|r| RankedView {
-            index: r.index,
-            r#match: r.verdict.ok().map(|m| match m {
-                Match::UrlExact => "url_exact",
-                Match::UrlDomain => "url_domain",
-                Match::PathHost => "path_host",
-                Match::PathDomain => "path_domain",
-                Match::PathUnverified => "path_unverified",
-            }),
-            refusal: r.verdict.err().map(|n| match n {
-                NearMiss::Scheme => "scheme",
-                NearMiss::Port => "port",
-            }),
-            site: r.site,
-        })
+        .map(view::Ranked::from)
         .collect();
     to_js(&ranked)
 }

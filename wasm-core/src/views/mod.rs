@@ -4,15 +4,23 @@
 //! these structs by `cargo test` (`typescript.rs`, ts-rs, a native-only
 //! dev-dependency) and cannot drift from what the bindings serialize.
 //!
-//! Field names are snake_case, as in the host protocol's generated types.
-//! `Option` crosses as `null`, bytes as a `Uint8Array`.
+//! Field names are snake_case, as in the host protocol's generated types, except
+//! in the credentials module's views (`credentials.rs` says why); enum values are
+//! snake_case everywhere. `Option` crosses as `null`, bytes as a `Uint8Array`.
 
+#[cfg(feature = "credentials")]
+pub mod credentials;
 #[cfg(feature = "openpgp")]
 pub mod mime;
 #[cfg(feature = "openpgp")]
 pub mod openpgp;
 
-#[cfg(all(test, not(target_arch = "wasm32"), feature = "openpgp"))]
+#[cfg(all(
+    test,
+    not(target_arch = "wasm32"),
+    feature = "openpgp",
+    feature = "credentials"
+))]
 mod typescript;
 
 use serde::{Serialize, Serializer};

@@ -104,6 +104,7 @@ fn section(cfg: &Config, title: &str, roots: impl FnOnce(&mut Declarations<'_>))
 
 /// The whole generated file.
 fn render() -> String {
+    use super::credentials as c;
     use super::mime as m;
     use super::openpgp as p;
     // serde-wasm-bindgen gives JS numbers for integers (all below 2^53 here).
@@ -132,6 +133,18 @@ fn render() -> String {
             d.visit::<m::ArmorBlock>();
             d.visit::<m::Detected<'static>>();
             d.visit::<m::ParsedContent<'static>>();
+        },
+    ));
+    out.push_str(&section(
+        &cfg,
+        "tessera_credentials (wasm-core/src/bindings_credentials.rs).",
+        |d| {
+            d.visit::<c::ParsedEntry>();
+            d.visit::<c::EntryEdit>();
+            d.visit::<c::OtpCode>();
+            d.visit::<c::FillDecision>();
+            d.visit::<c::RankCandidate>();
+            d.visit::<c::Ranked>();
         },
     ));
     out

@@ -3,50 +3,30 @@
 // its URL/IDNA/public-suffix code. Typed here; tests pass a fake CredCore.
 
 import { HostError, errorMessage } from "../errors";
+import type {
+  EntryEdit,
+  FillDecision,
+  OtpCode,
+  ParsedEntry,
+  RankCandidate,
+  Ranked,
+} from "../../shared/contracts/generated/core";
 
-export interface ParsedEntry {
-  password: string;
-  login: string | null;
-  url: string | null;
-  autosubmit: boolean;
-  allowSubdomains: boolean;
-  otpUris: string[];
-}
-
-export interface OtpCode {
-  code: string;
-  secondsLeft: number | null;
-  nextCounter: number | null;
-  /** HOTP: the otpauth URI with the next counter, to write back. */
-  nextUri: string | null;
-}
-
-export type FillDecision = { decision: "fill" | "needs_confirmation" | "refuse"; reason: string | null };
-
-/** `path_unverified`: never opened here, named for the page's host over https on an http page; its url: line decides. */
-export type RankMatch = "url_exact" | "url_domain" | "path_host" | "path_domain" | "path_unverified";
-
-export interface RankCandidate {
-  path: string;
-  url?: string;
-  allowSubdomains?: boolean;
-  /** The entry was opened or written here: `url` is what it holds (absent: it has none). */
-  urlKnown?: boolean;
-}
-
-/** One entry of a tab's ranking: it fills (`match`), or names the page's host but would be refused (`refusal`). */
-export interface Ranked {
-  index: number;
-  match: RankMatch | null;
-  /** `scheme`: the page is http: and the entry's site https:; `port`: another port. */
-  refusal: "scheme" | "port" | null;
-  /** The origin the entry fills. */
-  site: string;
-}
+// What the module takes and returns: generated from the core's Rust views
+// (wasm-core/src/views/credentials.rs), re-exported for the flows.
+export type {
+  EntryEdit,
+  FillDecision,
+  OtpCode,
+  ParsedEntry,
+  RankCandidate,
+  RankMatch,
+  Ranked,
+} from "../../shared/contracts/generated/core";
 
 export interface CredCore {
   parseEntry(text: string): ParsedEntry;
-  editEntry(text: string, edit: { password?: string; login?: string; url?: string }): string;
+  editEntry(text: string, edit: EntryEdit): string;
   otpCode(uri: string, unixSeconds: number): OtpCode;
   replaceOtpUri(text: string, index: number, uri: string): string;
   mayFill(entryUrl: string, allowSubdomains: boolean, frameUrl: string, topUrl: string): FillDecision;
@@ -56,10 +36,10 @@ export interface CredCore {
 }
 
 /** Core errors (plain Error) become HostError with a stable code. */
-function wrap<A extends unknown[], R>(code: string, fn: (...a: A) => unknown): (...a: A) => R {
+function wrap<A extends unknown[], R>(code: string, fn: (...a: A) => R): (...a: A) => R {
   return (...a: A) => {
     try {
-      return fn(...a) as R;
+      return fn(...a);
     } catch (err) {
       throw err instanceof HostError ? err : new HostError(code, errorMessage(err));
     }

@@ -375,3 +375,105 @@ export type ParsedContent = {
   html: string | null;
   attachments: Array<ParsedAttachment>;
 };
+
+// tessera_credentials (wasm-core/src/bindings_credentials.rs).
+
+export type Decision = "fill" | "needs_confirmation" | "refuse";
+
+/**
+ * `credentialsEditEntry`'s edit: the lines to set; absent ones stay as they are.
+ */
+export type EntryEdit = {
+  password?: string;
+  login?: string;
+  url?: string;
+};
+
+/**
+ * `credentialsMayFill`.
+ */
+export type FillDecision = {
+  decision: Decision;
+  /**
+   * Why, unless `fill`: for the UI and logs.
+   */
+  reason: string | null;
+};
+
+/**
+ * `credentialsOtpCode`.
+ */
+export type OtpCode = {
+  code: string;
+  /**
+   * TOTP: seconds until the code changes.
+   */
+  secondsLeft: number | null;
+  /**
+   * HOTP: the counter to store for the next code.
+   */
+  nextCounter: number | null;
+  /**
+   * HOTP: the otpauth URI with the next counter, to write back into the
+   * entry (`credentialsReplaceOtpUri`).
+   */
+  nextUri: string | null;
+};
+
+/**
+ * `credentialsParseEntry`: a decrypted entry.
+ */
+export type ParsedEntry = {
+  password: string;
+  login: string | null;
+  url: string | null;
+  autosubmit: boolean;
+  allowSubdomains: boolean;
+  otpUris: Array<string>;
+  /**
+   * Every `key: value` line after the password, in order: `[key, value]`.
+   */
+  fields: Array<[string, string]>;
+};
+
+/**
+ * `credentialsRank`'s input: one entry of the store.
+ */
+export type RankCandidate = {
+  path: string;
+  url?: string;
+  allowSubdomains?: boolean;
+  /**
+   * The entry was opened or written here: `url` is what it holds (absent: it has none).
+   */
+  urlKnown?: boolean;
+};
+
+/**
+ * Why an entry is offered for a tab (`origin::Match`), best first.
+ */
+export type RankMatch = "url_exact" | "url_domain" | "path_host" | "path_domain" | "path_unverified";
+
+/**
+ * `credentialsRank`: one entry of a tab's ranking.
+ */
+export type Ranked = {
+  /**
+   * Index into the candidates.
+   */
+  index: number;
+  /**
+   * Why it fills; `null` when it names the page's host but would be refused.
+   */
+  match: RankMatch | null;
+  refusal: Refusal | null;
+  /**
+   * The origin the entry fills, for the user.
+   */
+  site: string;
+};
+
+/**
+ * Why an entry that names the page's host would still not fill it (`origin::NearMiss`).
+ */
+export type Refusal = "scheme" | "port";
