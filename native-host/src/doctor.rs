@@ -20,7 +20,16 @@ use crate::token::{TokenBackend, TokenError};
 pub enum Finding {
     Ok(String),
     Info(String),
-    Problem { what: String, fix: String },
+    /// Worth fixing, but Tessera works: e.g. no pcscd while the soft token is usable.
+    Warning {
+        what: String,
+        fix: String,
+    },
+    /// Tessera cannot work until it is fixed.
+    Problem {
+        what: String,
+        fix: String,
+    },
 }
 
 pub fn run(config: &Config, exe: &Path) -> Vec<Finding> {
@@ -48,6 +57,10 @@ pub fn run(config: &Config, exe: &Path) -> Vec<Finding> {
     }
 
     let cards = CardBackend::default().list();
+    let soft = SoftBackend::new(config.soft_token_path()).list();
+    // A card problem stops nothing while another token is usable: a soft-token
+    // user without pcscd is warned, not told that Tessera is broken.
+    let other_usable = !soft.tokens.is_empty();
     for problem in &cards.problems {
         let fix = match problem {
             TokenError::PcscUnavailable(_) => {
@@ -55,9 +68,11 @@ pub fn run(config: &Config, exe: &Path) -> Vec<Finding> {
             }
             _ => "re-insert the card; if it persists, check it with `gpg --card-status`",
         };
-        out.push(Finding::Problem {
-            what: problem.to_string(),
-            fix: fix.into(),
+        let (what, fix) = (problem.to_string(), fix.to_string());
+        out.push(if other_usable {
+            Finding::Warning { what, fix }
+        } else {
+            Finding::Problem { what, fix }
         });
     }
     for token in &cards.tokens {
@@ -74,11 +89,17 @@ pub fn run(config: &Config, exe: &Path) -> Vec<Finding> {
         ));
     }
 
-    let soft = SoftBackend::new(config.soft_token_path()).list();
     for problem in &soft.problems {
         out.push(Finding::Problem {
             what: problem.to_string(),
             fix: "move the file aside and create a new soft token with `tessera-host soft-token init`".into(),
+        });
+    }
+    if cards.tokens.is_empty() && soft.tokens.is_empty() {
+        out.push(Finding::Problem {
+            what: "no usable token: no OpenPGP card is present and there is no soft token".into(),
+            fix: "insert your OpenPGP card, or create a soft token with `tessera-host soft-token init`"
+                .into(),
         });
     }
     match soft.tokens.first() {
@@ -161,19 +182,22 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
+/// Prints the report; true when nothing stops Tessera from working (warnings allowed).
 pub fn print(findings: &[Finding]) -> bool {
-    let mut healthy = true;
     for f in findings {
         match f {
             Finding::Ok(m) => println!("ok       {m}"),
             Finding::Info(m) => println!("note     {m}"),
-            Finding::Problem { what, fix } => {
-                healthy = false;
-                println!("PROBLEM  {what}\n         fix: {fix}");
-            }
+            Finding::Warning { what, fix } => println!("warning  {what}\n         fix: {fix}"),
+            Finding::Problem { what, fix } => println!("PROBLEM  {what}\n         fix: {fix}"),
         }
     }
-    healthy
+    healthy(findings)
+}
+
+/// Warnings do not count: only a problem makes `doctor` exit non-zero.
+pub fn healthy(findings: &[Finding]) -> bool {
+    !findings.iter().any(|f| matches!(f, Finding::Problem { .. }))
 }
 
 #[cfg(test)]
@@ -208,5 +232,45 @@ mod tests {
         assert!(check_manifest(Browser::Firefox, &missing, &exe).iter().any(
             |f| matches!(f, Finding::Problem { what, .. } if what.contains("missing or not executable"))
         ));
+    }
+
+    #[test]
+    fn a_soft_token_user_without_pcscd_is_warned_and_healthy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).expect("data dir");
+        let config = Config {
+            max_request_bytes: tessera_protocol::DEFAULT_MAX_REQUEST_BYTES,
+            data_dir: data,
+            pin_cache: std::time::Duration::ZERO,
+        };
+        let exe = std::env::current_exe().expect("test binary path");
+        // No pcscd socket here: the card backend reports it unreachable.
+        std::env::set_var("PCSCLITE_CSOCK_NAME", dir.path().join("no-pcscd.comm"));
+        let without_token = run(&config, &exe);
+        assert!(without_token
+            .iter()
+            .any(|f| matches!(f, Finding::Problem { what, .. } if what.contains("no usable token"))));
+        assert!(!healthy(&without_token));
+
+        let passphrase = zeroize::Zeroizing::new("correct horse battery staple 42".to_string());
+        crate::token::soft::init(
+            &config.soft_token_path(),
+            "Alice <alice@example.test>",
+            &passphrase,
+        )
+        .expect("soft token");
+        let with_soft = run(&config, &exe);
+        let pcsc: Vec<&Finding> = with_soft
+            .iter()
+            .filter(|f| matches!(f, Finding::Warning { what, .. } | Finding::Problem { what, .. } if what.contains("pcscd")))
+            .collect();
+        assert!(
+            matches!(pcsc.as_slice(), [Finding::Warning { .. }]),
+            "pcscd absent is a warning beside a usable soft token: {with_soft:?}"
+        );
+        assert!(!with_soft
+            .iter()
+            .any(|f| matches!(f, Finding::Problem { what, .. } if what.contains("token"))));
     }
 }

@@ -2,6 +2,9 @@
 // pcscd with the virtual card. Run under scripts/lib/with-virtual-card.sh.
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   HOST_BIN,
@@ -13,6 +16,7 @@ import {
   readTokens,
   requireBuilt,
   screenshot,
+  tempDir,
   testCard,
   waitFor,
 } from "./lib.mjs";
@@ -144,5 +148,64 @@ describe("Chromium in French", () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("Chromium with only a soft token and no pcscd", () => {
+  let dataDir;
+  let home;
+  // The host Chromium starts inherits these: a soft token, and a pcscd socket that does not exist.
+  const saved = { data: process.env.TESSERA_DATA_DIR, pcsc: process.env.PCSCLITE_CSOCK_NAME };
+
+  before(() => {
+    requireBuilt({ host: true });
+    dataDir = tempDir("soft-only");
+    home = tempDir("soft-only-home");
+    const made = spawnSync(HOST_BIN, ["soft-token", "init", "--user-id", "Sam Soft <sam@example.test>"], {
+      env: { ...process.env, TESSERA_DATA_DIR: dataDir },
+      input: "a long soft token passphrase 42\n",
+      encoding: "utf8",
+    });
+    assert.equal(made.status, 0, made.stderr);
+    process.env.TESSERA_DATA_DIR = dataDir;
+    process.env.PCSCLITE_CSOCK_NAME = join(dataDir, "no-pcscd.comm");
+  });
+
+  after(() => {
+    for (const [k, v] of [["TESSERA_DATA_DIR", saved.data], ["PCSCLITE_CSOCK_NAME", saved.pcsc]]) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    for (const dir of [dataDir, home]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the popup lists the soft token; the missing pcscd is a note, not a problem", async () => {
+    const browser = await launchChromium({ host: true });
+    try {
+      const page = await openPopup(browser.context);
+      await page.waitForSelector(`${STATE}[data-state="connected"]`, { timeout: 15_000 });
+      await waitFor(async () => (await readTokens(page)).length === 1, { what: "the soft token in the popup" });
+      const problem = await page.waitForSelector('[data-testid="problem"][data-code="pcsc_unavailable"]');
+      assert.equal(await problem.getAttribute("data-severity"), "note");
+      assert.equal(await problem.textContent(), englishMessage("notePcscAbsent"));
+      assert.equal(await page.$('[data-testid="problem"][data-severity="problem"]'), null);
+      assert.equal(await page.textContent('[data-testid="problems-section"] h2'), englishMessage("notesHeading"));
+      await screenshot(page, "chromium-popup-soft-token-only");
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test("doctor: a warning for pcscd, exit 0 while the soft token is usable; exit 1 with no token at all", () => {
+    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share") };
+    assert.equal(spawnSync(HOST_BIN, ["install", "--browser", "chromium"], { env, encoding: "utf8" }).status, 0);
+    const ok = spawnSync(HOST_BIN, ["doctor"], { env, encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^warning +cannot reach the PC\/SC service \(pcscd\)/m);
+    assert.match(ok.stdout, /^ok +soft token /m);
+    assert.doesNotMatch(ok.stdout, /^PROBLEM/m);
+    const none = spawnSync(HOST_BIN, ["doctor"], { env: { ...env, TESSERA_DATA_DIR: join(home, "empty") }, encoding: "utf8" });
+    assert.equal(none.status, 1, none.stdout);
+    assert.match(none.stdout, /^PROBLEM +no usable token/m);
   });
 });

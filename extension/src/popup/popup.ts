@@ -61,8 +61,17 @@ function renderToken(token: TokenInfo): HTMLLIElement {
   return item;
 }
 
-function renderProblem(problem: Problem): HTMLLIElement {
-  const item = el("li", { "data-testid": "problem", "data-code": problem.code });
+/**
+ * No pcscd stops only smart cards: beside a usable token (the soft token) it
+ * is a note on how to use a card, not a red problem in every popup.
+ */
+function renderProblem(problem: Problem, tokens: TokenInfo[]): HTMLLIElement {
+  const note = problem.code === "pcsc_unavailable" && tokens.length > 0;
+  const item = el("li", { "data-testid": "problem", "data-code": problem.code, "data-severity": note ? "note" : "problem" });
+  if (note) {
+    item.append(el("span", { class: "note" }, t("notePcscAbsent")));
+    return item;
+  }
   item.append(el("strong", {}, errorText(problem.code)), " ", el("span", { class: "detail" }, problem.message));
   return item;
 }
@@ -90,8 +99,12 @@ function render(status: HostStatus): void {
   byTestId("token-list").replaceChildren(...status.tokens.map(renderToken));
   byTestId("no-tokens").hidden = !(status.state === "connected" && status.tokens.length === 0);
 
-  byTestId("problems").replaceChildren(...status.problems.map(renderProblem));
-  byTestId("problems-section").hidden = status.problems.length === 0;
+  byTestId("problems").replaceChildren(...status.problems.map((p) => renderProblem(p, status.tokens)));
+  const section = byTestId("problems-section");
+  section.hidden = status.problems.length === 0;
+  const onlyNotes = status.problems.every((p) => p.code === "pcsc_unavailable") && status.tokens.length > 0;
+  const heading = section.querySelector("h2");
+  if (heading !== null) heading.textContent = t(onlyNotes ? "notesHeading" : "problemsHeading");
 }
 
 function main(): void {
