@@ -29,16 +29,7 @@ pub fn credentials_parse_entry(text: &str) -> Result<JsValue, JsError> {
 pub fn credentials_edit_entry(text: &str, edit: JsValue) -> Result<String, JsError> {
     let edit: view::EntryEdit =
         serde_wasm_bindgen::from_value(edit).map_err(|e| JsError::new(&e.to_string()))?;
-    let mut e = Entry::parse(text);
-    if let Some(p) = edit.password {
-        e.set_password(&p);
-    }
-    if let Some(l) = edit.login {
-        e.set_login(&l);
-    }
-    if let Some(u) = edit.url {
-        e.set_url(&u);
-    }
+    let e = Entry::edited(text, &edit.changes()).map_err(|err| JsError::new(&err.to_string()))?;
     Ok(e.to_text().to_string())
 }
 

@@ -6,6 +6,8 @@
 
 use zeroize::Zeroizing;
 
+use super::otp::{decode_base32, OtpError, OtpParams};
+
 /// Keys naming the login (first one found wins).
 const LOGIN_KEYS: &[&str] = &["login", "username", "user"];
 /// Keys naming the site.
@@ -78,6 +80,62 @@ fn truthy(value: &str) -> bool {
     )
 }
 
+/// What a user typed as a one-time-code secret, as the line to store: an
+/// `otpauth://` URI is checked and kept as typed (trimmed); a bare base32
+/// secret (any case, spaces and `-` allowed) becomes
+/// `otpauth://totp/<label>?secret=<SECRET>` (SHA-1, 6 digits, 30 s: what
+/// authenticator apps assume), the label percent-encoded.
+pub fn otp_uri_from_input(input: &str, label: &str) -> Result<Zeroizing<String>, OtpError> {
+    let input = input.trim();
+    if input.len() >= 10 && input[..10].eq_ignore_ascii_case("otpauth://") {
+        OtpParams::parse(input)?;
+        return Ok(Zeroizing::new(input.to_owned()));
+    }
+    decode_base32(input)?;
+    let mut secret = Zeroizing::new(String::with_capacity(input.len()));
+    secret.extend(
+        input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '='))
+            .map(|c| c.to_ascii_uppercase()),
+    );
+    let mut label_enc = String::with_capacity(label.len());
+    for b in label.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
+            label_enc.push(char::from(b));
+        } else {
+            label_enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let label_enc = if label_enc.is_empty() {
+        "Tessera".to_owned()
+    } else {
+        label_enc
+    };
+    let mut uri = Zeroizing::new(String::with_capacity(40 + label_enc.len() + secret.len()));
+    uri.push_str("otpauth://totp/");
+    uri.push_str(&label_enc);
+    uri.push_str("?secret=");
+    uri.push_str(&secret);
+    Ok(uri)
+}
+
+/// What a form changes in an entry; `None` leaves that part as it is.
+#[derive(Default)]
+pub struct Changes<'a> {
+    pub password: Option<&'a str>,
+    /// `""` removes the login line.
+    pub login: Option<&'a str>,
+    /// `""` removes the url line.
+    pub url: Option<&'a str>,
+    /// An `otpauth://` URI or a bare base32 secret ([`otp_uri_from_input`]);
+    /// `""` removes the first OTP line.
+    pub otp: Option<&'a str>,
+    /// The label a bare secret's URI gets (the entry's name).
+    pub otp_label: &'a str,
+    pub autosubmit: Option<bool>,
+}
+
 impl Entry {
     /// Parses decrypted text. Any UTF-8 text is an entry.
     pub fn parse(text: &str) -> Self {
@@ -96,6 +154,39 @@ impl Entry {
             text.push_str(&format!("url: {u}\n"));
         }
         Self::parse(&text)
+    }
+
+    /// `text` with `changes` applied, every other line byte for byte; `""` is a
+    /// new entry, which ends with a newline as `pass insert` writes it.
+    /// Fails (changing nothing) on an OTP secret that is neither base32 nor a valid URI.
+    pub fn edited(text: &str, changes: &Changes<'_>) -> Result<Self, OtpError> {
+        let otp = match changes.otp.map(str::trim) {
+            Some("") => Some(None),
+            Some(input) => Some(Some(otp_uri_from_input(input, changes.otp_label)?)),
+            None => None,
+        };
+        let mut e = Self::parse(if text.is_empty() { "\n" } else { text });
+        if let Some(p) = changes.password {
+            e.set_password(p);
+        }
+        // url before login: each new field goes right after the password.
+        match changes.url {
+            Some("") => e.clear_url(),
+            Some(u) => e.set_url(u),
+            None => {}
+        }
+        match changes.login {
+            Some("") => e.clear_login(),
+            Some(l) => e.set_login(l),
+            None => {}
+        }
+        if let Some(uri) = otp {
+            e.set_otp_uri(uri.as_deref().map(String::as_str));
+        }
+        if let Some(on) = changes.autosubmit {
+            e.set_autosubmit(on);
+        }
+        Ok(e)
     }
 
     /// The text to encrypt: identical to the parsed text when nothing changed.
@@ -197,6 +288,75 @@ impl Entry {
         }
         self.lines
             .insert(1, Zeroizing::new(format!("{new_key}: {value}")));
+    }
+
+    /// Removes the first line with one of these keys (the login or the url cleared in a form).
+    fn remove_field(&mut self, keys: &[&str]) {
+        let found = self.lines.iter().skip(1).position(|line| {
+            split_field(line).is_some_and(|(k, _)| keys.iter().any(|want| k.eq_ignore_ascii_case(want)))
+        });
+        if let Some(i) = found {
+            self.lines.remove(i + 1);
+        }
+    }
+
+    pub fn clear_login(&mut self) {
+        self.remove_field(LOGIN_KEYS);
+    }
+
+    pub fn clear_url(&mut self) {
+        self.remove_field(URL_KEYS);
+    }
+
+    /// Where a new line goes: after the last line, but before the empty line a
+    /// final `\n` leaves, so the text keeps ending with a newline.
+    fn append_position(&self) -> usize {
+        match self.lines.last() {
+            Some(last) if self.lines.len() > 1 && last.is_empty() => self.lines.len() - 1,
+            _ => self.lines.len(),
+        }
+    }
+
+    /// Sets `autosubmit`: rewrites the value of an existing `autosubmit:` line
+    /// (its key as written), else adds `autosubmit: true` at the end when `on`.
+    /// Off with no such line changes nothing.
+    pub fn set_autosubmit(&mut self, on: bool) {
+        if self.autosubmit() == on {
+            return;
+        }
+        let value = if on { "true" } else { "false" };
+        for line in self.lines.iter_mut().skip(1) {
+            if let Some((k, _)) = split_field(line) {
+                if k.eq_ignore_ascii_case("autosubmit") {
+                    let key = k.to_owned();
+                    let cr = if line.ends_with('\r') { "\r" } else { "" };
+                    *line = Zeroizing::new(format!("{key}: {value}{cr}"));
+                    return;
+                }
+            }
+        }
+        let at = self.append_position();
+        self.lines
+            .insert(at, Zeroizing::new(format!("autosubmit: {value}")));
+    }
+
+    /// Sets the first one-time-code URI: replaced in its line (a `totp:` prefix
+    /// stays), else added as a line of its own at the end (`pass otp`'s way).
+    /// `None` removes the line of the first one.
+    pub fn set_otp_uri(&mut self, uri: Option<&str>) {
+        match uri {
+            Some(uri) => {
+                if !self.replace_otp_uri(0, uri) {
+                    let at = self.append_position();
+                    self.lines.insert(at, Zeroizing::new(uri.to_owned()));
+                }
+            }
+            None => {
+                if let Some(i) = self.lines.iter().skip(1).position(|l| otp_uri_in(l).is_some()) {
+                    self.lines.remove(i + 1);
+                }
+            }
+        }
     }
 
     /// Replaces the `index`-th `otpauth://` URI (e.g. an HOTP URI with its next
@@ -310,6 +470,190 @@ Recovery codes:\n  1234-5678\nnot a field line\n";
         assert!(!e.replace_otp_uri(1, "otpauth://x"));
         let fresh = Entry::new("pw", Some("me"), Some("https://x.example.test"));
         assert_eq!(*fresh.to_text(), "pw\nlogin: me\nurl: https://x.example.test\n");
+    }
+
+    #[test]
+    fn autosubmit_edits_keep_the_other_lines() {
+        let mut e = Entry::parse("pw\nlogin: a\nnote: x\n");
+        e.set_autosubmit(false);
+        assert_eq!(
+            *e.to_text(),
+            "pw\nlogin: a\nnote: x\n",
+            "off without a line: unchanged"
+        );
+        e.set_autosubmit(true);
+        assert_eq!(*e.to_text(), "pw\nlogin: a\nnote: x\nautosubmit: true\n");
+        assert!(e.autosubmit());
+        let mut e = Entry::parse("pw\r\nAutoSubmit: yes\r\nend");
+        e.set_autosubmit(true);
+        assert_eq!(
+            *e.to_text(),
+            "pw\r\nAutoSubmit: yes\r\nend",
+            "already on: byte for byte"
+        );
+        e.set_autosubmit(false);
+        assert_eq!(*e.to_text(), "pw\r\nAutoSubmit: false\r\nend");
+        assert!(!e.autosubmit());
+        let mut e = Entry::parse("pw");
+        e.set_autosubmit(true);
+        assert_eq!(*e.to_text(), "pw\nautosubmit: true");
+    }
+
+    #[test]
+    fn otp_edits_replace_add_and_remove_one_line() {
+        let old = "otpauth://totp/x?secret=AAAA";
+        let new = "otpauth://totp/y?secret=BBBB";
+        let mut e = Entry::parse(&format!("pw\nlogin: a\ntotp: {old}\nRecovery: 1234\n"));
+        e.set_otp_uri(Some(new));
+        assert_eq!(
+            *e.to_text(),
+            format!("pw\nlogin: a\ntotp: {new}\nRecovery: 1234\n")
+        );
+        e.set_otp_uri(None);
+        assert_eq!(*e.to_text(), "pw\nlogin: a\nRecovery: 1234\n");
+        assert!(e.otp_uris().is_empty());
+        e.set_otp_uri(None);
+        assert_eq!(
+            *e.to_text(),
+            "pw\nlogin: a\nRecovery: 1234\n",
+            "nothing to remove"
+        );
+        e.set_otp_uri(Some(old));
+        assert_eq!(*e.to_text(), format!("pw\nlogin: a\nRecovery: 1234\n{old}\n"));
+        assert_eq!(e.otp_uris().len(), 1);
+        // Only the first URI is the form's; a second one stays.
+        let mut e = Entry::parse(&format!("pw\n{old}\n{new}"));
+        e.set_otp_uri(Some("otpauth://totp/z?secret=CCCC"));
+        assert_eq!(*e.to_text(), format!("pw\notpauth://totp/z?secret=CCCC\n{new}"));
+    }
+
+    #[test]
+    fn cleared_login_and_url_lose_their_line_only() {
+        let mut e = Entry::parse(SAMPLE);
+        e.clear_login();
+        e.clear_url();
+        assert_eq!(
+            *e.to_text(),
+            SAMPLE
+                .replace("Login: alice\n", "")
+                .replace("URL: https://console.example.test\n", "")
+        );
+        assert!(e.login().is_none() && e.url().is_none());
+        let mut e = Entry::parse("pw\nnote: x");
+        e.clear_login();
+        assert_eq!(*e.to_text(), "pw\nnote: x");
+    }
+
+    #[test]
+    fn otp_input_becomes_an_otpauth_uri() {
+        let uri = otp_uri_from_input(" jbsw y3dp-ehpk3pxp ", "console.example.test").expect("base32");
+        assert_eq!(
+            *uri,
+            "otpauth://totp/console.example.test?secret=JBSWY3DPEHPK3PXP"
+        );
+        let p = OtpParams::parse(&uri).expect("parses");
+        assert_eq!(p.account.as_deref(), Some("console.example.test"));
+        assert_eq!(
+            p.code(59).code.as_str(),
+            OtpParams::parse("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP")
+                .expect("ref")
+                .code(59)
+                .code
+                .as_str()
+        );
+        let uri = otp_uri_from_input("JBSWY3DPEHPK3PXP", "work/my site:1").expect("label");
+        assert_eq!(
+            *uri,
+            "otpauth://totp/work%2Fmy%20site%3A1?secret=JBSWY3DPEHPK3PXP"
+        );
+        assert_eq!(
+            *otp_uri_from_input("JBSWY3DPEHPK3PXP", "").expect("no label"),
+            "otpauth://totp/Tessera?secret=JBSWY3DPEHPK3PXP"
+        );
+        let given = "otpauth://hotp/Ex:bob?secret=JBSWY3DPEHPK3PXP&counter=4&digits=8";
+        assert_eq!(
+            *otp_uri_from_input(&format!("  {given}\n"), "x").expect("uri"),
+            given
+        );
+        assert_eq!(
+            otp_uri_from_input("not base32!", "x").expect_err("bad"),
+            OtpError::BadSecret
+        );
+        assert_eq!(
+            otp_uri_from_input("", "x").expect_err("empty"),
+            OtpError::BadSecret
+        );
+        assert!(otp_uri_from_input("otpauth://totp/x?secret=", "x").is_err());
+        assert!(
+            otp_uri_from_input("OTPAUTH://hotp/x?secret=AAAA", "x").is_err(),
+            "hotp needs a counter"
+        );
+    }
+
+    #[test]
+    fn form_changes_on_a_new_and_an_existing_entry() {
+        let fresh = Entry::edited(
+            "",
+            &Changes {
+                password: Some("g3n3rated"),
+                login: Some("alice"),
+                url: Some("http://127.0.0.1:8080"),
+                otp: Some("JBSWY3DPEHPK3PXP"),
+                otp_label: "console",
+                autosubmit: Some(true),
+            },
+        )
+        .expect("valid");
+        assert_eq!(
+            *fresh.to_text(),
+            "g3n3rated\nlogin: alice\nurl: http://127.0.0.1:8080\n\
+otpauth://totp/console?secret=JBSWY3DPEHPK3PXP\nautosubmit: true\n"
+        );
+        let plain = Entry::edited(
+            "",
+            &Changes {
+                password: Some("pw"),
+                ..Changes::default()
+            },
+        )
+        .expect("ok");
+        assert_eq!(*plain.to_text(), "pw\n");
+        // An edit of every form field keeps the lines the form does not know.
+        let changes = Changes {
+            password: Some("new pw"),
+            login: Some("alice"),
+            url: Some("https://console.example.test"),
+            otp: Some("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example"),
+            otp_label: "x",
+            autosubmit: Some(true),
+        };
+        let e = Entry::edited(SAMPLE, &changes).expect("ok");
+        assert_eq!(*e.to_text(), SAMPLE.replace("hunter2", "new pw"));
+        let off = Changes {
+            otp: Some(""),
+            autosubmit: Some(false),
+            login: Some(""),
+            ..Changes::default()
+        };
+        let e = Entry::edited(SAMPLE, &off).expect("ok");
+        assert_eq!(
+            *e.to_text(),
+            SAMPLE
+                .replace("Login: alice\n", "")
+                .replace("autosubmit: true", "autosubmit: false")
+                .replace(
+                    "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\n",
+                    ""
+                )
+        );
+        let bad = Changes {
+            otp: Some("no!"),
+            ..Changes::default()
+        };
+        assert_eq!(
+            Entry::edited(SAMPLE, &bad).expect_err("bad secret"),
+            OtpError::BadSecret
+        );
     }
 
     #[test]

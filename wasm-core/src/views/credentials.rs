@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::credentials::entry::Entry;
+use crate::credentials::entry::{Changes, Entry};
 use crate::credentials::origin::{self, Candidate, Match, NearMiss};
 use crate::credentials::otp::OtpParams;
 
@@ -43,16 +43,43 @@ impl ParsedEntry {
     }
 }
 
-/// `credentialsEditEntry`'s edit: the lines to set; absent ones stay as they are.
-#[derive(Debug, Deserialize)]
+/// `credentialsEditEntry`'s edit: the lines to set; absent ones stay as they
+/// are (`entry::Changes`).
+#[derive(Debug, Default, Deserialize)]
 #[cfg_attr(all(test, not(target_arch = "wasm32")), derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct EntryEdit {
     #[cfg_attr(all(test, not(target_arch = "wasm32")), ts(optional))]
     pub password: Option<String>,
+    /// `""` removes the login line.
     #[cfg_attr(all(test, not(target_arch = "wasm32")), ts(optional))]
     pub login: Option<String>,
+    /// `""` removes the url line.
     #[cfg_attr(all(test, not(target_arch = "wasm32")), ts(optional))]
     pub url: Option<String>,
+    /// An `otpauth://` URI or a bare base32 secret (made a TOTP URI); `""`
+    /// removes the first one-time-code line.
+    #[cfg_attr(all(test, not(target_arch = "wasm32")), ts(optional))]
+    pub otp: Option<String>,
+    /// The label a bare secret's URI gets (the entry's name).
+    #[cfg_attr(all(test, not(target_arch = "wasm32")), ts(optional))]
+    pub otp_label: Option<String>,
+    /// `autosubmit: true`; false rewrites an existing line, adds none.
+    #[cfg_attr(all(test, not(target_arch = "wasm32")), ts(optional))]
+    pub autosubmit: Option<bool>,
+}
+
+impl EntryEdit {
+    pub fn changes(&self) -> Changes<'_> {
+        Changes {
+            password: self.password.as_deref(),
+            login: self.login.as_deref(),
+            url: self.url.as_deref(),
+            otp: self.otp.as_deref(),
+            otp_label: self.otp_label.as_deref().unwrap_or(""),
+            autosubmit: self.autosubmit,
+        }
+    }
 }
 
 /// `credentialsOtpCode`.

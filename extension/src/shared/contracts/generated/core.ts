@@ -381,12 +381,32 @@ export type ParsedContent = {
 export type Decision = "fill" | "needs_confirmation" | "refuse";
 
 /**
- * `credentialsEditEntry`'s edit: the lines to set; absent ones stay as they are.
+ * `credentialsEditEntry`'s edit: the lines to set; absent ones stay as they
+ * are (`entry::Changes`).
  */
 export type EntryEdit = {
   password?: string;
+  /**
+   * `""` removes the login line.
+   */
   login?: string;
+  /**
+   * `""` removes the url line.
+   */
   url?: string;
+  /**
+   * An `otpauth://` URI or a bare base32 secret (made a TOTP URI); `""`
+   * removes the first one-time-code line.
+   */
+  otp?: string;
+  /**
+   * The label a bare secret's URI gets (the entry's name).
+   */
+  otpLabel?: string;
+  /**
+   * `autosubmit: true`; false rewrites an existing line, adds none.
+   */
+  autosubmit?: boolean;
 };
 
 /**
