@@ -138,7 +138,7 @@ function fakeCred(): CredCore {
       autosubmit: field("autosubmit") === "true",
       allowSubdomains: false,
       otpUris: rest.filter((l) => l.startsWith("otpauth://")),
-      fields: [],
+      fields: rest.filter((l) => /^[a-z_-]+:\s/i.test(l)).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()] as [string, string]),
     };
   };
   return {
@@ -441,7 +441,7 @@ test("save offers: held in memory without showing the password, one per tab, exp
 
 test("no save offer for a login Tessera just filled", async () => {
   const w = world();
-  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test"));
+  w.host.files.set("default:c", enc([DEC], "pw\nlogin: a\nurl: https://console.example.test\npin: 4711"));
   await fillEntry(w.deps, 2, { store: "default", path: "c" });
   const from = { tabId: 2, frameId: 0, url: "https://console.example.test/login", origin: "https://console.example.test" };
   await handleContentMessage(w.deps, from, { type: "autofill.loginSubmitted", username: "a", password: "pw" });
@@ -450,6 +450,7 @@ test("no save offer for a login Tessera just filled", async () => {
   assert.equal(kept?.complete, true);
   assert.equal(kept?.entry.text, "", "a finished login keeps no secret in memory");
   assert.equal(kept?.entry.parsed.password, "");
+  assert.deepEqual(kept?.entry.parsed.fields, [], "nor any other field of the entry");
 });
 
 // --- recipients, share, import ---

@@ -51,7 +51,8 @@ export class TabSessions {
     if (s.done.has("password") && (!needsOtp || s.done.has("otp"))) {
       s.complete = true;
       // Nothing left to fill: keep the session (it suppresses a save offer) without the secrets.
-      s.entry = { ...s.entry, text: "", parsed: { ...s.entry.parsed, password: "", login: null, otpUris: [] } };
+      // Extra fields (`pin: …`, recovery codes) are secrets too.
+      s.entry = { ...s.entry, text: "", parsed: { ...s.entry.parsed, password: "", login: null, otpUris: [], fields: [] } };
     }
   }
 
