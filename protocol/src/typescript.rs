@@ -6,16 +6,14 @@
 //! change to a Rust type that is not carried to the extension fails `cargo test`.
 //! To carry it: `TESSERA_WRITE_GENERATED=1 cargo test -p tessera-protocol generated`.
 
-use std::any::TypeId;
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use ts_rs::{Config, TypeVisitor, TS};
+use ts_rs::{Config, TypeVisitor};
 
 use crate::constants::*;
 use crate::envelope::{ts_method_table, ts_visit_method_types, MAX_REQUEST_ID};
 use crate::error::ErrorBody;
-use crate::ts_file::{check_or_write, layout};
+use crate::ts_file::{check_or_write, layout, Declarations};
 
 const HEADER: &str = "\
 // GENERATED from the Rust crate tessera-protocol (protocol/src) by
@@ -23,28 +21,6 @@ const HEADER: &str = "\
 //   TESSERA_WRITE_GENERATED=1 cargo test -p tessera-protocol generated
 // `cargo test` fails while this file differs from what the Rust types give.
 ";
-
-/// Collects the declaration of every type reached (ts-rs visits dependencies
-/// in no fixed order: they are sorted by name when written).
-struct Declarations<'a> {
-    cfg: &'a Config,
-    seen: HashSet<TypeId>,
-    out: Vec<(String, String)>,
-}
-
-impl TypeVisitor for Declarations<'_> {
-    fn visit<T: TS + 'static + ?Sized>(&mut self) {
-        if !self.seen.insert(TypeId::of::<T>()) {
-            return;
-        }
-        if T::output_path().is_some() {
-            let docs = T::docs().unwrap_or_default();
-            let decl = format!("{docs}export {}", layout(&T::decl(self.cfg)));
-            self.out.push((T::ident(self.cfg), decl));
-        }
-        T::visit_dependencies(self);
-    }
-}
 
 fn js_string(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
@@ -73,19 +49,10 @@ fn render() -> String {
     }
 
     out.push_str("\n// Types: the params and result of every method, the error body.\n");
-    let mut decls = Declarations {
-        cfg: &cfg,
-        seen: HashSet::new(),
-        out: Vec::new(),
-    };
+    let mut decls = Declarations::new(&cfg, layout);
     ts_visit_method_types(&mut decls);
     decls.visit::<ErrorBody>();
-    decls.out.sort();
-    for (_, d) in &decls.out {
-        out.push('\n');
-        out.push_str(d);
-        out.push('\n');
-    }
+    out.push_str(&decls.render());
 
     out.push_str("\n// Methods (envelope.rs `methods!`): what each one takes and answers.\n");
     out.push_str("export interface Methods {\n");

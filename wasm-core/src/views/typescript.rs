@@ -7,13 +7,9 @@
 //! `cargo test`. To carry it:
 //! `TESSERA_WRITE_GENERATED=1 cargo test -p tessera-core generated`.
 
-use std::any::TypeId;
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use ts_rs::{Config, TypeVisitor, TS};
-
-// The protocol crate's helpers (layout, check-or-write), shared rather than copied.
+// The protocol crate's generator helpers (Declarations, layout, layout_union, check-or-write), shared rather than copied.
 include!(concat!(env!("CARGO_MANIFEST_DIR"), "/../protocol/src/ts_file.rs"));
 
 const HEADER: &str = "\
@@ -23,83 +19,11 @@ const HEADER: &str = "\
 // `cargo test` fails while this file differs from what the Rust types give.
 ";
 
-/// Collects the declaration of every type reached, sorted by name when written
-/// (ts-rs visits dependencies in no fixed order).
-struct Declarations<'a> {
-    cfg: &'a Config,
-    seen: HashSet<TypeId>,
-    out: Vec<(String, String)>,
-}
-
-impl TypeVisitor for Declarations<'_> {
-    fn visit<T: TS + 'static + ?Sized>(&mut self) {
-        if !self.seen.insert(TypeId::of::<T>()) {
-            return;
-        }
-        if T::output_path().is_some() {
-            let docs = T::docs().unwrap_or_default();
-            let decl = format!("{docs}export {}", layout_union(&T::decl(self.cfg)));
-            self.out.push((T::ident(self.cfg), decl));
-        }
-        T::visit_dependencies(self);
-    }
-}
-
-/// Lays out a union of object types (a tagged enum: `type X = { … } | { … };`)
-/// one member a line, each object as [`layout`] lays out a flat one; anything
-/// else goes to [`layout`].
-fn layout_union(decl: &str) -> String {
-    let Some(open) = decl.find("= { ") else {
-        return layout(decl);
-    };
-    let body = decl[open + 2..].strip_suffix(';').unwrap_or(&decl[open + 2..]);
-    // Split at ` | ` outside objects and doc comments.
-    let (mut members, mut depth, mut in_doc, mut start) = (Vec::new(), 0i32, false, 0usize);
-    let bytes = body.as_bytes();
-    for (i, &c) in bytes.iter().enumerate() {
-        match c {
-            b'*' if !in_doc && i > 0 && bytes[i - 1] == b'/' => in_doc = true,
-            b'/' if in_doc && i > 0 && bytes[i - 1] == b'*' => in_doc = false,
-            b'{' if !in_doc => depth += 1,
-            b'}' if !in_doc => depth -= 1,
-            b'|' if !in_doc && depth == 0 => {
-                members.push(body[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    members.push(body[start..].trim());
-    if members.len() < 2 || !members.iter().all(|m| m.starts_with("{ ") && m.ends_with('}')) {
-        return layout(decl);
-    }
-    let mut out = format!("{}=", &decl[..open]);
-    for m in members {
-        let object = layout(&format!("type _ = {m};"));
-        let object = object.trim_start_matches("type _ = ").trim_end_matches(';');
-        out.push_str("\n  | ");
-        out.push_str(&object.replace('\n', "\n    "));
-    }
-    out.push(';');
-    out
-}
-
 /// The declarations reached from `roots`, one section.
 fn section(cfg: &Config, title: &str, roots: impl FnOnce(&mut Declarations<'_>)) -> String {
-    let mut decls = Declarations {
-        cfg,
-        seen: HashSet::new(),
-        out: Vec::new(),
-    };
+    let mut decls = Declarations::new(cfg, layout_union);
     roots(&mut decls);
-    decls.out.sort();
-    let mut out = format!("\n// {title}\n");
-    for (_, d) in &decls.out {
-        out.push('\n');
-        out.push_str(d);
-        out.push('\n');
-    }
-    out
+    format!("\n// {title}\n{}", decls.render())
 }
 
 /// The whole generated file.
