@@ -15,6 +15,9 @@ import { fromBase64, toBase64 } from "../src/shared/base64";
 import type { KeyInfo } from "../src/shared/contracts/page";
 import type { TokenInfo } from "../src/shared/status";
 import { typedRequest } from "./fake-request";
+import { typeEntry } from "../src/background/credentials/type-flow";
+import { untypable } from "../src/shared/contracts/console";
+import { usKey } from "../src/content/console/adapters";
 
 const DEC = "1A2B3C4D5E6F708192A3B4C5D6E7F80912345678";
 const ALICE = "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333";
@@ -606,4 +609,76 @@ test("a broken otpauth URI is an error naming the entry, and nothing is filled o
   );
   assert.equal(fills(w).length, 0);
   assert.equal(w.host.writes.length, 0);
+});
+
+// --- typing into consoles (type-flow.ts) ---
+
+/** A world whose frame 0 reports a console of `kind` (null: none focused) and types whatever it is sent. */
+function consoleWorld(kind: "xterm" | "novnc" | null): World {
+  const w = world();
+  const base = w.deps.sendToFrame;
+  w.deps.sendToFrame = async (tab, frameId, message) => {
+    const m = message as Record<string, unknown>;
+    if (m["type"] === "console.probe") {
+      w.sent.push({ frameId, message: m });
+      return { ok: true, kind, at: kind === null ? 0 : 5, reason: null };
+    }
+    if (m["type"] === "console.type") {
+      w.sent.push({ frameId, message: m });
+      return { ok: true, typed: [...String(m["text"])].length };
+    }
+    return base(tab, frameId, message);
+  };
+  return w;
+}
+const typed = (w: World) => w.sent.filter((s) => s.message["type"] === "console.type");
+
+test("type: the password goes as text to the frame with the console, for the origin decided; the reply holds a count", async () => {
+  const w = consoleWorld("xterm");
+  w.host.files.set("default:work/console.example.test", enc([DEC], "s3cret pw\nlogin: alice\nurl: https://console.example.test"));
+  const r = await typeEntry(w.deps, 7, { store: "default", path: "work/console.example.test" }, "password");
+  assert.deepEqual(r, { ok: true, entry: "default:work/console.example.test", kind: "xterm", frameId: 0, typed: 9 });
+  assert.deepEqual(typed(w)[0]?.message, { type: "console.type", expectedOrigin: "https://console.example.test", kind: "xterm", text: "s3cret pw" });
+  await typeEntry(w.deps, 7, { store: "default", path: "work/console.example.test" }, "username_tab_password_enter");
+  assert.equal(typed(w)[1]?.message["text"], "alice\ts3cret pw\r");
+});
+
+test("type: refused before decryption when no console is focused; refused for another origin; nothing sent", async () => {
+  const none = consoleWorld(null);
+  none.host.files.set("default:work/console.example.test", enc([DEC], "pw\nurl: https://console.example.test"));
+  await assert.rejects(typeEntry(none.deps, 7, { store: "default", path: "work/console.example.test" }, "password"), (e: unknown) => e instanceof HostError && e.code === "no_console");
+  assert.equal(none.host.calls.filter((c) => c === "store.read").length, 0, "no entry opened");
+  const other = consoleWorld("xterm");
+  other.host.files.set("default:other.example.test", enc([DEC], "pw\nurl: https://other.example.test"));
+  await assert.rejects(typeEntry(other.deps, 7, { store: "default", path: "other.example.test" }, "password"), (e: unknown) => e instanceof HostError && e.code === "origin_refused");
+  assert.equal(typed(other).length, 0);
+});
+
+test("type: a VNC console refuses a non-ASCII password before anything is sent, and the reason never shows the character", async () => {
+  const w = consoleWorld("novnc");
+  w.host.files.set("default:work/console.example.test", enc([DEC], "pässword\nurl: https://console.example.test"));
+  await assert.rejects(typeEntry(w.deps, 7, { store: "default", path: "work/console.example.test" }, "password"), (e: unknown) => {
+    assert.ok(e instanceof HostError && e.code === "not_typable");
+    assert.match(e.message, /printable ASCII/);
+    assert.ok(!e.message.includes("ä"));
+    return true;
+  });
+  assert.equal(typed(w).length, 0);
+  // An xterm.js terminal takes it (UTF-8 through the pty).
+  const t = consoleWorld("xterm");
+  t.host.files.set("default:work/console.example.test", enc([DEC], "pässword\nurl: https://console.example.test"));
+  assert.equal((await typeEntry(t.deps, 7, { store: "default", path: "work/console.example.test" }, "password")).typed, 8);
+});
+
+test("type: US keys for every printable ASCII character; what a console kind cannot type", () => {
+  for (let c = 0x20; c < 0x7f; c++) assert.notEqual(usKey(String.fromCharCode(c)), null, `key for ${String.fromCharCode(c)}`);
+  assert.deepEqual(usKey("A"), { key: "A", code: "KeyA", shift: true });
+  assert.deepEqual(usKey("("), { key: "(", code: "Digit9", shift: true });
+  assert.deepEqual(usKey('"'), { key: '"', code: "Quote", shift: true });
+  assert.deepEqual(usKey("\r"), { key: "Enter", code: "Enter", shift: false });
+  assert.equal(usKey("é"), null);
+  assert.equal(untypable("novnc", "abc\tdef\r"), null);
+  assert.equal(untypable("novnc", "abcé"), "é");
+  assert.equal(untypable("xterm", "abcé🔑"), null);
+  assert.equal(untypable("xterm", "a\u0003"), "\u0003");
 });

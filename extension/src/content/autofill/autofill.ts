@@ -17,6 +17,8 @@ import type {
 import { detectLoginFields, summarize } from "./detect";
 import { canSubmit, fillFields, submitFields } from "./fill";
 import { SubmitWatcher } from "./submit-watch";
+// Consoles without a login form (web terminals, VNC) share this per-frame script.
+import "../console/listener";
 
 // DOM changes come in bursts (a framework rendering a step); detect once after.
 // On a page that keeps changing, detection runs at most every REDETECT_DELAY_MS,
