@@ -1,8 +1,8 @@
 //! What the binary's commands do: serve a browser, or one of a person's
-//! commands (`install`, `uninstall`, `doctor`, `tokens`, `soft-token init`).
+//! commands (`install`, `uninstall`, `doctor`, `tokens`, `export-cert`, `soft-token init`, `soft-token import`).
 //! Each returns the process's exit code, or the message to print before failing.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -111,6 +111,58 @@ pub fn tokens(json: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints the token's public certificate (armored) on stdout and its
+/// fingerprint on stderr. `token`: which one, when more than one is present.
+pub fn export_cert(token: Option<&str>, user_id: Option<&str>) -> Result<ExitCode, String> {
+    let config = load_config()?;
+    let tokens = all_backends(&config);
+    let id = match token {
+        Some(id) => id.to_owned(),
+        None => {
+            let (found, problems) = tokens.list_all();
+            match found.as_slice() {
+                [one] => one.id.clone(),
+                [] => {
+                    let why: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+                    return Err(if why.is_empty() {
+                        "no token found: plug in your card, or create a soft token with `tessera-host soft-token init`".into()
+                    } else {
+                        format!("no token found ({})", why.join("; "))
+                    });
+                }
+                many => {
+                    let ids: Vec<_> = many.iter().map(|t| t.id.as_str()).collect();
+                    return Err(format!(
+                        "{} tokens are present: choose one with --token ({})",
+                        many.len(),
+                        ids.join(", ")
+                    ));
+                }
+            }
+        }
+    };
+    let exported = match tokens.export_certificate(&id, user_id) {
+        Err(e) if e.code == tessera_protocol::ErrorCode::PinRequired => {
+            let pin = read_secret(&format!("PIN of {id} (to sign the certificate on the card): "))?;
+            tokens
+                .verify_pin(
+                    &id,
+                    secrecy::SecretString::from(pin.as_str()),
+                    tessera_protocol::pin::PinPurpose::Sign,
+                )
+                .map_err(|e| e.message)?;
+            let exported = tokens.export_certificate(&id, user_id);
+            tokens.pins().forget(&id);
+            exported
+        }
+        other => other,
+    }
+    .map_err(|e| e.message)?;
+    write_stdout(&exported.armored)?;
+    eprintln!("fingerprint: {}", exported.fingerprint);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes command output; a reader that went away (`tessera-host tokens | head`)
 /// is not an error. `println!` would panic on the broken pipe.
 fn write_stdout(text: &str) -> Result<(), String> {
@@ -176,6 +228,30 @@ pub fn soft_token_init(user_id: &str) -> Result<ExitCode, String> {
     let path = config.soft_token_path();
     let info = token::soft::init(&path, user_id, &passphrase).map_err(|e| e.to_string())?;
     println!("soft token created at {}", path.display());
+    print_slots(&info);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Makes the secret key in `file` the soft token, after checking its
+/// passphrase (from the terminal without echo, or the first line of stdin).
+pub fn soft_token_import(file: &Path) -> Result<ExitCode, String> {
+    let config = load_config()?;
+    let path = config.soft_token_path();
+    if path.exists() {
+        // Before asking the passphrase: it would be asked for nothing.
+        return Err(token::soft::ImportError::Exists(path).to_string());
+    }
+    let armored = Zeroizing::new(
+        std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+    );
+    let passphrase = read_secret(&format!("Passphrase of the key in {}: ", file.display()))?;
+    let info = token::soft::import(&path, &armored, &passphrase).map_err(|e| e.to_string())?;
+    println!("soft token imported to {}", path.display());
+    print_slots(&info);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_slots(info: &tessera_protocol::token::TokenInfo) {
     for slot in &info.slots {
         println!(
             "  {:<15} {:<8} {}",
@@ -184,24 +260,31 @@ pub fn soft_token_init(user_id: &str) -> Result<ExitCode, String> {
             slot.fingerprint.as_deref().unwrap_or("-")
         );
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a secret: typed at the terminal without echo, or the first line of
+/// stdin when stdin is not a terminal (scripts, tests).
+fn read_secret(prompt: &str) -> Result<Zeroizing<String>, String> {
+    let stdin = std::io::stdin();
+    let line = if stdin.is_terminal() {
+        Zeroizing::new(
+            rpassword::prompt_password(prompt).map_err(|e| format!("cannot read from the terminal: {e}"))?,
+        )
+    } else {
+        let mut line = Zeroizing::new(String::new());
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        line
+    };
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    if trimmed.is_empty() {
+        return Err("nothing was entered (type it at the prompt, or pass it on stdin)".into());
+    }
+    Ok(trimmed)
 }
 
 fn read_passphrase() -> Result<Zeroizing<String>, String> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        // No echo-off without a terminal crate; say so rather than pretend.
-        eprint!("Passphrase for the soft token (it will be visible as you type; min. 8 characters): ");
-        let _ = std::io::stderr().flush();
-    }
-    let mut line = Zeroizing::new(String::new());
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| format!("cannot read the passphrase: {e}"))?;
-    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
-    if trimmed.is_empty() {
-        return Err("no passphrase given (pass it on stdin or type it at the prompt)".into());
-    }
-    Ok(trimmed)
+    read_secret("Passphrase for the soft token (min. 8 characters): ")
 }

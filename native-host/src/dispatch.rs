@@ -23,6 +23,7 @@ pub async fn handle(ctx: &HostContext, id: RequestId, request: Request) -> Respo
         Request::ForgetPin(params) => Ok(requests::token_forget_pin::handle(ctx, &params)),
         Request::Sign(params) => requests::token_sign::handle(ctx, params).await,
         Request::DecryptSessionKey(params) => requests::token_decrypt_session_key::handle(ctx, params).await,
+        Request::ExportCertificate(params) => requests::token_export_certificate::handle(ctx, params).await,
         Request::StoreList(_) => requests::store_list::handle(ctx).await,
         Request::StoreRead(params) => requests::store_read::handle(ctx, params).await,
         Request::StoreWrite(params) => requests::store_write::handle(ctx, params).await,

@@ -37,6 +37,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print your public certificate (armored) from a token; its fingerprint
+    /// goes to stderr. A card without one has it built and signed on the card
+    /// (asks the card's user PIN).
+    ExportCert {
+        /// Token id as `tokens --json` shows it (`card:<AID>`, `soft:<fingerprint>`);
+        /// needed only when more than one token is present.
+        #[arg(long)]
+        token: Option<String>,
+        /// User ID to bind when a card's certificate is built, e.g.
+        /// "Jane Doe <jane@example.org>" (default: the card's cardholder name).
+        #[arg(long)]
+        user_id: Option<String>,
+    },
     /// Manage the embedded soft token (used when no card is present).
     SoftToken {
         #[command(subcommand)]
@@ -79,6 +92,14 @@ enum SoftTokenAction {
         #[arg(long)]
         user_id: String,
     },
+    /// Make an existing key the soft token: FILE is an armored secret key as
+    /// `gpg --export-secret-keys --armor` writes it, passphrase-protected, with
+    /// signing and encryption subkeys. It keeps its passphrase (asked here to
+    /// check it opens the key, without echo, or the first line of stdin).
+    Import {
+        /// The armored secret key file.
+        file: PathBuf,
+    },
 }
 
 /// Arguments a browser passes when it starts a native-messaging host.
@@ -107,9 +128,13 @@ fn main() -> ExitCode {
         Command::Uninstall(a) => commands::uninstall(a.browser, a.scope(), a.manifest_dir.as_deref()),
         Command::Doctor => commands::doctor(),
         Command::Tokens { json } => commands::tokens(json),
+        Command::ExportCert { token, user_id } => commands::export_cert(token.as_deref(), user_id.as_deref()),
         Command::SoftToken {
             action: SoftTokenAction::Init { user_id },
         } => commands::soft_token_init(&user_id),
+        Command::SoftToken {
+            action: SoftTokenAction::Import { file },
+        } => commands::soft_token_import(&file),
     };
     match result {
         Ok(code) => code,

@@ -315,3 +315,229 @@ fn with_several_recipients_only_the_cards_pkesk_decrypts_and_others_are_wrong_ke
     assert_eq!(decrypted, 1);
     assert_eq!(user_retries(&mut host, &token), 3);
 }
+
+/// Signs through the host's `token.sign`: rpgp hashes, the card signs. Lets
+/// the test make an OpenPGP signature with the card, as the wasm core does.
+struct HostSigner<'h> {
+    host: std::cell::RefCell<&'h mut LiveHost>,
+    token: String,
+    key: pgp::packet::PublicKey,
+}
+
+impl std::fmt::Debug for HostSigner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HostSigner({})", self.token)
+    }
+}
+
+impl KeyDetails for HostSigner<'_> {
+    fn version(&self) -> pgp::types::KeyVersion {
+        self.key.version()
+    }
+    fn legacy_key_id(&self) -> pgp::types::KeyId {
+        self.key.legacy_key_id()
+    }
+    fn fingerprint(&self) -> pgp::types::Fingerprint {
+        self.key.fingerprint()
+    }
+    fn algorithm(&self) -> pgp::crypto::public_key::PublicKeyAlgorithm {
+        self.key.algorithm()
+    }
+    fn created_at(&self) -> pgp::types::Timestamp {
+        self.key.created_at()
+    }
+    fn legacy_v3_expiration_days(&self) -> Option<u16> {
+        None
+    }
+    fn public_params(&self) -> &pgp::types::PublicParams {
+        self.key.public_params()
+    }
+}
+
+impl pgp::types::SigningKey for HostSigner<'_> {
+    fn sign(
+        &self,
+        _pw: &pgp::types::Password,
+        _hash: HashAlgorithm,
+        digest: &[u8],
+    ) -> pgp::errors::Result<SignatureBytes> {
+        let mut host = self.host.borrow_mut();
+        let reply = sign(&mut host, &self.token, digest);
+        let mpis = reply["result"]["signature"]
+            .as_array()
+            .unwrap_or_else(|| panic!("token.sign failed: {reply}"))
+            .iter()
+            .map(|m| {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(m.as_str().expect("mpi"))
+                    .expect("base64");
+                Mpi::from_slice(&bytes)
+            })
+            .collect();
+        Ok(SignatureBytes::Mpis(mpis))
+    }
+    fn hash_alg(&self) -> HashAlgorithm {
+        card_hash()
+    }
+}
+
+#[test]
+#[ignore = "needs pcscd and the virtual card: run under scripts/lib/with-virtual-card.sh with --ignored"]
+fn the_certificate_built_on_the_card_works_with_gnupg() {
+    use pgp::composed::{Deserializable, SignedPublicKey};
+    use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData};
+    use pgp::ser::Serialize as _;
+    let _card = CARD.lock().unwrap_or_else(|p| p.into_inner());
+    let token = card_token_id();
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut host = LiveHost::start(data.path());
+    let export = json!({"id": 30, "method": "token.export_certificate", "params": {"token": token}});
+
+    // Built on the card: the card signs, so the PIN comes first.
+    let reply = host.call(&export);
+    assert_eq!(reply["error"]["code"], "pin_required", "{reply}");
+    assert_eq!(
+        verify_pin(&mut host, &token, &user_pin(), "sign")["result"]["verified"],
+        true
+    );
+    let reply = host.call(&export);
+    let primary = card_facts()["primary_fingerprint"]
+        .as_str()
+        .expect("fpr")
+        .to_owned();
+    assert_eq!(reply["result"]["fingerprint"], primary, "{reply}");
+    let armored = reply["result"]["armored"].as_str().expect("armored").to_owned();
+    let (cert, _) = SignedPublicKey::from_string(&armored).expect("parse the certificate");
+    assert_eq!(
+        cert.details.users[0].id.id(),
+        card_facts()["cardholder"]
+            .as_str()
+            .expect("cardholder")
+            .as_bytes()
+    );
+    // The card's three slots, with the fingerprints the card stores.
+    let subkeys: Vec<_> = cert
+        .public_subkeys
+        .iter()
+        .map(|s| common::hex_upper(s.key.fingerprint().as_bytes()))
+        .collect();
+    assert_eq!(
+        subkeys,
+        vec![
+            card_facts()["decryption"]["fingerprint"]
+                .as_str()
+                .expect("decryption")
+                .to_owned(),
+            card_facts()["authentication"]["fingerprint"]
+                .as_str()
+                .expect("auth")
+                .to_owned(),
+        ]
+    );
+    // With a User ID given, that one is bound.
+    let reply = host.call(&json!({"id": 31, "method": "token.export_certificate",
+        "params": {"token": token, "user_id": "Alice Card <alice.card@example.org>"}}));
+    let (named, _) =
+        SignedPublicKey::from_string(reply["result"]["armored"].as_str().expect("armored")).expect("parse");
+    assert_eq!(
+        named.details.users[0].id.id(),
+        b"Alice Card <alice.card@example.org>"
+    );
+
+    // A GnuPG that never saw the card accepts it...
+    let home = tempfile::tempdir().expect("gnupg home");
+    let cert_path = home.path().join("cert.asc");
+    std::fs::write(&cert_path, &armored).expect("write cert");
+    common::gpg(home.path(), &["--import", cert_path.to_str().expect("path")]);
+    let listed = String::from_utf8(common::gpg(
+        home.path(),
+        &["--with-colons", "--list-keys", &primary],
+    ))
+    .expect("utf-8");
+    assert!(listed.contains("uid:-::::"), "{listed}");
+    assert!(!listed.contains("uid:r") && !listed.contains("pub:r"), "{listed}");
+
+    // ...verifies what the card signs...
+    let text = b"signed on the card, checked by GnuPG\n".to_vec();
+    let signer = HostSigner {
+        host: std::cell::RefCell::new(&mut host),
+        token: token.clone(),
+        key: cert.primary_key.clone(),
+    };
+    let mut config = SignatureConfig::v4(SignatureType::Binary, cert.primary_key.algorithm(), card_hash());
+    config.hashed_subpackets = vec![
+        Subpacket::regular(SubpacketData::SignatureCreationTime(pgp::types::Timestamp::now())).expect("sp"),
+        Subpacket::regular(SubpacketData::IssuerFingerprint(cert.primary_key.fingerprint())).expect("sp"),
+    ];
+    let signature = config
+        .sign(&signer, &pgp::types::Password::empty(), &text[..])
+        .expect("sign through the host");
+    drop(signer);
+    let sig_path = home.path().join("text.sig");
+    let text_path = home.path().join("text.txt");
+    std::fs::write(&sig_path, common::packet_bytes(&signature)).expect("write sig");
+    std::fs::write(&text_path, &text).expect("write text");
+    common::gpg(
+        home.path(),
+        &[
+            "--verify",
+            sig_path.to_str().expect("path"),
+            text_path.to_str().expect("path"),
+        ],
+    );
+    let _ = std::process::Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+
+    // ...and encrypts to it, for the card to decrypt.
+    let plaintext = random_bytes(300);
+    let message = gpg_encrypt(&[cert.to_bytes().expect("cert bytes")], &plaintext);
+    let (_, pkesk) = pkesks(&message).into_iter().next().expect("one PKESK");
+    let recipient = key_packet_by_fingerprint(&cert, &subkeys[0]);
+    let reply = host.call(&json!({"id": 32, "method": "token.decrypt_session_key",
+        "params": {"token": token, "pkesk": b64(&pkesk), "recipient_key": b64(&recipient)}}));
+    assert!(reply["result"].is_object(), "{reply}");
+    assert_eq!(decrypt_with_session_key(&message, &reply["result"]), plaintext);
+}
+
+#[test]
+#[ignore = "needs pcscd and the virtual card: run under scripts/lib/with-virtual-card.sh with --ignored"]
+fn export_cert_on_the_command_line_asks_the_pin_and_prints_the_certificate() {
+    use pgp::composed::{Deserializable, SignedPublicKey};
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let _card = CARD.lock().unwrap_or_else(|p| p.into_inner());
+    let token = card_token_id();
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(common::HOST)
+        .args([
+            "export-cert",
+            "--token",
+            &token,
+            "--user-id",
+            "Alice <alice@example.org>",
+        ])
+        .env("TESSERA_DATA_DIR", data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start export-cert");
+    // Not a terminal: the PIN is the first line of stdin.
+    writeln!(child.stdin.take().expect("stdin"), "{}", user_pin()).expect("pin");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let primary = card_facts()["primary_fingerprint"]
+        .as_str()
+        .expect("fpr")
+        .to_owned();
+    assert!(stderr.contains(&primary), "{stderr}");
+    assert!(!stderr.contains(&user_pin()), "the PIN is never echoed");
+    let armored = String::from_utf8(out.stdout).expect("utf-8");
+    let (cert, _) = SignedPublicKey::from_string(&armored).expect("certificate");
+    assert_eq!(cert.details.users[0].id.id(), b"Alice <alice@example.org>");
+    cert.verify_bindings().expect("bindings verify");
+}

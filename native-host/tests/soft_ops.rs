@@ -152,3 +152,208 @@ fn operations_on_an_unknown_token_and_bad_digests_are_refused() {
         "params": {"token": "soft:0000", "hash_algorithm": "MD5", "digest": ""}}));
     assert_eq!(reply["error"]["code"], "invalid_params", "{reply}");
 }
+
+#[test]
+fn soft_token_exports_its_public_certificate_without_a_passphrase() {
+    use pgp::composed::SignedPublicKey;
+    let data = tempfile::tempdir().expect("tempdir");
+    let key = init_soft_token(data.path());
+    let fpr = common::hex_upper(key.fingerprint().as_bytes());
+    let token = format!("soft:{fpr}");
+    let mut host = start(data.path());
+    let reply =
+        host.call(&json!({"id": 3, "method": "token.export_certificate", "params": {"token": token}}));
+    let result = &reply["result"];
+    assert_eq!(result["fingerprint"], fpr, "{reply}");
+    let armored = result["armored"].as_str().expect("armored");
+    assert!(
+        armored.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"),
+        "{armored}"
+    );
+    let (cert, _) = SignedPublicKey::from_string(armored).expect("parse certificate");
+    cert.verify_bindings().expect("self-signatures verify");
+    assert_eq!(cert, key.to_public_key());
+    // No passphrase was asked: the public half is not encrypted.
+    assert_eq!(host.token(&token).expect("listed")["pin_cached"], false);
+
+    // The CLI prints the same armor on stdout and the fingerprint on stderr.
+    let out = Command::new(HOST)
+        .args(["export-cert", "--token", &token])
+        .env("TESSERA_DATA_DIR", data.path())
+        .env("PCSCLITE_CSOCK_NAME", "/nonexistent/tessera-test/pcscd.comm")
+        .output()
+        .expect("run export-cert");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), armored);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&fpr));
+    // And the gpg that imports it sees the same key.
+    let home = tempfile::tempdir().expect("gnupg home");
+    let path = home.path().join("cert.asc");
+    std::fs::write(&path, armored).expect("write cert");
+    common::gpg(home.path(), &["--import", path.to_str().expect("path")]);
+    let listed =
+        String::from_utf8(common::gpg(home.path(), &["--with-colons", "--list-keys", &fpr])).expect("utf-8");
+    assert!(listed.contains(&format!("fpr:::::::::{fpr}:")), "{listed}");
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+}
+
+/// A passphrase-protected key made by GnuPG, exported as `gpg
+/// --export-secret-keys --armor` writes it: (armored secret key, public key
+/// bytes, primary fingerprint). `subkeys`: `quick-add-key` usages.
+fn gpg_made_key(
+    home: &std::path::Path,
+    passphrase: &str,
+    subkeys: &[(&str, &str)],
+) -> (String, Vec<u8>, String) {
+    let pw = ["--pinentry-mode", "loopback", "--passphrase", passphrase];
+    let run = |args: &[&str]| common::gpg(home, &[&pw[..], args].concat());
+    run(&[
+        "--quick-gen-key",
+        "Imported User <imported@example.org>",
+        "ed25519",
+        "cert",
+        "0",
+    ]);
+    let listing = String::from_utf8(common::gpg(home, &["--with-colons", "--list-keys"])).expect("utf-8");
+    let fpr = listing
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:::::::::"))
+        .and_then(|rest| rest.split(':').next())
+        .expect("fingerprint")
+        .to_owned();
+    for (algo, usage) in subkeys {
+        run(&["--quick-add-key", &fpr, algo, usage, "0"]);
+    }
+    let secret = String::from_utf8(run(&["--export-secret-keys", "--armor", &fpr])).expect("armor");
+    let public = common::gpg(home, &["--export", &fpr]);
+    (secret, public, fpr)
+}
+
+fn soft_token_import(
+    data: &std::path::Path,
+    file: &std::path::Path,
+    passphrase: &str,
+) -> std::process::Output {
+    let mut child = Command::new(HOST)
+        .args(["soft-token", "import"])
+        .arg(file)
+        .env("TESSERA_DATA_DIR", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start soft-token import");
+    writeln!(child.stdin.take().expect("stdin"), "{passphrase}").expect("passphrase");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn a_gpg_made_protected_key_imports_and_decrypts_what_gpg_encrypted() {
+    let home = tempfile::tempdir().expect("gnupg home");
+    let (secret, public, fpr) = gpg_made_key(
+        home.path(),
+        PASSPHRASE,
+        &[("ed25519", "sign"), ("cv25519", "encr")],
+    );
+    let file = home.path().join("secret.asc");
+    std::fs::write(&file, &secret).expect("write key");
+    let data = tempfile::tempdir().expect("tempdir");
+
+    // A wrong passphrase is refused, and nothing is written.
+    let out = soft_token_import(data.path(), &file, "not the passphrase");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrong passphrase"));
+    assert!(!data.path().join("soft-token.asc").exists());
+
+    let out = soft_token_import(data.path(), &file, PASSPHRASE);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The passphrase is never echoed back.
+    let printed = [out.stdout.clone(), out.stderr.clone()].concat();
+    assert!(!String::from_utf8_lossy(&printed).contains(PASSPHRASE));
+    // Stored with its protection: the secret parts still need the passphrase.
+    let stored = std::fs::read_to_string(data.path().join("soft-token.asc")).expect("key file");
+    let (key, _) = SignedSecretKey::from_string(&stored).expect("parse");
+    for sub in &key.secret_subkeys {
+        assert!(sub.key.unlock(&"wrong".into(), |_, _| Ok(())).is_err());
+    }
+    // A second import does not replace it.
+    assert!(!soft_token_import(data.path(), &file, PASSPHRASE).status.success());
+
+    let token = format!("soft:{fpr}");
+    let mut host = start(data.path());
+    assert!(host.token(&token).is_some(), "the imported key is the soft token");
+    let plaintext = random_bytes(500);
+    let message = gpg_encrypt(&[public], &plaintext);
+    let esks = pkesks(&message);
+    let enc = key
+        .secret_subkeys
+        .iter()
+        .find(|s| {
+            s.signatures
+                .last()
+                .is_some_and(|sig| sig.key_flags().encrypt_comms())
+        })
+        .expect("encryption subkey")
+        .key
+        .public_key();
+    let request = json!({"id": 7, "method": "token.decrypt_session_key",
+        "params": {"token": token, "pkesk": b64(&esks[0].1), "recipient_key": b64(&packet_bytes(enc))}});
+    assert_eq!(host.call(&request)["error"]["code"], "pin_required");
+    assert_eq!(verify(&mut host, &token, PASSPHRASE)["result"]["verified"], true);
+    let reply = host.call(&request);
+    assert_eq!(
+        decrypt_with_session_key(&message, &reply["result"]),
+        plaintext,
+        "{reply}"
+    );
+    drop(host);
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+}
+
+#[test]
+fn keys_without_a_signing_subkey_or_protection_are_refused() {
+    let home = tempfile::tempdir().expect("gnupg home");
+    // GnuPG's usual key: the primary signs, no signing subkey.
+    let (secret, _, _) = gpg_made_key(home.path(), PASSPHRASE, &[("cv25519", "encr")]);
+    let file = home.path().join("secret.asc");
+    std::fs::write(&file, &secret).expect("write key");
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = soft_token_import(data.path(), &file, PASSPHRASE);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no signing subkey"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+
+    // An unprotected key (no passphrase at all).
+    let home = tempfile::tempdir().expect("gnupg home");
+    let (secret, _, _) = gpg_made_key(home.path(), "", &[("ed25519", "sign"), ("cv25519", "encr")]);
+    std::fs::write(&file, &secret).expect("write key");
+    let out = soft_token_import(data.path(), &file, "anything at all");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not passphrase-protected"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!data.path().join("soft-token.asc").exists());
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+}

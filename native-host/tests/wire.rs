@@ -109,6 +109,7 @@ fn hello_reports_versions_and_capabilities() {
             "token.forget_pin",
             "token.sign",
             "token.decrypt_session_key",
+            "token.export_certificate",
             "store.list",
             "store.read",
             "store.write",

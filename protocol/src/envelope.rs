@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::certificate::{ExportCertificateParams, ExportCertificateResult};
 use crate::decrypt::{DecryptSessionKeyParams, DecryptSessionKeyResult};
 use crate::error::{ErrorBody, ErrorCode};
 use crate::hello::{HelloParams, HelloResult};
@@ -94,6 +95,7 @@ methods! {
     ForgetPin = "token.forget_pin" (ForgetPinParams => ForgetPinResult),
     Sign = "token.sign" (SignParams => SignResult),
     DecryptSessionKey = "token.decrypt_session_key" (DecryptSessionKeyParams => DecryptSessionKeyResult),
+    ExportCertificate = "token.export_certificate" (ExportCertificateParams => ExportCertificateResult),
     StoreList = "store.list" (StoreListParams => StoreListResult),
     StoreRead = "store.read" (StoreReadParams => StoreReadResult),
     StoreWrite = "store.write" (StoreWriteParams => StoreWriteResult),

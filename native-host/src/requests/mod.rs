@@ -6,6 +6,7 @@ pub mod store_read;
 pub mod store_recipients;
 pub mod store_write;
 pub mod token_decrypt_session_key;
+pub mod token_export_certificate;
 pub mod token_forget_pin;
 pub mod token_list;
 pub mod token_sign;

@@ -51,6 +51,13 @@ pub struct Listing {
     pub problems: Vec<TokenError>,
 }
 
+/// A token's public certificate, as `token.export_certificate` returns it.
+pub struct ExportedCertificate {
+    pub armored: String,
+    /// Upper-case hex fingerprint of the primary key.
+    pub fingerprint: String,
+}
+
 /// A PIN the token accepted, and where the token was (for the removal watch).
 pub struct Verified {
     pub reader: Option<String>,
@@ -84,6 +91,15 @@ pub trait TokenBackend: Send + Sync {
         pins: &PinCache,
         esk: &EncryptedSessionKey,
     ) -> Result<PlainSessionKey, ErrorBody>;
+    /// The token's public certificate (transferable public key), armored, and
+    /// its primary fingerprint. A card without a stored certificate has one
+    /// built and signed on it, which needs the PIN (`user_id`: the User ID to bind).
+    fn export_certificate(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        user_id: Option<&str>,
+    ) -> Result<ExportedCertificate, ErrorBody>;
     /// Whether a token whose PIN is cached is still reachable, without talking
     /// to it (cards: is a card still in `reader`). Must be cheap.
     fn still_present(&self, _token: &str, _reader: Option<&str>) -> bool {
@@ -161,6 +177,15 @@ impl Tokens {
     ) -> Result<PlainSessionKey, ErrorBody> {
         self.backend_for(token)?
             .decrypt_session_key(token, &self.pins, esk)
+    }
+
+    pub fn export_certificate(
+        &self,
+        token: &str,
+        user_id: Option<&str>,
+    ) -> Result<ExportedCertificate, ErrorBody> {
+        self.backend_for(token)?
+            .export_certificate(token, &self.pins, user_id)
     }
 
     /// Drops cached PINs that expired or whose token went away; returns the

@@ -22,7 +22,9 @@ use zeroize::Zeroizing;
 use super::algorithm_names::{hex_upper, of_key_params};
 use super::pin_cache::PinCache;
 use super::session_key::EncryptedSessionKey;
-use super::{pin_required, token_not_found, Listing, TokenBackend, TokenError, Verified};
+use super::{
+    pin_required, token_not_found, ExportedCertificate, Listing, TokenBackend, TokenError, Verified,
+};
 use crate::atomic_file::{self, Access};
 
 pub struct SoftBackend {
@@ -129,6 +131,24 @@ impl TokenBackend for SoftBackend {
                     "cannot decrypt the session key (corrupt message, or not for this key): {e}"
                 ))
             })
+    }
+
+    fn export_certificate(
+        &self,
+        token: &str,
+        _pins: &PinCache,
+        _user_id: Option<&str>,
+    ) -> Result<ExportedCertificate, ErrorBody> {
+        // The public half needs no passphrase: only the secret parts are encrypted.
+        let key = self.key(token)?;
+        let armored = key
+            .to_public_key()
+            .to_armored_string(None.into())
+            .map_err(|e| soft_error(format!("cannot armor the public key: {e}")))?;
+        Ok(ExportedCertificate {
+            armored,
+            fingerprint: hex_upper(key.fingerprint().as_bytes()),
+        })
     }
 }
 
@@ -327,6 +347,81 @@ pub fn init(path: &Path, user_id: &str, passphrase: &Zeroizing<String>) -> Resul
         source,
     })?;
     Ok(describe(&key))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("a soft token already exists at {0}; remove it first if you really mean to replace it")]
+    Exists(PathBuf),
+    #[error(
+        "this is not an OpenPGP secret key (export it with `gpg --export-secret-keys --armor KEY`): {0}"
+    )]
+    NotASecretKey(String),
+    #[error("the key's self-signatures do not verify: {0}")]
+    BadSelfSignature(String),
+    #[error("the key has no {0} subkey with its secret part; Tessera signs and decrypts with subkeys, as a card does (add one, e.g. `gpg --quick-add-key FINGERPRINT {1}`, then export again)")]
+    MissingSubkey(&'static str, &'static str),
+    #[error("the key's secret parts are not passphrase-protected: protect it first (`gpg --passwd KEY`), then export again")]
+    Unprotected,
+    #[error("wrong passphrase for this key")]
+    WrongPassphrase,
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Makes an existing secret key (as `gpg --export-secret-keys --armor` writes
+/// it) the soft token. It must have a signing and an encryption subkey, be
+/// passphrase-protected, and `passphrase` must open it: the file keeps the
+/// key's own protection (it is stored as read, never decrypted), mode 0600.
+pub fn import(path: &Path, armored: &str, passphrase: &Zeroizing<String>) -> Result<TokenInfo, ImportError> {
+    if path.exists() {
+        return Err(ImportError::Exists(path.to_owned()));
+    }
+    let (key, _headers) =
+        SignedSecretKey::from_string(armored).map_err(|e| ImportError::NotASecretKey(e.to_string()))?;
+    key.verify_bindings()
+        .map_err(|e| ImportError::BadSelfSignature(e.to_string()))?;
+    let with_secret = |slot| {
+        key.secret_subkeys
+            .iter()
+            .filter(|s| has_flag(s, slot))
+            // gpg marks a secret part kept elsewhere (on a card, or removed)
+            // with a GNU-dummy S2K: such a subkey cannot be used here.
+            .find(|s| !matches!(s.key.secret_params(), pgp::types::SecretParams::Encrypted(e) if is_gnu_dummy(e)))
+    };
+    let signing =
+        with_secret(SlotKind::Signature).ok_or(ImportError::MissingSubkey("signing", "ed25519 sign"))?;
+    let decryption =
+        with_secret(SlotKind::Decryption).ok_or(ImportError::MissingSubkey("encryption", "cv25519 encr"))?;
+    let pw = Password::from(passphrase.as_str());
+    for sub in [signing, decryption] {
+        if matches!(sub.key.secret_params(), pgp::types::SecretParams::Plain(_)) {
+            return Err(ImportError::Unprotected);
+        }
+        sub.key
+            .unlock(&pw, |_, _| Ok(()))
+            .map_err(|_| ImportError::WrongPassphrase)?
+            .map_err(|_| ImportError::WrongPassphrase)?;
+    }
+    let text = Zeroizing::new(
+        key.to_armored_string(None.into())
+            .map_err(|e| ImportError::NotASecretKey(e.to_string()))?,
+    );
+    atomic_file::write(path, text.as_bytes(), Access::Private).map_err(|source| ImportError::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(describe(&key))
+}
+
+/// GnuPG's "no secret part here" marker: S2K type 101 with the "GNU" tag.
+fn is_gnu_dummy(params: &pgp::types::EncryptedSecretParams) -> bool {
+    use pgp::types::{S2kParams, StringToKey};
+    let s2k = match params.string_to_key_params() {
+        S2kParams::Cfb { s2k, .. } | S2kParams::MalleableCfb { s2k, .. } | S2kParams::Aead { s2k, .. } => s2k,
+        _ => return false,
+    };
+    matches!(s2k, StringToKey::Private { typ: 101, .. })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! Each call opens a fresh PC/SC context and short transactions: cards close
 //! idle sessions, and a card may be pulled or plugged between two requests.
 
+pub mod certificate;
 pub mod discovery;
 pub mod operations;
 
@@ -21,7 +22,7 @@ use tessera_protocol::ErrorBody;
 
 use super::pin_cache::PinCache;
 use super::session_key::EncryptedSessionKey;
-use super::{token_not_found, Listing, TokenBackend, Verified};
+use super::{token_not_found, ExportedCertificate, Listing, TokenBackend, Verified};
 
 /// A card in an open transaction: what discovery hands to an operation.
 pub type Tx<'a> = Card<Transaction<'a>>;
@@ -78,6 +79,17 @@ impl TokenBackend for CardBackend {
     ) -> Result<PlainSessionKey, ErrorBody> {
         self.with_card(token, |tx, reader| {
             operations::decrypt_session_key(tx, reader, token, pins, esk)
+        })
+    }
+
+    fn export_certificate(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        user_id: Option<&str>,
+    ) -> Result<ExportedCertificate, ErrorBody> {
+        self.with_card(token, |tx, reader| {
+            certificate::build(tx, reader, token, pins, user_id)
         })
     }
 

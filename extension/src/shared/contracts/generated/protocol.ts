@@ -66,6 +66,30 @@ export type ErrorBody = {
  */
 export type ErrorCode = "request_too_large" | "invalid_utf8" | "invalid_json" | "invalid_request" | "unknown_method" | "invalid_params" | "response_too_large" | "token_not_found" | "pcsc_unavailable" | "card_error" | "soft_token_error" | "pin_incorrect" | "pin_blocked" | "pin_required" | "wrong_key" | "unsupported_algorithm" | "store_not_found" | "entry_not_found" | "store_conflict" | "entry_too_large" | "store_io" | "internal";
 
+export type ExportCertificateParams = {
+  /**
+   * Token id from `token.list`.
+   */
+  token: string;
+  /**
+   * Cards only, when the host must build the certificate: the User ID to
+   * bind, e.g. `"Jane Doe <jane@example.org>"`. Without it, the card's
+   * cardholder name. Ignored by the soft token (its key has its User IDs).
+   */
+  user_id?: string;
+};
+
+export type ExportCertificateResult = {
+  /**
+   * The transferable public key, ASCII-armored.
+   */
+  armored: string;
+  /**
+   * Upper-case hex fingerprint of its primary key.
+   */
+  fingerprint: string;
+};
+
 export type ForgetPinParams = {
   token: string;
 };
@@ -343,6 +367,7 @@ export interface Methods {
   "token.forget_pin": { params: ForgetPinParams; result: ForgetPinResult };
   "token.sign": { params: SignParams; result: SignResult };
   "token.decrypt_session_key": { params: DecryptSessionKeyParams; result: DecryptSessionKeyResult };
+  "token.export_certificate": { params: ExportCertificateParams; result: ExportCertificateResult };
   "store.list": { params: StoreListParams; result: StoreListResult };
   "store.read": { params: StoreReadParams; result: StoreReadResult };
   "store.write": { params: StoreWriteParams; result: StoreWriteResult };
@@ -351,4 +376,4 @@ export interface Methods {
 export type Method = keyof Methods;
 export type Params<M extends Method> = Methods[M]["params"];
 export type Result<M extends Method> = Methods[M]["result"];
-export const METHODS = ["hello", "token.list", "token.verify_pin", "token.forget_pin", "token.sign", "token.decrypt_session_key", "store.list", "store.read", "store.write", "store.recipients"] as const satisfies readonly Method[];
+export const METHODS = ["hello", "token.list", "token.verify_pin", "token.forget_pin", "token.sign", "token.decrypt_session_key", "token.export_certificate", "store.list", "store.read", "store.write", "store.recipients"] as const satisfies readonly Method[];
