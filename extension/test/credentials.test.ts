@@ -681,4 +681,5 @@ test("type: US keys for every printable ASCII character; what a console kind can
   assert.equal(untypable("novnc", "abcé"), "é");
   assert.equal(untypable("xterm", "abcé🔑"), null);
   assert.equal(untypable("xterm", "a\u0003"), "\u0003");
+  assert.equal(untypable("shellinabox", "pä\t🔑"), "🔑", "Shell In A Box: one UTF-16 unit per key event");
 });

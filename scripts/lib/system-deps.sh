@@ -18,9 +18,12 @@ WEBMAIL_PKGS=(roundcube roundcube-sqlite3 php8.2-cgi dovecot-imapd dovecot-lmtpd
 # PHP's built-in server next to Roundcube, sharing its Dovecot and relay (tests/webmail/with-webmail.sh).
 # php-horde-imp pulls in php-horde (the framework) but not the other groupware apps of php-horde-webmail.
 HORDE_PKGS=(php-horde-imp)
+# Typing into consoles without a login form (tests/e2e/console-type.test.mjs): noVNC through
+# websockify to a TigerVNC server showing an xterm, and Shell In A Box.
+CONSOLE_PKGS=(novnc websockify tigervnc-standalone-server xterm shellinabox)
 
 missing=()
-for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "${HORDE_PKGS[@]}" "$@"; do
+for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "${HORDE_PKGS[@]}" "${CONSOLE_PKGS[@]}" "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -13,6 +13,7 @@ cd "$REPO"
 
 [ -x target/debug/tessera-host ] || { echo "run.sh: build the host first: cargo build -p tessera-host" >&2; exit 1; }
 scripts/lib/wasm.sh build
-(cd tests && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+# Again when the lock changed since the last install (a new fixture library).
+(cd tests && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
 (cd extension && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node build.mjs)
 exec scripts/lib/with-virtual-card.sh node --test "$@" tests/e2e/

@@ -13,6 +13,7 @@ import { contentSender, handleContentMessage, type ContentApiDeps } from "./cont
 import type { FrameInfo } from "./fill-flow";
 import { fillBest, handleCredentialsRequest } from "./popup-api";
 import { SaveOffers, TabSessions } from "./sessions";
+import { typeRoutes } from "./type-flow";
 import type { MessageRoute } from "../router";
 import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
@@ -79,6 +80,8 @@ export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): Messa
   });
 
   return [
+    // Before credentials.*: the router takes the first route that matches.
+    ...typeRoutes(deps),
     { type: "credentials.*", zone: "credentials-page", handler: (message) => handleCredentialsRequest(deps, message) },
     { type: AUTOFILL_FIELDS_FOUND, zone: "content", handler: fromContent },
     { type: AUTOFILL_LOGIN_SUBMITTED, zone: "content", handler: fromContent },

@@ -133,7 +133,9 @@ export async function typeEntry(deps: FillDeps, tabId: number, ref: EntryRef, wh
     const why =
       kind === "novnc"
         ? "a VNC console takes only the printable ASCII characters of a US keyboard, Tab and Enter"
-        : "a terminal takes no control characters";
+        : kind === "shellinabox"
+          ? "Shell In A Box takes no control characters and no characters beyond the Basic Multilingual Plane (emoji)"
+          : "a terminal takes no control characters";
     throw new HostError("not_typable", `the ${whatName(what)} of ${label} holds a character this ${ENGINE[kind]} cannot type: ${why}. Nothing was typed`);
   }
   const command: ConsoleTypeCommand = { type: "console.type", expectedOrigin: originOf(frame.url), kind, text };

@@ -143,7 +143,40 @@ export const novncAdapter: ConsoleAdapter = {
   },
 };
 
-export const ADAPTERS: readonly ConsoleAdapter[] = [xtermAdapter, novncAdapter];
+/**
+ * Shell In A Box (its own VT100 in JavaScript): its hidden `#input` field's
+ * keypress listener takes a character from `charCode`; Enter and Tab it takes
+ * on keydown from `keyCode` (VT100.keyDown/keyPressed/handleKey). The field's
+ * value is never written. The console is recognised by the elements VT100
+ * builds: `#input` and `#cliphelper` fields beside `#scrollable > #console`.
+ */
+export const shellinaboxAdapter: ConsoleAdapter = {
+  kind: "shellinabox",
+  detect(el) {
+    for (let node: Element | null = el, depth = 0; node !== null && depth < 8; node = node.parentElement, depth++) {
+      const input = node.querySelector("input#input");
+      if (input !== null && node.querySelector("input#cliphelper") !== null && node.querySelector("#scrollable > pre#console") !== null) {
+        return input;
+      }
+    }
+    return null;
+  },
+  async type(target, text, signal) {
+    for (const ch of text) {
+      if (signal.aborted) throw new DOMException("typing cancelled", "AbortError");
+      if (ch === "\r" || ch === "\t") {
+        const keyCode = ch === "\r" ? 13 : 9;
+        target.dispatchEvent(new KeyboardEvent("keydown", { key: ch === "\r" ? "Enter" : "Tab", keyCode, bubbles: true, cancelable: true }));
+      } else {
+        const charCode = ch.codePointAt(0) ?? 0;
+        target.dispatchEvent(new KeyboardEvent("keypress", { key: ch, charCode, bubbles: true, cancelable: true }));
+      }
+      await sleep(0, signal);
+    }
+  },
+};
+
+export const ADAPTERS: readonly ConsoleAdapter[] = [xtermAdapter, novncAdapter, shellinaboxAdapter];
 
 /** The adapter and its target for a focused or clicked element, or null: not a console Tessera can type into. */
 export function consoleFor(el: Element | null): { adapter: ConsoleAdapter; target: Element } | null {

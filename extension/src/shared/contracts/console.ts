@@ -57,9 +57,14 @@ export function terminalTypable(ch: string): boolean {
   return !(c < 0x20 || (c >= 0x7f && c < 0xa0));
 }
 
+/** Shell In A Box reads one UTF-16 unit per key event: no characters beyond the BMP (emoji). */
+export function bmpTerminalTypable(ch: string): boolean {
+  return terminalTypable(ch) && (ch.codePointAt(0) ?? 0) <= 0xffff;
+}
+
 /** The first character `kind` cannot type, or null. */
 export function untypable(kind: ConsoleKind, text: string): string | null {
-  const ok = kind === "novnc" ? vncTypable : terminalTypable;
+  const ok = kind === "novnc" ? vncTypable : kind === "shellinabox" ? bmpTerminalTypable : terminalTypable;
   for (const ch of text) if (!ok(ch)) return ch;
   return null;
 }

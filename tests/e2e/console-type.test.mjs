@@ -1,0 +1,336 @@
+// Typing credentials into consoles that have no login form (issue 16), end to
+// end on real parts: an xterm.js page (npm @xterm/xterm) attached to a real
+// pseudo-terminal running a program that reads lines without echo (getpass)
+// and records the SHA-256 of each; Debian's noVNC (vnc_lite.html) through
+// websockify to TigerVNC's Xvnc showing an xterm that runs the same program;
+// Debian's Shell In A Box running it too; a pass store made by `pass` and GnuPG on
+// the virtual card; Chromium with the real host. Driven as the popup does,
+// with `credentials.type` from an extension page. Proves exact arrival of
+// every printable ASCII character and a space, 50 times; username ⇥ password
+// ⏎; oathtool's TOTP code; refusals (another origin, no console focused, an
+// element that is not a console) before any PIN; a clipboard that stays
+// untouched; no trace of the secret in the page's DOM.
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CHROMIUM_ID, launchChromium, requireBuilt, screenshot, tempDir, testCard, waitFor } from "./lib.mjs";
+import { CLIPBOARD_SPY_JS, startConsoleServer } from "./fixtures/console/console-server.mjs";
+import { startShellInABox } from "./fixtures/console/shellinabox-console.mjs";
+import { startVncConsole } from "./fixtures/console/vnc-console.mjs";
+
+const PIN = process.env.TESSERA_TEST_USER_PIN ?? "123456";
+const TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+// Every printable ASCII character, and the space among them.
+const ALL_ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
+const ROUNDS = 50;
+const CLIPBOARD_SENTINEL = "clipboard-before-typing";
+
+const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
+
+function gnupgHome() {
+  const home = process.env.TESSERA_TEST_GNUPGHOME;
+  if (!home) throw new Error("TESSERA_TEST_GNUPGHOME is not set: run under scripts/lib/with-virtual-card.sh");
+  return home;
+}
+
+const gpg = (args, input) =>
+  execFileSync("gpg", ["--homedir", gnupgHome(), "--batch", "--no-tty", ...args], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+
+function pass(store, args, input = "") {
+  return execFileSync("pass", args, {
+    input,
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, GNUPGHOME: gnupgHome(), PASSWORD_STORE_DIR: store },
+  });
+}
+
+describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Shell In A Box, a pass store on the virtual card", () => {
+  let browser;
+  let server;
+  let vnc;
+  let sib;
+  let ext;
+  let store;
+  let dataDir;
+  let hashesFile;
+
+  const request = (message) => ext.evaluate((m) => chrome.runtime.sendMessage(m), message);
+  // The tab by its exact URL, as the worker sees it (webNavigation: tabs.query has no URLs without the tabs permission).
+  const tabIdOf = (url) =>
+    ext.evaluate(async (u) => {
+      for (const t of await chrome.tabs.query({})) {
+        const frames = (await chrome.webNavigation.getAllFrames({ tabId: t.id })) ?? [];
+        if (frames.some((f) => f.frameId === 0 && f.url === u)) return t.id;
+      }
+      return undefined;
+    }, url);
+  const prompts = () => server.transcript().split("Password: ").length - 1;
+
+  /** Answers the PIN window if one opens while `fn` runs; returns fn's result and whether it opened. */
+  async function withPin(fn) {
+    let opened = false;
+    const onPage = async (p) => {
+      await p.waitForURL(/\/pin\/pin\.html/, { timeout: 30_000 }).catch(() => {});
+      if (!p.url().includes("/pin/pin.html")) return;
+      opened = true;
+      await p.waitForSelector('body[data-state="ready"]');
+      await p.fill('[data-testid="pin-input"]', PIN);
+      await p.click('[data-testid="pin-submit"]');
+    };
+    browser.context.on("page", onPage);
+    try {
+      return { result: await fn(), opened };
+    } finally {
+      browser.context.off("page", onPage);
+    }
+  }
+
+  async function openConsole() {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/xterm`);
+    await page.waitForSelector(".xterm-helper-textarea", { state: "attached" });
+    await waitFor(() => prompts() >= 1, { what: "the reader's first prompt" });
+    // The person clicks into the terminal (xterm focuses its helper textarea).
+    await page.click("#term");
+    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+    await page.evaluate((s) => navigator.clipboard.writeText(s), CLIPBOARD_SENTINEL);
+    await page.evaluate(() => (window.__clipboard.length = 0));
+    return { page, tabId: await tabIdOf(`${server.origin}/xterm`) };
+  }
+
+  /**
+   * Types `what` and waits until the reader has read one more line and prompts
+   * again. Only "username ⇥ password ⏎" ends with Enter; after the others the
+   * person presses Enter (here: a real key press through the browser).
+   */
+  async function typeAndRead(page, tabId, path, what) {
+    const before = server.hashes().length;
+    const beforePrompts = prompts();
+    const { result } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path, what }));
+    assert.equal(result.ok, true, JSON.stringify(result));
+    if (what !== "username_tab_password_enter") await page.keyboard.press("Enter");
+    await waitFor(() => server.hashes().length === before + 1 && prompts() === beforePrompts + 1, {
+      what: "the reader to read the typed line and prompt again",
+    });
+    return { result, hash: server.hashes()[before] };
+  }
+
+  before(async () => {
+    requireBuilt({ host: true });
+    const colons = gpg(["--with-colons", "--fingerprint", "--list-keys", testCard().decryption.fingerprint]);
+    const alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(colons)[1];
+    store = tempDir("console-store");
+    dataDir = tempDir("console-data");
+    hashesFile = join(dataDir, "hashes");
+    server = await startConsoleServer({ hashesFile });
+    sib = await startShellInABox({ hashesFile: join(dataDir, "sib-hashes"), readyFile: join(dataDir, "sib-ready") });
+    vnc = await startVncConsole({ hashesFile: join(dataDir, "vnc-hashes"), readyFile: join(dataDir, "vnc-ready") });
+    pass(store, ["init", alice]);
+    pass(
+      store,
+      ["insert", "-m", "consoles/term"],
+      `${ALL_ASCII}\nlogin: root\nurl: ${server.origin}\notpauth://totp/Console:root?secret=${TOTP_SECRET}&issuer=Console\n`,
+    );
+    pass(store, ["insert", "-m", "consoles/other"], `other-pw\nurl: http://127.0.0.1:${server.port === 65535 ? 1 : server.port + 1}\n`);
+    pass(store, ["insert", "-m", "consoles/accent"], `pässword\nurl: ${server.origin}\n`);
+    pass(store, ["insert", "-m", "consoles/vnc"], `${ALL_ASCII}\nlogin: root\nurl: ${vnc.origin}\n`);
+    pass(store, ["insert", "-m", "consoles/sib"], `${ALL_ASCII}\nlogin: root\nurl: ${sib.origin}\n`);
+    pass(store, ["insert", "-m", "consoles/sib-accent"], `pässword\nurl: ${sib.origin}\n`);
+    pass(store, ["insert", "-m", "consoles/vnc-accent"], `pässword\nurl: ${vnc.origin}\n`);
+    process.env.PASSWORD_STORE_DIR = store;
+    process.env.TESSERA_DATA_DIR = dataDir;
+    browser = await launchChromium({ host: true });
+    ext = await browser.context.newPage();
+    await ext.goto(`chrome-extension://${CHROMIUM_ID}/options/options.html`);
+    const imported = await request({ type: "keyring.import", text: gpg(["--armor", "--export", alice]) });
+    assert.equal(imported.ok, true, JSON.stringify(imported));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await vnc?.close();
+    await sib?.close();
+    delete process.env.PASSWORD_STORE_DIR;
+    delete process.env.TESSERA_DATA_DIR;
+    for (const dir of [store, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("refused before any PIN: a page with no focused console, an element that is not a console", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/plain`);
+    const tabId = await tabIdOf(`${server.origin}/plain`);
+    const { result: none, opened: pin1 } = await withPin(() =>
+      request({ type: "credentials.type", tabId, store: "default", path: "consoles/term", what: "password" }),
+    );
+    assert.equal(none.ok, false);
+    assert.equal(none.code, "no_console", JSON.stringify(none));
+    assert.match(none.message, /no console is focused/);
+    await page.click("#notes");
+    const { result: notConsole, opened: pin2 } = await withPin(() =>
+      request({ type: "credentials.type", tabId, store: "default", path: "consoles/term", what: "password" }),
+    );
+    assert.equal(notConsole.code, "no_console", JSON.stringify(notConsole));
+    assert.match(notConsole.message, /textarea\) is not a console/);
+    assert.equal(pin1 || pin2, false, "no PIN asked when there is nothing to type into");
+    assert.equal(await page.inputValue("#notes"), "");
+    await page.close();
+  });
+
+  test(`xterm.js: every printable ASCII character and a space arrive exactly, ${ROUNDS} times in a row`, async () => {
+    const { page, tabId } = await openConsole();
+    const expected = sha256(ALL_ASCII);
+    const started = Date.now();
+    for (let i = 0; i < ROUNDS; i++) {
+      const { result, hash } = await typeAndRead(page, tabId, "consoles/term", "password");
+      assert.equal(result.kind, "xterm");
+      assert.equal(result.typed, ALL_ASCII.length);
+      assert.ok(!JSON.stringify(result).includes(ALL_ASCII.slice(20, 40)), "the reply carries no secret");
+      assert.equal(hash, expected, `round ${i + 1}: the reader got exactly the password`);
+    }
+    console.log(`# xterm: ${ROUNDS} × ${ALL_ASCII.length} characters in ${Date.now() - started} ms`);
+    // Hygiene: no trace in the page's DOM, nothing on or through the clipboard.
+    const trace = await page.evaluate((secret) => {
+      const html = document.documentElement.outerHTML;
+      const values = [...document.querySelectorAll("input, textarea")].map((e) => e.value);
+      return { inHtml: html.includes(secret), values, clipboard: window.__clipboard };
+    }, ALL_ASCII.slice(10));
+    assert.equal(trace.inHtml, false);
+    assert.deepEqual(trace.values, [""], "xterm's helper textarea holds nothing");
+    assert.deepEqual(trace.clipboard, [], "no copy, cut or clipboard write seen by the page");
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), CLIPBOARD_SENTINEL, "the clipboard is as it was");
+    await screenshot(page, "console-xterm-typed");
+    await page.close();
+  });
+
+  test("xterm.js: username ⇥ password ⏎ as one line; the TOTP code is oathtool's", async () => {
+    const { page, tabId } = await openConsole();
+    const { hash } = await typeAndRead(page, tabId, "consoles/term", "username_tab_password_enter");
+    assert.equal(hash, sha256(`root\t${ALL_ASCII}`));
+    const oath = () => execFileSync("oathtool", ["--totp", "-b", TOTP_SECRET], { encoding: "utf8" }).trim();
+    const before = oath();
+    // The OTP is one line of its own: the person presses Enter after the code (here: the test, through xterm's input).
+    const { result } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path: "consoles/term", what: "otp" }));
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.typed, 6);
+    const n = server.hashes().length;
+    await page.keyboard.press("Enter");
+    await waitFor(() => server.hashes().length === n + 1, { what: "the code's line" });
+    const after = oath();
+    assert.ok([sha256(before), sha256(after)].includes(server.hashes()[n]), "the code typed is oathtool's");
+    await page.close();
+  });
+
+  test("refused: an entry bound to another origin, an unknown request; a terminal types non-ASCII as it is", async () => {
+    const { page, tabId } = await openConsole();
+    const n = server.hashes().length;
+    const other = await request({ type: "credentials.type", tabId, store: "default", path: "consoles/other", what: "password" });
+    assert.equal(other.ok, false);
+    assert.equal(other.code, "origin_refused", JSON.stringify(other));
+    // A terminal takes non-ASCII text (UTF-8 through the pty): typed as it is.
+    const { hash } = await typeAndRead(page, tabId, "consoles/accent", "password");
+    assert.equal(hash, sha256("pässword"));
+    const bad = await request({ type: "credentials.type", tabId, store: "default", path: "consoles/term", what: "nonsense" });
+    assert.equal(bad.code, "bad_request");
+    assert.equal(server.hashes().length, n + 1, "nothing else reached the reader");
+    await page.close();
+  });
+
+  async function openVnc() {
+    const page = await browser.context.newPage();
+    await page.addInitScript(CLIPBOARD_SPY_JS);
+    await page.goto(vnc.url);
+    // Connected: RFB sized its canvas to the remote screen.
+    await page.waitForFunction(() => (document.querySelector("canvas")?.width ?? 0) > 0, null, { timeout: 15_000 });
+    await waitFor(() => vnc.prompts() >= 1, { what: "the reader's first prompt in the VNC xterm" });
+    // The person clicks into the console: noVNC focuses its canvas and moves the remote pointer onto the xterm.
+    await page.click("canvas", { position: { x: 300, y: 200 } });
+    return { page, tabId: await tabIdOf(vnc.url) };
+  }
+
+  test(`noVNC: every printable ASCII character and a space arrive exactly through a VNC server, ${ROUNDS} times, no key dropped or doubled`, async () => {
+    const { page, tabId } = await openVnc();
+    const expected = sha256(ALL_ASCII);
+    const started = Date.now();
+    let typing = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const n = vnc.hashes().length;
+      await waitFor(() => vnc.prompts() >= n + 1, { what: "the reader's prompt" });
+      // getpass turns echo off, flushing input, right after the marker: let it reach its read.
+      await new Promise((ok) => setTimeout(ok, 150));
+      const t0 = Date.now();
+      const { result } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc", what: "password" }));
+      typing += Date.now() - t0;
+      assert.equal(result.ok, true, JSON.stringify(result));
+      assert.equal(result.kind, "novnc");
+      await page.keyboard.press("Enter");
+      await waitFor(() => vnc.hashes().length === n + 1, { what: `round ${i + 1}: the line read through VNC` });
+      assert.equal(vnc.hashes()[n], expected, `round ${i + 1}: the reader got exactly the password`);
+    }
+    console.log(`# novnc: ${ROUNDS} × ${ALL_ASCII.length} characters in ${Date.now() - started} ms (${typing} ms in credentials.type)`);
+    const trace = await page.evaluate(
+      (secret) => ({ inHtml: document.documentElement.outerHTML.includes(secret), clipboard: window.__clipboard }),
+      ALL_ASCII.slice(10),
+    );
+    assert.equal(trace.inHtml, false);
+    assert.deepEqual(trace.clipboard, [], "no copy, cut or clipboard write seen by the page");
+    await screenshot(page, "console-novnc-typed");
+    await page.close();
+  });
+
+  test("noVNC: a non-ASCII password is refused before any key is sent, with the reason", async () => {
+    const { page, tabId } = await openVnc();
+    const n = vnc.hashes().length;
+    const r = await request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc-accent", what: "password" });
+    assert.equal(r.ok, false);
+    assert.equal(r.code, "not_typable", JSON.stringify(r));
+    assert.match(r.message, /VNC console takes only the printable ASCII characters/);
+    assert.ok(!r.message.includes("ä"), "the reason never shows the secret's character");
+    await page.keyboard.press("Enter");
+    await waitFor(() => vnc.hashes().length === n + 1, { what: "the empty line" });
+    assert.equal(vnc.hashes()[n], sha256(""), "nothing was typed before the refusal");
+    await page.close();
+  });
+
+  test(`Shell In A Box: every printable ASCII character and a space arrive exactly, ${ROUNDS} times; non-ASCII text too`, async () => {
+    const page = await browser.context.newPage();
+    await page.addInitScript(CLIPBOARD_SPY_JS);
+    await page.goto(sib.url);
+    await waitFor(() => sib.prompts() >= 1, { what: "the reader's first prompt in Shell In A Box" });
+    await page.click("#console");
+    const tabId = await tabIdOf(sib.url);
+    const started = Date.now();
+    const round = async (path, expected, i) => {
+      const n = sib.hashes().length;
+      await waitFor(() => sib.prompts() >= n + 1, { what: "the reader's prompt" });
+      await new Promise((ok) => setTimeout(ok, 150)); // getpass flushes input as it turns echo off
+      const { result } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path, what: "password" }));
+      assert.equal(result.ok, true, JSON.stringify(result));
+      assert.equal(result.kind, "shellinabox");
+      await page.keyboard.press("Enter");
+      await waitFor(() => sib.hashes().length === n + 1, { what: `round ${i + 1}: the line read through Shell In A Box` });
+      assert.equal(sib.hashes()[n], expected, `round ${i + 1}: the reader got exactly the password`);
+    };
+    for (let i = 0; i < ROUNDS; i++) await round("consoles/sib", sha256(ALL_ASCII), i);
+    console.log(`# shellinabox: ${ROUNDS} × ${ALL_ASCII.length} characters in ${Date.now() - started} ms`);
+    await round("consoles/sib-accent", sha256("pässword"), ROUNDS);
+    const trace = await page.evaluate(
+      (secret) => ({
+        inHtml: document.documentElement.outerHTML.includes(secret),
+        values: [...document.querySelectorAll("input")].map((e) => e.value).filter((v) => v.includes(secret)),
+        clipboard: window.__clipboard,
+      }),
+      ALL_ASCII.slice(10),
+    );
+    assert.equal(trace.inHtml, false);
+    assert.deepEqual(trace.values, []);
+    assert.deepEqual(trace.clipboard, [], "no copy, cut or clipboard write seen by the page");
+    await screenshot(page, "console-shellinabox-typed");
+    await page.close();
+  });
+});
