@@ -7,6 +7,7 @@ import { decrypt } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
 import type { FlowDeps } from "./flow-deps";
 import { importKeys, listKeys, removeKey } from "./keyring-flow";
+import { exportOwnKey } from "./own-key-flow";
 import type { PinBroker } from "./pin-broker";
 import { failure } from "./replies";
 import { webSiteOf } from "./sender-site";
@@ -45,6 +46,8 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest, sen
       }
       case "keyring.remove":
         return { ok: true, removed: await removeKey(await deps.flows(), String(msg.fingerprint)) };
+      case "ownKey.export":
+        return { ok: true, certificate: await exportOwnKey(await deps.flows(), String(msg.token)) };
       case "decrypt": {
         const r = await decrypt(await deps.flows(), String(msg.armored), { kind: "read_message", site: webSiteOf(sender) });
         return { ok: true, plaintext: r.plaintext, signatures: r.signatures };

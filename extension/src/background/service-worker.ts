@@ -132,7 +132,7 @@ const webmailApi: MessageHandler = (message, sender) => handleWebmailApiRequest(
 const routes: Routes = {
   messages: [
     // The extension pages' page API (options, PIN prompt, webmail frames): page-api.ts.
-    ...(["keyring.list", "keyring.import", "keyring.remove", "decrypt", "encrypt", "pin.info", "pin.submit", "pin.cancel"] satisfies PageRequest["type"][]).map(
+    ...(["keyring.list", "keyring.import", "keyring.remove", "decrypt", "encrypt", "pin.info", "pin.submit", "pin.cancel", "ownKey.export"] satisfies PageRequest["type"][]).map(
       (type) => ({ type, zone: "page" as const, handler: pageApi }),
     ),
     // PGP/MIME for the webmail frames only: webmail-api.ts.

@@ -7,8 +7,9 @@ import type { ImportItemResult, KeyInfo, PageReply } from "../shared/contracts/p
 import { formatFingerprint } from "../shared/fingerprint";
 import { errorText, localizePage, t } from "../shared/i18n";
 import { failureText, send, signatureText } from "../pages/page-replies";
-import { STATUS_PORT_NAME } from "../shared/status";
+import { STATUS_PORT_NAME, type BackgroundToPage } from "../shared/status";
 import { byTestId, el } from "../pages/dom";
+import { ownKeyKeys, ownKeyTokens, setupOwnKeySection } from "./own-key-section";
 import { setupPatternSection } from "./pattern-section";
 import { setupWebmailSites } from "./webmail-sites";
 
@@ -136,6 +137,7 @@ function refreshKeys(): Promise<void> {
         byTestId("key-list").replaceChildren(...keys.map(renderKey));
         byTestId("no-keys").hidden = keys.length > 0;
         renderRecipients();
+        ownKeyKeys(keys);
       }
     } while (refreshAgain);
   })().finally(() => {
@@ -253,9 +255,13 @@ function main(): void {
   // Own keys depend on the tokens: list again whenever the background's status changes.
   const open = (): void => {
     const port = chrome.runtime.connect({ name: STATUS_PORT_NAME });
-    port.onMessage.addListener(() => void refreshKeys());
+    port.onMessage.addListener((msg: BackgroundToPage) => {
+      if (msg.type === "status") ownKeyTokens(msg.status.tokens);
+      void refreshKeys();
+    });
     port.onDisconnect.addListener(() => setTimeout(open, 500));
   };
+  setupOwnKeySection(refreshKeys);
   open();
   void refreshKeys();
   setupPatternSection();

@@ -50,6 +50,8 @@ function actionText(info: PinPromptInfo): string {
       return a.site === null ? t("pinPurposeDecrypt") : t("pinActionReadMessage", [a.site]);
     case "sign_message":
       return a.recipients.length === 0 ? t("pinPurposeSign") : t("pinActionSignMessage", [a.recipients.join(", ")]);
+    case "certify_key":
+      return t("pinActionCertifyKey");
     default:
       return t(info.purpose === "sign" ? "pinPurposeSign" : "pinPurposeDecrypt");
   }

@@ -32,7 +32,9 @@ export type PinAction =
   | { kind: "fill"; site: string }
   | { kind: "open_entry"; entry: string }
   | { kind: "read_message"; site: string | null }
-  | { kind: "sign_message"; recipients: string[] };
+  | { kind: "sign_message"; recipients: string[] }
+  /** A card signs the certificate the host builds from its keys (token.export_certificate). */
+  | { kind: "certify_key" };
 
 export interface PinPromptInfo {
   tokenId: string;
@@ -54,6 +56,14 @@ export type PinSubmitResult =
   | { ok: false; code: "pin_blocked" }
   | { ok: false; code: string; message: string };
 
+/** The user's own public certificate, as a token exported it. */
+export interface OwnCertificate {
+  token: string;
+  armored: string;
+  /** Upper-case hex fingerprint of the primary key. */
+  fingerprint: string;
+}
+
 export type PageRequest =
   | { type: "keyring.list" }
   | { type: "keyring.import"; text?: string; base64?: string }
@@ -63,7 +73,8 @@ export type PageRequest =
   | { type: "encrypt"; text: string; recipients: string[]; sign: boolean; hidden?: string[] }
   | { type: "pin.info"; promptId: string }
   | { type: "pin.submit"; promptId: string; pin: string }
-  | { type: "pin.cancel"; promptId: string };
+  | { type: "pin.cancel"; promptId: string }
+  | { type: "ownKey.export"; token: string };
 
 export type PageReply =
   | { ok: true; keys: KeyInfo[] }
@@ -72,5 +83,6 @@ export type PageReply =
   | { ok: true; plaintext: string; signatures: SignatureStatus[] }
   | { ok: true; armored: string; recipientKeys: string[] }
   | { ok: true; prompt: PinPromptInfo }
+  | { ok: true; certificate: OwnCertificate }
   | PinSubmitResult
   | OpFailure;

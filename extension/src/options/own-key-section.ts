@@ -1,0 +1,168 @@
+// "Your key": for each token, export the user's own public certificate (shown
+// with its fingerprint, saved as a file through a Blob URL; never the
+// clipboard). While Tessera's keyring holds no key of the user's own, an offer
+// to add it: the certificate is exported, its fingerprint shown, and it is
+// imported only when the user confirms.
+
+import type { KeyInfo, OwnCertificate, PageReply } from "../shared/contracts/page";
+import { formatFingerprint } from "../shared/fingerprint";
+import { t } from "../shared/i18n";
+import type { TokenInfo } from "../shared/status";
+import { byTestId, el } from "../pages/dom";
+import { failureText, send } from "../pages/page-replies";
+
+let tokens: TokenInfo[] = [];
+let keys: KeyInfo[] | null = null;
+let onImported: () => Promise<void> = async () => {};
+// One Blob URL at a time: the previous one is revoked when a new one is made.
+let downloadUrl: string | null = null;
+
+function tokenLabel(token: TokenInfo): string {
+  const who = token.cardholder ?? "";
+  const what = token.backend === "card" ? t("ownKeyCard", [token.serial]) : t("ownKeySoftToken");
+  return who === "" ? what : `${what} · ${who}`;
+}
+
+async function exportFrom(token: TokenInfo): Promise<OwnCertificate | string> {
+  const reply: PageReply = await send({ type: "ownKey.export", token: token.id });
+  if (reply.ok && "certificate" in reply) return reply.certificate;
+  return failureText(reply);
+}
+
+function fileName(cert: OwnCertificate): string {
+  return `${cert.fingerprint.slice(-16)}.asc`;
+}
+
+/** The exported certificate: fingerprint, armored text, a file to save. */
+function renderCertificate(cert: OwnCertificate): HTMLElement {
+  const box = el("div", { class: "own-key-export", "data-testid": "own-key-result", "data-fingerprint": cert.fingerprint });
+  const fpr = el("p");
+  fpr.append(t("ownKeyFingerprint"), " ", el("span", { class: "fingerprint", "data-testid": "own-key-fingerprint" }, formatFingerprint(cert.fingerprint)));
+  const text = el("textarea", { "data-testid": "own-key-armored", readonly: "", rows: "8", spellcheck: "false" });
+  text.setAttribute("aria-label", t("ownKeyArmoredLabel"));
+  text.value = cert.armored;
+  if (downloadUrl !== null) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = URL.createObjectURL(new Blob([cert.armored], { type: "application/pgp-keys" }));
+  const save = el("a", { href: downloadUrl, download: fileName(cert), "data-testid": "own-key-download" }, t("ownKeySave"));
+  box.append(fpr, text, el("div", { class: "row" }, undefined));
+  box.lastElementChild?.append(save);
+  return box;
+}
+
+function hasOwnKey(): boolean {
+  return keys !== null && keys.some((k) => k.own);
+}
+
+function renderTokens(): void {
+  const list = byTestId("own-key-tokens");
+  byTestId("own-key-no-token").hidden = tokens.length > 0;
+  list.replaceChildren(
+    ...tokens.map((token) => {
+      const item = el("li", { "data-testid": "own-key-token", "data-token": token.id });
+      const button = el("button", { type: "button", "data-testid": "own-key-export" }, t("ownKeyExport"));
+      const error = el("p", { class: "error", role: "alert", "data-testid": "own-key-error", hidden: "" });
+      const result = el("div");
+      button.addEventListener("click", () => {
+        button.disabled = true;
+        error.hidden = true;
+        void exportFrom(token)
+          .then((cert) => {
+            if (typeof cert === "string") {
+              error.textContent = cert;
+              error.hidden = false;
+            } else {
+              result.replaceChildren(renderCertificate(cert));
+            }
+          })
+          .finally(() => {
+            button.disabled = false;
+          });
+      });
+      item.append(el("div", { class: "row" }, undefined), error, result);
+      item.firstElementChild?.append(el("span", {}, tokenLabel(token)), " ", button);
+      return item;
+    }),
+  );
+}
+
+/** The first-use offer: shown while no key in the keyring is the user's own. */
+function renderOffer(): void {
+  const offer = byTestId("own-key-offer");
+  const show = tokens.length > 0 && keys !== null && !hasOwnKey();
+  if (!show) {
+    offer.hidden = true;
+    offer.replaceChildren();
+    return;
+  }
+  if (!offer.hidden && offer.childElementCount > 0) return; // already offered: keep its state
+  offer.hidden = false;
+  const text = el("p", {}, t("ownKeyOfferText"));
+  const buttons = el("div", { class: "row" });
+  const status = el("div");
+  for (const token of tokens) {
+    const start = el("button", { type: "button", class: "primary", "data-testid": "own-key-offer-start", "data-token": token.id });
+    start.textContent = tokens.length > 1 ? `${t("ownKeyOfferButton")} (${tokenLabel(token)})` : t("ownKeyOfferButton");
+    start.addEventListener("click", () => {
+      start.disabled = true;
+      void exportFrom(token).then((cert) => {
+        start.disabled = false;
+        if (typeof cert === "string") {
+          status.replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "own-key-offer-error" }, cert));
+          return;
+        }
+        status.replaceChildren(confirmation(cert, status));
+      });
+    });
+    buttons.append(start);
+  }
+  offer.replaceChildren(text, buttons, status);
+}
+
+function confirmation(cert: OwnCertificate, status: HTMLElement): HTMLElement {
+  const box = el("div", { "data-testid": "own-key-confirmation", "data-fingerprint": cert.fingerprint });
+  const question = el("p");
+  question.append(t("ownKeyConfirmQuestion"), " ", el("span", { class: "fingerprint", "data-testid": "own-key-offer-fingerprint" }, formatFingerprint(cert.fingerprint)));
+  const yes = el("button", { type: "button", class: "primary", "data-testid": "own-key-confirm" }, t("ownKeyConfirm"));
+  const no = el("button", { type: "button", "data-testid": "own-key-cancel" }, t("cancel"));
+  no.addEventListener("click", () => status.replaceChildren());
+  yes.addEventListener("click", () => {
+    yes.disabled = true;
+    void send({ type: "keyring.import", text: cert.armored }).then(async (reply) => {
+      const failed = !reply.ok ? failureText(reply) : "results" in reply ? reply.results.find((r) => !r.ok) : undefined;
+      if (failed !== undefined) {
+        yes.disabled = false;
+        const message = typeof failed === "string" ? failed : failed.message;
+        status.append(el("p", { class: "error", role: "alert", "data-testid": "own-key-offer-error" }, message));
+        return;
+      }
+      status.replaceChildren(el("p", { "data-testid": "own-key-added" }, t("ownKeyAdded")));
+      await onImported();
+    });
+  });
+  const row = el("div", { class: "row" });
+  row.append(yes, " ", no);
+  box.append(question, row);
+  return box;
+}
+
+export function setupOwnKeySection(imported: () => Promise<void>): void {
+  onImported = imported;
+  renderTokens();
+}
+
+/** The tokens changed (status from the background). */
+export function ownKeyTokens(next: TokenInfo[]): void {
+  const same = next.length === tokens.length && next.every((tk, i) => tk.id === tokens[i]?.id);
+  tokens = next;
+  if (!same) {
+    renderTokens();
+    byTestId("own-key-offer").replaceChildren();
+  }
+  renderOffer();
+}
+
+/** The keyring was listed. */
+export function ownKeyKeys(next: KeyInfo[]): void {
+  keys = next;
+  renderOffer();
+}
