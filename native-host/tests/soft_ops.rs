@@ -203,10 +203,20 @@ fn soft_token_exports_its_public_certificate_without_a_passphrase() {
 
 /// A passphrase-protected key made by GnuPG, exported as `gpg
 /// --export-secret-keys --armor` writes it: (armored secret key, public key
-/// bytes, primary fingerprint). `subkeys`: `quick-add-key` usages.
+/// bytes, primary fingerprint). A certify-only primary; `subkeys`: `quick-add-key` usages.
 fn gpg_made_key(
     home: &std::path::Path,
     passphrase: &str,
+    subkeys: &[(&str, &str)],
+) -> (String, Vec<u8>, String) {
+    gpg_made_key_with(home, passphrase, "cert", subkeys)
+}
+
+/// As [`gpg_made_key`], with the primary key's usage (`sign,cert` is GnuPG's default).
+fn gpg_made_key_with(
+    home: &std::path::Path,
+    passphrase: &str,
+    primary_usage: &str,
     subkeys: &[(&str, &str)],
 ) -> (String, Vec<u8>, String) {
     let pw = ["--pinentry-mode", "loopback", "--passphrase", passphrase];
@@ -215,7 +225,7 @@ fn gpg_made_key(
         "--quick-gen-key",
         "Imported User <imported@example.org>",
         "ed25519",
-        "cert",
+        primary_usage,
         "0",
     ]);
     let listing = String::from_utf8(common::gpg(home, &["--with-colons", "--list-keys"])).expect("utf-8");
@@ -321,7 +331,7 @@ fn a_gpg_made_protected_key_imports_and_decrypts_what_gpg_encrypted() {
 #[test]
 fn keys_without_a_signing_subkey_or_protection_are_refused() {
     let home = tempfile::tempdir().expect("gnupg home");
-    // GnuPG's usual key: the primary signs, no signing subkey.
+    // Nothing may sign: a certify-only primary and an encryption subkey.
     let (secret, _, _) = gpg_made_key(home.path(), PASSPHRASE, &[("cv25519", "encr")]);
     let file = home.path().join("secret.asc");
     std::fs::write(&file, &secret).expect("write key");
@@ -351,6 +361,68 @@ fn keys_without_a_signing_subkey_or_protection_are_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!data.path().join("soft-token.asc").exists());
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+}
+
+/// GnuPG's default layout (an ed25519 primary that signs and certifies, a
+/// cv25519 encryption subkey, no signing subkey) imports as it is: the primary
+/// is the soft token's signature slot and signs.
+#[test]
+fn a_gpg_default_key_imports_and_its_primary_signs() {
+    let home = tempfile::tempdir().expect("gnupg home");
+    let (secret, _, fpr) = gpg_made_key_with(home.path(), PASSPHRASE, "sign,cert", &[("cv25519", "encr")]);
+    let file = home.path().join("secret.asc");
+    std::fs::write(&file, &secret).expect("write key");
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = soft_token_import(data.path(), &file, PASSPHRASE);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let token = format!("soft:{fpr}");
+    let mut host = start(data.path());
+    let listed = host.token(&token).expect("the imported key is the soft token");
+    let slot = listed["slots"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .find(|s| s["slot"] == "signature")
+        .cloned()
+        .unwrap_or_else(|| panic!("a signature slot: {listed}"));
+    assert_eq!(slot["fingerprint"], fpr.as_str(), "the primary key signs");
+
+    let digest = sha2::Sha256::digest(random_bytes(40)).to_vec();
+    let sign_request = json!({"id": 2, "method": "token.sign",
+        "params": {"token": token, "hash_algorithm": "SHA256", "digest": b64(&digest)}});
+    assert_eq!(host.call(&sign_request)["error"]["code"], "pin_required");
+    assert_eq!(
+        verify(&mut host, &token, "not the passphrase")["error"]["code"],
+        "pin_incorrect"
+    );
+    assert_eq!(verify(&mut host, &token, PASSPHRASE)["result"]["verified"], true);
+    let reply = host.call(&sign_request);
+    let mpis: Vec<Mpi> = reply["result"]["signature"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{reply}"))
+        .iter()
+        .map(|m| {
+            Mpi::from_slice(
+                &base64::engine::general_purpose::STANDARD
+                    .decode(m.as_str().expect("string"))
+                    .expect("base64"),
+            )
+        })
+        .collect();
+    let stored = std::fs::read_to_string(data.path().join("soft-token.asc")).expect("key file");
+    let (key, _) = SignedSecretKey::from_string(&stored).expect("parse");
+    let sig = SignatureBytes::Mpis(mpis);
+    key.primary_key
+        .public_key()
+        .verify(HashAlgorithm::Sha256, &digest, &sig)
+        .expect("the primary key's signature verifies");
+    drop(host);
     let _ = Command::new("gpgconf")
         .arg("--homedir")
         .arg(home.path())

@@ -63,12 +63,10 @@ impl TokenBackend for SoftBackend {
         purpose: PinPurpose,
     ) -> Result<Verified, ErrorBody> {
         let key = self.key(token)?;
-        let slot = match purpose {
-            PinPurpose::Sign => SlotKind::Signature,
-            PinPurpose::Decrypt => SlotKind::Decryption,
-        };
-        let sub = subkey_for(&key, slot, token)?;
-        unlock_check(sub, pin)?;
+        match purpose {
+            PinPurpose::Sign => signer(&key, token)?.unlock_check(pin)?,
+            PinPurpose::Decrypt => unlock_check(subkey_for(&key, SlotKind::Decryption, token)?, pin)?,
+        }
         Ok(Verified { reader: None })
     }
 
@@ -80,10 +78,13 @@ impl TokenBackend for SoftBackend {
         digest: &[u8],
     ) -> Result<Vec<Vec<u8>>, ErrorBody> {
         let key = self.key(token)?;
-        let sub = subkey_for(&key, SlotKind::Signature, token)?;
+        let signer = signer(&key, token)?;
         let cached = pins.get(token).ok_or_else(|| pin_required(token))?;
-        unlock_check(sub, &cached.pin).inspect_err(|_| pins.forget_rejected(token, &cached))?;
-        let signature = SigningKey::sign(&sub.key, &password(&cached.pin), pgp_hash(hash), digest)
+        signer
+            .unlock_check(&cached.pin)
+            .inspect_err(|_| pins.forget_rejected(token, &cached))?;
+        let signature = signer
+            .sign(&password(&cached.pin), pgp_hash(hash), digest)
             .map_err(|e| soft_error(format!("signing failed: {e}")))?;
         Ok(match signature {
             SignatureBytes::Mpis(mpis) => mpis.iter().map(|m| m.as_ref().to_vec()).collect(),
@@ -206,6 +207,64 @@ fn subkey_for<'k>(
         .ok_or_else(|| soft_error(format!("`{token}` has no {slot:?} subkey").to_lowercase()))
 }
 
+/// The key that makes the soft token's signatures: a signing subkey, else a
+/// primary key certified to sign. The second is GnuPG's default layout (an
+/// ed25519 primary for signing and certifying, a cv25519 subkey for
+/// encryption), so an imported gpg key works as it is.
+enum Signer<'k> {
+    Subkey(&'k SignedSecretSubKey),
+    Primary(&'k pgp::packet::SecretKey),
+}
+
+impl Signer<'_> {
+    fn unlock_check(&self, pin: &SecretString) -> Result<(), ErrorBody> {
+        let opened = match self {
+            Signer::Subkey(sub) => sub.key.unlock(&password(pin), |_, _| Ok(())),
+            Signer::Primary(primary) => primary.unlock(&password(pin), |_, _| Ok(())),
+        };
+        match opened {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(wrong_passphrase()),
+        }
+    }
+
+    fn sign(
+        &self,
+        pw: &Password,
+        hash: pgp::crypto::hash::HashAlgorithm,
+        digest: &[u8],
+    ) -> pgp::errors::Result<SignatureBytes> {
+        match self {
+            Signer::Subkey(sub) => SigningKey::sign(&sub.key, pw, hash, digest),
+            Signer::Primary(primary) => SigningKey::sign(*primary, pw, hash, digest),
+        }
+    }
+}
+
+/// Whether the primary key's self-signatures let it sign data.
+fn primary_signs(key: &SignedSecretKey) -> bool {
+    key.details
+        .users
+        .iter()
+        .flat_map(|u| u.signatures.iter())
+        .chain(key.details.direct_signatures.iter())
+        .any(|s| s.key_flags().sign())
+}
+
+fn signer<'k>(key: &'k SignedSecretKey, token: &str) -> Result<Signer<'k>, ErrorBody> {
+    if let Some(sub) = key
+        .secret_subkeys
+        .iter()
+        .find(|s| has_flag(s, SlotKind::Signature))
+    {
+        return Ok(Signer::Subkey(sub));
+    }
+    if primary_signs(key) {
+        return Ok(Signer::Primary(&key.primary_key));
+    }
+    Err(soft_error(format!("`{token}` has no key that may sign")))
+}
+
 /// The passphrase opens the subkey: the soft token's "PIN verification".
 fn unlock_check(sub: &SignedSecretSubKey, pin: &SecretString) -> Result<(), ErrorBody> {
     match sub.key.unlock(&password(pin), |_, _| Ok(())) {
@@ -266,6 +325,14 @@ fn describe(key: &SignedSecretKey) -> TokenInfo {
         if flags.authentication() {
             add(SlotKind::Authentication, sub.key.public_params(), fpr);
         }
+    }
+    // No signing subkey: a primary key that may sign is the signature slot (`add` keeps the first).
+    if primary_signs(key) {
+        add(
+            SlotKind::Signature,
+            key.primary_key.public_params(),
+            primary_fpr.clone(),
+        );
     }
     slots.sort_by_key(|s| s.slot as u8);
     let cardholder = key
@@ -389,17 +456,32 @@ pub fn import(path: &Path, armored: &str, passphrase: &Zeroizing<String>) -> Res
             // with a GNU-dummy S2K: such a subkey cannot be used here.
             .find(|s| !matches!(s.key.secret_params(), pgp::types::SecretParams::Encrypted(e) if is_gnu_dummy(e)))
     };
-    let signing =
-        with_secret(SlotKind::Signature).ok_or(ImportError::MissingSubkey("signing", "ed25519 sign"))?;
     let decryption =
         with_secret(SlotKind::Decryption).ok_or(ImportError::MissingSubkey("encryption", "cv25519 encr"))?;
+    // A signing subkey, else the primary key when it may sign (gpg's default layout).
+    let signing_sub = with_secret(SlotKind::Signature);
+    let primary_usable =
+        !matches!(key.primary_key.secret_params(), pgp::types::SecretParams::Encrypted(e) if is_gnu_dummy(e));
+    if signing_sub.is_none() && !(primary_signs(&key) && primary_usable) {
+        return Err(ImportError::MissingSubkey("signing", "ed25519 sign"));
+    }
     let pw = Password::from(passphrase.as_str());
-    for sub in [signing, decryption] {
-        if matches!(sub.key.secret_params(), pgp::types::SecretParams::Plain(_)) {
+    let mut parts = vec![(
+        decryption.key.secret_params(),
+        decryption.key.unlock(&pw, |_, _| Ok(())),
+    )];
+    match signing_sub {
+        Some(s) => parts.push((s.key.secret_params(), s.key.unlock(&pw, |_, _| Ok(())))),
+        None => parts.push((
+            key.primary_key.secret_params(),
+            key.primary_key.unlock(&pw, |_, _| Ok(())),
+        )),
+    }
+    for (params, opened) in parts {
+        if matches!(params, pgp::types::SecretParams::Plain(_)) {
             return Err(ImportError::Unprotected);
         }
-        sub.key
-            .unlock(&pw, |_, _| Ok(()))
+        opened
             .map_err(|_| ImportError::WrongPassphrase)?
             .map_err(|_| ImportError::WrongPassphrase)?;
     }
