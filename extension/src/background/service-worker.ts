@@ -9,7 +9,7 @@
 // every listener is registered synchronously below, so a popup opening wakes it
 // and it connects again from the top.
 
-import { loadCore, type Core } from "./core";
+import { loadCore, type Core } from "./core-loader";
 import { registerCredentials } from "./credentials/register";
 import { isCredentialsPage } from "./credentials/popup-api";
 import type { FlowDeps } from "./flow-deps";

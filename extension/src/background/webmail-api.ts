@@ -6,7 +6,7 @@
 
 import { fromBase64, toBase64 } from "../shared/base64";
 import type { DecryptedAttachment, WebmailApiReply, WebmailApiRequest } from "../shared/contracts/webmail";
-import { MimeCleartext, mimeParseContent } from "./core";
+import { MimeCleartext, mimeParseContent } from "./core-loader";
 import { decryptBytes } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
 import { HostError } from "./errors";
