@@ -28,6 +28,7 @@ pub async fn handle(ctx: &HostContext, id: RequestId, request: Request) -> Respo
         Request::StoreRead(params) => requests::store_read::handle(ctx, params).await,
         Request::StoreWrite(params) => requests::store_write::handle(ctx, params).await,
         Request::StoreRecipients(params) => requests::store_recipients::handle(ctx, params).await,
+        Request::StoreInit(params) => requests::store_init::handle(ctx, params).await,
     };
     match outcome {
         Ok(body) => ResponseFrame::result(id, body),

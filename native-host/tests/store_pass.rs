@@ -521,3 +521,65 @@ fn a_stores_file_adds_stores_for_a_host_the_browser_starts() {
     );
     assert_eq!(reply["result"]["problems"], json!([]), "{reply}");
 }
+
+/// `store.init` on a store whose folder does not exist: the folder and its
+/// `.gpg-id` are what `pass init` makes (pass then inserts and shows with it),
+/// the host writes an entry `pass show` reads, and a second init for another
+/// key is refused without touching the `.gpg-id`.
+#[test]
+fn store_init_makes_a_store_pass_uses() {
+    if !tools_present() {
+        return;
+    }
+    let s = PassStore::new();
+    assert!(!s.store.exists());
+    let mut host = s.host();
+    let listed = host.call(&json!({"id": 1, "method": "store.list", "params": {}}));
+    let problems = listed["result"]["problems"].as_array().expect("problems");
+    assert_eq!(problems[0]["code"], "store_not_found", "{listed}");
+
+    let init =
+        json!({"id": 2, "method": "store.init", "params": {"store": "default", "recipients": [s.fpr]}});
+    let r = host.call(&init);
+    assert_eq!(r["result"]["created"], true, "{r}");
+    assert_eq!(r["result"]["recipients_file"], ".gpg-id");
+    assert_eq!(r["result"]["path"], s.store.to_str().expect("path"));
+    assert_eq!(
+        std::fs::read_to_string(s.store.join(".gpg-id")).expect("gpg-id"),
+        format!("{}\n", s.fpr)
+    );
+    let again = host.call(&json!({"id": 3, "method": "store.init", "params": {"store": "default", "recipients": [s.fpr.to_lowercase()]}}));
+    assert_eq!(again["result"]["created"], false, "{again}");
+    let other = "1A2B3C4D5E6F708192A3B4C5D6E7F80912345678";
+    let refused = host.call(
+        &json!({"id": 4, "method": "store.init", "params": {"store": "default", "recipients": [other]}}),
+    );
+    assert_eq!(refused["error"]["code"], "store_conflict", "{refused}");
+    let bad = host.call(
+        &json!({"id": 5, "method": "store.init", "params": {"store": "default", "recipients": ["a\nb"]}}),
+    );
+    assert_eq!(bad["error"]["code"], "invalid_params", "{bad}");
+    let unknown = host
+        .call(&json!({"id": 6, "method": "store.init", "params": {"store": "nope", "recipients": [s.fpr]}}));
+    assert_eq!(unknown["error"]["code"], "store_not_found", "{unknown}");
+
+    // pass works with the store as made.
+    s.pass(&["insert", "-m", "by-pass.example.test"], b"from pass\n");
+    assert_eq!(s.pass(&["show", "by-pass.example.test"], b""), b"from pass\n");
+    // An entry the host writes (encrypted to the .gpg-id's key) is one pass shows.
+    let recipients = host.call(&json!({"id": 7, "method": "store.recipients", "params": {"store": "default", "path": "site.example.test"}}));
+    assert_eq!(recipients["result"]["recipients"], json!([s.fpr]), "{recipients}");
+    let ciphertext = s.encrypt(b"new-pw\nlogin: me\nurl: https://site.example.test\n");
+    let w = host.call(&json!({"id": 8, "method": "store.write", "params": {
+        "store": "default", "path": "site.example.test", "ciphertext": b64(&ciphertext), "expect_previous": null}}));
+    assert_eq!(w["result"]["written"], true, "{w}");
+    assert_eq!(
+        s.pass(&["show", "site.example.test"], b""),
+        b"new-pw\nlogin: me\nurl: https://site.example.test\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.store.join(".gpg-id")).expect("gpg-id"),
+        format!("{}\n", s.fpr),
+        "the refused init changed nothing"
+    );
+}

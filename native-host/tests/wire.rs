@@ -113,7 +113,8 @@ fn hello_reports_versions_and_capabilities() {
             "store.list",
             "store.read",
             "store.write",
-            "store.recipients"
+            "store.recipients",
+            "store.init"
         ])
     );
     assert_eq!(r["max_response_bytes"], 1024 * 1024);

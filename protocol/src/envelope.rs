@@ -11,8 +11,8 @@ use crate::hello::{HelloParams, HelloResult};
 use crate::pin::{ForgetPinParams, ForgetPinResult, VerifyPinParams, VerifyPinResult};
 use crate::sign::{SignParams, SignResult};
 use crate::store::{
-    StoreListParams, StoreListResult, StoreReadParams, StoreReadResult, StoreRecipientsParams,
-    StoreRecipientsResult, StoreWriteParams, StoreWriteResult,
+    StoreInitParams, StoreInitResult, StoreListParams, StoreListResult, StoreReadParams, StoreReadResult,
+    StoreRecipientsParams, StoreRecipientsResult, StoreWriteParams, StoreWriteResult,
 };
 use crate::token::{TokenListParams, TokenListResult};
 
@@ -100,6 +100,7 @@ methods! {
     StoreRead = "store.read" (StoreReadParams => StoreReadResult),
     StoreWrite = "store.write" (StoreWriteParams => StoreWriteResult),
     StoreRecipients = "store.recipients" (StoreRecipientsParams => StoreRecipientsResult),
+    StoreInit = "store.init" (StoreInitParams => StoreInitResult),
 }
 
 impl Request {

@@ -110,3 +110,27 @@ pub struct StoreRecipientsResult {
     /// The nearest `.gpg-id`, relative to the store root; `null` when there is none.
     pub recipients_file: Option<String>,
 }
+
+/// `store.init`: makes `store`'s folder a `pass` store encrypted to
+/// `recipients` (its root `.gpg-id`), as `pass init` does; the folder is
+/// created when missing. A store whose `.gpg-id` already names exactly these
+/// recipients is left as it is; one naming others is `store_conflict`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct StoreInitParams {
+    /// Store name from `store.list` (its folder need not exist).
+    pub store: String,
+    /// Fingerprints, key ids or e-mail addresses, one `.gpg-id` line each.
+    pub recipients: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct StoreInitResult {
+    /// False when the store already had this `.gpg-id` (nothing was written).
+    pub created: bool,
+    /// Absolute path of the store's root, as configured.
+    pub path: String,
+    /// Always `.gpg-id`: the recipients file of the store's root.
+    pub recipients_file: String,
+}

@@ -1,6 +1,7 @@
 //! One module per protocol method.
 
 pub mod hello;
+pub mod store_init;
 pub mod store_list;
 pub mod store_read;
 pub mod store_recipients;

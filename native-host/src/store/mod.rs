@@ -2,6 +2,7 @@
 //! is, who its recipients are, and how a new version reaches the disk. Only
 //! ciphertext passes through here; the wasm core decrypts and encrypts.
 
+pub mod init;
 pub mod list;
 pub mod path;
 pub mod recipients;

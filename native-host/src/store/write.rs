@@ -15,7 +15,7 @@ use crate::atomic_file::{Access, StagedFile};
 
 /// Writes from this host are serialised, so the check of `expect_previous`
 /// and the rename cannot interleave with another request's.
-static WRITE_LOCK: Mutex<()> = Mutex::new(());
+pub(super) static WRITE_LOCK: Mutex<()> = Mutex::new(());
 
 const TMP_MARK: &str = ".tessera-tmp-";
 

@@ -199,6 +199,38 @@ export type StoreInfo = {
 };
 
 /**
+ * `store.init`: makes `store`'s folder a `pass` store encrypted to
+ * `recipients` (its root `.gpg-id`), as `pass init` does; the folder is
+ * created when missing. A store whose `.gpg-id` already names exactly these
+ * recipients is left as it is; one naming others is `store_conflict`.
+ */
+export type StoreInitParams = {
+  /**
+   * Store name from `store.list` (its folder need not exist).
+   */
+  store: string;
+  /**
+   * Fingerprints, key ids or e-mail addresses, one `.gpg-id` line each.
+   */
+  recipients: Array<string>;
+};
+
+export type StoreInitResult = {
+  /**
+   * False when the store already had this `.gpg-id` (nothing was written).
+   */
+  created: boolean;
+  /**
+   * Absolute path of the store's root, as configured.
+   */
+  path: string;
+  /**
+   * Always `.gpg-id`: the recipients file of the store's root.
+   */
+  recipients_file: string;
+};
+
+/**
  * `store.list` takes no parameters.
  */
 export type StoreListParams = Record<symbol, never>;
@@ -372,8 +404,9 @@ export interface Methods {
   "store.read": { params: StoreReadParams; result: StoreReadResult };
   "store.write": { params: StoreWriteParams; result: StoreWriteResult };
   "store.recipients": { params: StoreRecipientsParams; result: StoreRecipientsResult };
+  "store.init": { params: StoreInitParams; result: StoreInitResult };
 }
 export type Method = keyof Methods;
 export type Params<M extends Method> = Methods[M]["params"];
 export type Result<M extends Method> = Methods[M]["result"];
-export const METHODS = ["hello", "token.list", "token.verify_pin", "token.forget_pin", "token.sign", "token.decrypt_session_key", "token.export_certificate", "store.list", "store.read", "store.write", "store.recipients"] as const satisfies readonly Method[];
+export const METHODS = ["hello", "token.list", "token.verify_pin", "token.forget_pin", "token.sign", "token.decrypt_session_key", "token.export_certificate", "store.list", "store.read", "store.write", "store.recipients", "store.init"] as const satisfies readonly Method[];
