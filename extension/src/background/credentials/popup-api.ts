@@ -1,19 +1,22 @@
 // Answers `credentials.*` requests (shared/contracts/credentials.ts) from the
 // popup and the options page (the router admits no other sender; e2e tests
 // drive them from there). Replies never carry a password, an OTP code or an
-// entry's text.
+// entry's text, except `credentials.openForEdit`'s: the entry form's fields.
 
 import { HostError } from "../errors";
 import { slotFingerprints } from "../flow-deps";
 import { failure } from "../replies";
+import { EditSessions, initStore, openForEdit, saveEntry } from "./edit-flow";
 import { fillEntry, type FillDeps } from "./fill-flow";
 import type { SaveOffers } from "./sessions";
 import { shareArmored, shareToFolder, importShared } from "./share-flow";
 import { listEntries, writeEntry, type EntryRef } from "./store-flow";
-import type { CredentialsReply, EntryView, FillOutcome, TokenView } from "../../shared/contracts/credentials";
+import type { CredentialsReply, EntryForm, EntryView, FillOutcome, TokenView } from "../../shared/contracts/credentials";
 
 export interface PopupApiDeps extends FillDeps {
   offers: SaveOffers;
+  /** Entries opened for the popup's form (edit-flow.ts); made on first use when absent. */
+  edits?: EditSessions;
 }
 
 /**
@@ -39,6 +42,17 @@ const tabOf = (v: unknown): number => {
   return v;
 };
 const refOf = (store: unknown, path: unknown): EntryRef => ({ store: str(store, "store"), path: str(path, "path") });
+const text = (v: unknown, what: string): string => {
+  if (typeof v !== "string") throw new HostError("bad_request", `missing ${what}`);
+  return v.trim();
+};
+const formOf = (m: Record<string, unknown>): EntryForm => ({
+  password: typeof m["password"] === "string" ? m["password"] : "",
+  login: text(m["login"], "login"),
+  url: text(m["url"], "url"),
+  otp: text(m["otp"], "otp"),
+  autosubmit: m["autosubmit"] === true,
+});
 
 function originOf(url: string | null): string {
   if (url === null) return "this tab";
@@ -153,6 +167,19 @@ export async function handleCredentialsRequest(deps: PopupApiDeps, msg: unknown)
         const target = refOf(m["store"], m["path"]);
         await importShared(await deps.flows(), await deps.cred(), str(m["armored"], "armored"), target);
         return { ok: true, written: `${target.store}:${target.path}` };
+      }
+      case "credentials.initStore":
+        return { ok: true, initialized: await initStore(await deps.flows(), m["store"] === undefined ? "default" : str(m["store"], "store")) };
+      case "credentials.openForEdit": {
+        deps.edits ??= new EditSessions();
+        const { form, previous } = await openForEdit({ ...deps, edits: deps.edits }, refOf(m["store"], m["path"]));
+        return { ok: true, form, previous };
+      }
+      case "credentials.saveEntry": {
+        deps.edits ??= new EditSessions();
+        const previous = m["previous"] === null || m["previous"] === undefined ? null : str(m["previous"], "previous");
+        const written = await saveEntry({ ...deps, edits: deps.edits }, refOf(m["store"], m["path"]), formOf(m), previous);
+        return { ok: true, written };
       }
       default:
         return { ok: false, code: "bad_request", message: "unknown credentials request" };

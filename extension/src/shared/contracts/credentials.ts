@@ -1,6 +1,7 @@
 // The popup's (and options page's) `credentials.*` requests to the background
 // (background/credentials/popup-api.ts) and their replies. Replies never carry
-// a password, an OTP code or an entry's text. The router admits these only from
+// a password, an OTP code or an entry's text, except `credentials.openForEdit`'s
+// (the entry form's fields, for the popup that asked). The router admits these only from
 // popup/popup.html and options/options.html.
 
 export interface EntryRef {
@@ -22,7 +23,26 @@ export type CredentialsRequest =
   /** The entry encrypted to one recipient (armored, for a colleague). */
   | ({ type: "credentials.share"; recipient: string } & EntryRef)
   | ({ type: "credentials.shareToFolder"; targetStore: string; targetPath: string } & EntryRef)
-  | ({ type: "credentials.import"; armored: string } & EntryRef);
+  | ({ type: "credentials.import"; armored: string } & EntryRef)
+  /** Creates a missing store (`default` when absent) encrypted to the user's own key. */
+  | { type: "credentials.initStore"; store?: string }
+  /** Decrypts an entry for the popup's form: the one reply that carries a password. */
+  | ({ type: "credentials.openForEdit" } & EntryRef)
+  /** Writes the form: a new entry (`previous` null), or the version `previous` (its sha256) edited. */
+  | ({ type: "credentials.saveEntry"; previous: string | null } & EntryRef & EntryForm);
+
+/**
+ * The popup's entry form. `login`, `url` or `otp` empty: no such line (an edit
+ * removes it). `otp`: an `otpauth://` URI or a bare base32 secret. Lines the
+ * form does not show stay as they are.
+ */
+export interface EntryForm {
+  password: string;
+  login: string;
+  url: string;
+  otp: string;
+  autosubmit: boolean;
+}
 
 export interface EntryView extends EntryRef {
   /** How it fills the tab (credentials/core.ts RankMatch), null when it does not. */
@@ -80,4 +100,7 @@ export type CredentialsReply =
   | { ok: true; armored: string }
   | { ok: true; written: string; recipients?: string[] }
   | { ok: true; dismissed: boolean }
+  | { ok: true; initialized: { store: string; path: string; created: boolean } }
+  /** `credentials.openForEdit` only, for the form's password input: `previous` is the version's sha256. */
+  | { ok: true; form: EntryForm; previous: string }
   | { ok: false; code: string; message: string };
