@@ -241,6 +241,26 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     await page.close();
   });
 
+  test("popup: the entry bound to the console's page has Type buttons; a click types into the console clicked last", async () => {
+    const { page, tabId } = await openConsole();
+    // The popup marks an entry whose url: line it has read once (an entry's name here holds no host).
+    await typeAndRead(page, tabId, "consoles/term", "password");
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${CHROMIUM_ID}/popup/popup.html?tab=${tabId}`);
+    const row = popup.locator('[data-testid="cred-entry"][data-entry="default:consoles/term"]');
+    await row.locator('[data-testid="cred-type-password"]').waitFor();
+    assert.equal(await popup.locator('[data-entry="default:consoles/other"] [data-testid="cred-type"]').count(), 0, "no Type buttons for an entry of another site");
+    const n = server.hashes().length;
+    await row.locator('[data-testid="cred-type-password"]').click();
+    await popup.waitForFunction(() => /^Typed 95 characters/.test(document.querySelector('[data-testid="cred-status"]')?.textContent ?? ""));
+    await page.keyboard.press("Enter");
+    await waitFor(() => server.hashes().length === n + 1, { what: "the line typed from the popup" });
+    assert.equal(server.hashes()[n], sha256(ALL_ASCII));
+    await screenshot(popup, "console-popup-type-buttons");
+    await popup.close();
+    await page.close();
+  });
+
   async function openVnc() {
     const page = await browser.context.newPage();
     await page.addInitScript(CLIPBOARD_SPY_JS);

@@ -11,6 +11,7 @@ import { byTestId, el } from "../pages/dom";
 import { errorText, t } from "../shared/i18n";
 import type { CredentialsRequest, EntryView, SaveOfferView as OfferView, TokenView } from "../shared/contracts/credentials";
 import type { KeyInfo } from "../shared/contracts/page";
+import { consoleTypeControls } from "./console-type";
 type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown; ref?: unknown };
 
 let tabId: number | null = null;
@@ -96,6 +97,9 @@ function renderEntries(): void {
       const shareBtn = el("button", { type: "button", "data-testid": "cred-share-open" }, t("credShare"));
       shareBtn.addEventListener("click", () => openShare(e));
       item.append(fillBtn, shareBtn);
+      // Consoles without a login form: Type buttons for an entry bound to this page (console-type.ts).
+      const typing = consoleTypeControls(e, tabId, { status, fail });
+      if (typing !== null) item.append(typing);
       return item;
     }),
   );
