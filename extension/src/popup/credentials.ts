@@ -11,6 +11,7 @@ import { byTestId, el } from "../pages/dom";
 import { errorText, t } from "../shared/i18n";
 import type { CredentialsRequest, EntryView, SaveOfferView as OfferView, TokenView } from "../shared/contracts/credentials";
 import type { KeyInfo } from "../shared/contracts/page";
+import { initEntryEditor, openEdit, showStoreSetup } from "./entry-editor";
 import { consoleTypeControls } from "./console-type";
 type Reply = { ok: true } & Record<string, unknown> | { ok: false; code: string; message: string; frames?: unknown; ref?: unknown };
 
@@ -96,7 +97,9 @@ function renderEntries(): void {
       fillBtn.addEventListener("click", () => void fill({ type: "credentials.fill", tabId, store: e.store, path: e.path }));
       const shareBtn = el("button", { type: "button", "data-testid": "cred-share-open" }, t("credShare"));
       shareBtn.addEventListener("click", () => openShare(e));
-      item.append(fillBtn, shareBtn);
+      const editBtn = el("button", { type: "button", "data-testid": "cred-edit" }, t("credEdit"));
+      editBtn.addEventListener("click", () => void openEdit({ store: e.store, path: e.path }));
+      item.append(fillBtn, editBtn, shareBtn);
       // Consoles without a login form: Type buttons for an entry bound to this page (console-type.ts).
       const typing = consoleTypeControls(e, tabId, { status, fail });
       if (typing !== null) item.append(typing);
@@ -185,7 +188,7 @@ async function refresh(opts: { keepStatus?: boolean } = {}): Promise<void> {
   entries = (r["entries"] as EntryView[]) ?? [];
   tabUrl = typeof r["tabUrl"] === "string" ? r["tabUrl"] : null;
   stores = [...new Set(entries.map((e) => e.store))];
-  const problems = (r["problems"] as Array<{ store: string; message: string }>) ?? [];
+  const problems = (r["problems"] as Array<{ store: string; code: string; message: string }>) ?? [];
   for (const p of problems) if (!stores.includes(p.store)) stores.push(p.store);
   const tokens = (r["tokens"] as TokenView[]) ?? [];
   byTestId("cred-token").textContent =
@@ -196,6 +199,7 @@ async function refresh(opts: { keepStatus?: boolean } = {}): Promise<void> {
   const problemLine = byTestId("cred-problems");
   problemLine.textContent = problems.map((p) => p.message).join("; ");
   problemLine.hidden = problems.length === 0;
+  showStoreSetup(problems);
   storeSelect("cred-share-store", byTestId<HTMLSelectElement>("cred-share-store"));
   storeSelect("cred-import-store", byTestId<HTMLSelectElement>("cred-import-store"));
   renderOffers((r["offers"] as OfferView[]) ?? []);
@@ -243,6 +247,7 @@ export async function initCredentials(): Promise<void> {
       await refresh();
     } else fail(r);
   });
+  initEntryEditor({ send, status, fail, refresh: () => refresh({ keepStatus: true }), stores: () => stores, tabUrl: () => tabUrl });
   tabId = await targetTab();
   await refresh();
 }
