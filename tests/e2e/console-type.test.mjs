@@ -141,6 +141,7 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     pass(store, ["insert", "-m", "consoles/vnc"], `${ALL_ASCII}\nlogin: root\nurl: ${vnc.origin}\n`);
     pass(store, ["insert", "-m", "consoles/sib"], `${ALL_ASCII}\nlogin: root\nurl: ${sib.origin}\n`);
     pass(store, ["insert", "-m", "consoles/sib-accent"], `pässword\nurl: ${sib.origin}\n`);
+    pass(store, ["insert", "-m", "consoles/vnc-long"], `${"abcdefghij".repeat(200)}\nurl: ${vnc.origin}\n`);
     pass(store, ["insert", "-m", "consoles/vnc-accent"], `pässword\nurl: ${vnc.origin}\n`);
     process.env.PASSWORD_STORE_DIR = store;
     process.env.TESSERA_DATA_DIR = dataDir;
@@ -314,6 +315,27 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     await page.keyboard.press("Enter");
     await waitFor(() => vnc.hashes().length === n + 1, { what: "the empty line" });
     assert.equal(vnc.hashes()[n], sha256(""), "nothing was typed before the refusal");
+    await page.close();
+  });
+
+  test("noVNC: Escape in the page stops typing between two keys", async () => {
+    const { page, tabId } = await openVnc();
+    const n = vnc.hashes().length;
+    await waitFor(() => vnc.prompts() >= n + 1, { what: "the reader's prompt" });
+    await new Promise((ok) => setTimeout(ok, 150));
+    const started = Date.now();
+    // 2,000 characters take seconds to type over VNC: the person presses Escape after about one.
+    const typing = request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc-long", what: "password" });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    await page.keyboard.press("Escape");
+    const r = await typing;
+    assert.equal(r.ok, false, JSON.stringify(r));
+    assert.equal(r.code, "cancelled");
+    assert.ok(Date.now() - started < 6000, "stopped, not typed to the end");
+    // What was typed before Escape ends the line; it is not the whole password.
+    await page.keyboard.press("Enter");
+    await waitFor(() => vnc.hashes().length === n + 1, { what: "the cut line" });
+    assert.notEqual(vnc.hashes()[n], sha256("abcdefghij".repeat(200)));
     await page.close();
   });
 
