@@ -54,6 +54,8 @@ function manifest(browser) {
     permissions: ["nativeMessaging", "storage", "webNavigation", "activeTab"],
     commands: {
       "fill-best-match": { suggested_key: { default: "Alt+Shift+L" }, description: "__MSG_commandFillBest__" },
+      // Consoles without a login form (web terminals, VNC): the best match's password as keystrokes.
+      "type-password": { suggested_key: { default: "Alt+Shift+K" }, description: "__MSG_commandTypePassword__" },
     },
     icons,
     action: { default_popup: "popup/popup.html", default_title: "__MSG_actionTitle__", default_icon: icons },

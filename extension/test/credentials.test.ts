@@ -15,7 +15,7 @@ import { fromBase64, toBase64 } from "../src/shared/base64";
 import type { KeyInfo } from "../src/shared/contracts/page";
 import type { TokenInfo } from "../src/shared/status";
 import { typedRequest } from "./fake-request";
-import { typeEntry } from "../src/background/credentials/type-flow";
+import { typeBest, typeEntry } from "../src/background/credentials/type-flow";
 import { untypable } from "../src/shared/contracts/console";
 import { usKey } from "../src/content/console/adapters";
 
@@ -682,4 +682,17 @@ test("type: US keys for every printable ASCII character; what a console kind can
   assert.equal(untypable("xterm", "abcé🔑"), null);
   assert.equal(untypable("xterm", "a\u0003"), "\u0003");
   assert.equal(untypable("shellinabox", "pä\t🔑"), "🔑", "Shell In A Box: one UTF-16 unit per key event");
+});
+
+test("type: the shortcut types the best match's password; a page no entry is bound to is refused before decryption", async () => {
+  const w = consoleWorld("xterm");
+  w.host.files.set("default:work/console.example.test", enc([DEC], "s3cret\nurl: https://console.example.test"));
+  const r = await typeBest({ ...w.deps, offers: new SaveOffers(() => "x") }, 7);
+  assert.equal(r.entry, "default:work/console.example.test");
+  assert.equal(typed(w)[0]?.message["text"], "s3cret");
+  const none = consoleWorld("xterm");
+  none.frames[0]!.url = "https://elsewhere.example.test/";
+  none.host.files.set("default:work/console.example.test", enc([DEC], "s3cret\nurl: https://console.example.test"));
+  await assert.rejects(typeBest({ ...none.deps, offers: new SaveOffers(() => "x") }, 7), (e: unknown) => e instanceof HostError && e.code === "no_match");
+  assert.equal(none.host.calls.filter((c) => c === "store.read").length, 0);
 });

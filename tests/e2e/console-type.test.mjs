@@ -230,7 +230,8 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
   test("refused: an entry bound to another origin, an unknown request; a terminal types non-ASCII as it is", async () => {
     const { page, tabId } = await openConsole();
     const n = server.hashes().length;
-    const other = await request({ type: "credentials.type", tabId, store: "default", path: "consoles/other", what: "password" });
+    // The first use asks the PIN (the binding is read from the entry); later ones refuse before it.
+    const { result: other } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path: "consoles/other", what: "password" }));
     assert.equal(other.ok, false);
     assert.equal(other.code, "origin_refused", JSON.stringify(other));
     // A terminal takes non-ASCII text (UTF-8 through the pty): typed as it is.
@@ -307,7 +308,7 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
   test("noVNC: a non-ASCII password is refused before any key is sent, with the reason", async () => {
     const { page, tabId } = await openVnc();
     const n = vnc.hashes().length;
-    const r = await request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc-accent", what: "password" });
+    const { result: r } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc-accent", what: "password" }));
     assert.equal(r.ok, false);
     assert.equal(r.code, "not_typable", JSON.stringify(r));
     assert.match(r.message, /VNC console takes only the printable ASCII characters/);
@@ -323,8 +324,10 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     const n = vnc.hashes().length;
     await waitFor(() => vnc.prompts() >= n + 1, { what: "the reader's prompt" });
     await new Promise((ok) => setTimeout(ok, 150));
-    const started = Date.now();
     // 2,000 characters take seconds to type over VNC: the person presses Escape after about one.
+    // Opened once first (PIN, if this test runs alone), so the Escape falls in the typing itself.
+    await withPin(() => request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc-long", what: "username" }));
+    const started = Date.now();
     const typing = request({ type: "credentials.type", tabId, store: "default", path: "consoles/vnc-long", what: "password" });
     await new Promise((ok) => setTimeout(ok, 1500));
     await page.keyboard.press("Escape");

@@ -13,11 +13,13 @@ import { contentSender, handleContentMessage, type ContentApiDeps } from "./cont
 import type { FrameInfo } from "./fill-flow";
 import { fillBest, handleCredentialsRequest } from "./popup-api";
 import { SaveOffers, TabSessions } from "./sessions";
-import { typeRoutes } from "./type-flow";
+import { typeBest, typeRoutes } from "./type-flow";
 import type { MessageRoute } from "../router";
 import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
 export const FILL_BEST_COMMAND = "fill-best-match";
+/** Types the best match's password into the console focused in the active tab (type-flow.ts). */
+export const TYPE_PASSWORD_COMMAND = "type-password";
 
 // The shortcut has no window of its own: when it cannot fill, the toolbar
 // button of that tab says so (a mark, and the reason as its tooltip) instead
@@ -56,6 +58,19 @@ export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): Messa
     const from = contentSender(sender, chrome.runtime.id);
     return from === null ? undefined : handleContentMessage(deps, from, message);
   };
+
+  chrome.commands?.onCommand.addListener((command, tab) => {
+    if (command !== TYPE_PASSWORD_COMMAND || tab?.id === undefined) return;
+    const tabId = tab.id;
+    // The reply is a count; on failure the toolbar button says why, as for fill-best-match.
+    typeBest(deps, tabId).then(
+      () => clearShortcutBadge(tabId),
+      (err: unknown) => {
+        const code = err instanceof HostError ? err.code : "internal";
+        showShortcutBadge(tabId, `${errorText(code)} (${errorMessage(err)})`);
+      },
+    );
+  });
 
   chrome.commands?.onCommand.addListener((command, tab) => {
     if (command !== FILL_BEST_COMMAND || tab?.id === undefined) return;

@@ -13,6 +13,7 @@ import type { MessageRoute } from "../router";
 import type { ConsoleKind, ConsoleProbeReply, ConsoleTypeCommand, ConsoleTypeReply, TypeWhat } from "../../shared/contracts/console";
 import { TYPE_WHATS, untypable } from "../../shared/contracts/console";
 import { otpFor, type FillDeps, type FrameInfo } from "./fill-flow";
+import { listForTab, type PopupApiDeps } from "./popup-api";
 import { openEntry, refLabel, type EntryRef } from "./store-flow";
 
 export const CREDENTIALS_TYPE = "credentials.type";
@@ -150,6 +151,17 @@ export async function typeEntry(deps: FillDeps, tabId: number, ref: EntryRef, wh
     throw new HostError(code, `${originOf(frame.url)}: ${typeof reply?.message === "string" ? reply.message : "the page typed nothing"}`);
   }
   return { ok: true, entry: label, kind, frameId: frame.frameId, typed: reply.typed };
+}
+
+/**
+ * The keyboard shortcut's action: the password of the best-ranked entry for
+ * the tab, typed into the console focused there (the same checks as the popup's button).
+ */
+export async function typeBest(deps: PopupApiDeps, tabId: number): Promise<TypeOutcome> {
+  const listed = await listForTab(deps, tabId);
+  const best = "entries" in listed ? listed.entries[0] : undefined;
+  if (best === undefined || best.match === null) throw new HostError("no_match", "no entry is bound to this page");
+  return typeEntry(deps, tabId, { store: best.store, path: best.path }, "password");
 }
 
 /** Stops typing in every frame of the tab (the popup's cancel; Escape in the page does the same). */
