@@ -190,6 +190,11 @@ describe("Chromium with only a soft token and no pcscd", () => {
       assert.equal(await problem.textContent(), englishMessage("notePcscAbsent"));
       assert.equal(await page.$('[data-testid="problem"][data-severity="problem"]'), null);
       assert.equal(await page.textContent('[data-testid="problems-section"] h2'), englishMessage("notesHeading"));
+      // The soft token asks a passphrase, not a PIN, and the logins section says so.
+      await waitFor(async () => ((await page.textContent('[data-testid="cred-token"]')) ?? "").includes("passphrase will be asked"), {
+        what: "the logins section to name the passphrase",
+      });
+      assert.doesNotMatch(await page.textContent('[data-testid="cred-token"]'), /PIN/);
       await screenshot(page, "chromium-popup-soft-token-only");
     } finally {
       await browser.close();

@@ -179,6 +179,13 @@ async function openShare(e: EntryView): Promise<void> {
   if (keys.length === 0) status(t("credShareNoKeys"), "error");
 }
 
+/** A card asks its PIN, the soft token its passphrase: the line says which, and whether it will be asked. */
+function tokenLine(tk: TokenView): string {
+  const soft = tk.backend === "soft";
+  if (tk.pinNeeded) return soft ? "credTokenPassphrase" : "credTokenPin";
+  return soft ? "credTokenNoPassphrase" : "credTokenNoPin";
+}
+
 async function refresh(opts: { keepStatus?: boolean } = {}): Promise<void> {
   const r = await send({ type: "credentials.list", tabId });
   if (!r.ok) {
@@ -194,7 +201,7 @@ async function refresh(opts: { keepStatus?: boolean } = {}): Promise<void> {
   byTestId("cred-token").textContent =
     tokens.length === 0
       ? t("credNoToken")
-      : tokens.map((tk) => t(tk.pinNeeded ? "credTokenPin" : "credTokenNoPin", [tk.label])).join(" · ");
+      : tokens.map((tk) => t(tokenLine(tk), [tk.label])).join(" · ");
   // Stores that could not be read: shown apart from the outcome of the last action.
   const problemLine = byTestId("cred-problems");
   problemLine.textContent = problems.map((p) => p.message).join("; ");

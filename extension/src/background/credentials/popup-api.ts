@@ -105,6 +105,7 @@ export async function listForTab(deps: PopupApiDeps, tabId: number | null): Prom
       id: t.id,
       label: `${t.cardholder ?? t.manufacturer ?? t.backend} (${t.serial})`,
       pinNeeded: !t.pin_cached,
+      backend: t.backend,
     }));
   return {
     ok: true,

@@ -58,6 +58,8 @@ export interface TokenView {
   label: string;
   /** The host holds no verified PIN for it: the next decryption asks. */
   pinNeeded: boolean;
+  /** `card` (asks a PIN) or `soft` (asks the soft token's passphrase). */
+  backend: string;
 }
 
 export interface SaveOfferView {
