@@ -134,6 +134,10 @@ describe("autofill: one click in the popup fills and submits each fixture login"
     await result.waitFor();
     const saveReports = (await seenMessages(env.browser.worker)).slice(mark).filter((m) => m.type === "autofill.loginSubmitted");
     assert.deepEqual(saveReports, [], "Tessera's own submit is not reported for saving");
+    // The popup refreshed after the fill: the PIN it asked for is now held by the helper.
+    await waitFor(async () => /PIN already entered/.test((await popup.textContent('[data-testid="cred-token"]')) ?? ""), {
+      what: "the popup's token line to say the PIN is entered",
+    });
     await popup.close();
     await page.close();
   }
