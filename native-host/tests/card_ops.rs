@@ -11,13 +11,12 @@ mod common;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use base64::Engine;
 use common::{
     alice_public_key, b64, card_facts, card_token_id, decrypt_with_session_key, gpg_encrypt,
-    key_packet_by_fingerprint, pkesks, random_bytes, LiveHost,
+    key_packet_by_fingerprint, pkesks, random_bytes, signature_mpis, LiveHost,
 };
 use pgp::crypto::hash::HashAlgorithm;
-use pgp::types::{KeyDetails, Mpi, SignatureBytes, VerifyingKey};
+use pgp::types::{KeyDetails, SignatureBytes, VerifyingKey};
 use serde_json::{json, Value};
 use sha2::Digest;
 
@@ -161,19 +160,7 @@ fn a_card_signature_verifies_with_alices_public_key() {
             facts["signature"]["algorithm"],
             started.elapsed()
         );
-        let mpis: Vec<Mpi> = reply["result"]["signature"]
-            .as_array()
-            .unwrap_or_else(|| panic!("round {round}: {reply}"))
-            .iter()
-            .map(|m| {
-                Mpi::from_slice(
-                    &base64::engine::general_purpose::STANDARD
-                        .decode(m.as_str().expect("string"))
-                        .expect("base64"),
-                )
-            })
-            .collect();
-        let sig = SignatureBytes::Mpis(mpis);
+        let sig = signature_mpis(&reply);
         cert.primary_key
             .verify(card_hash(), &digest, &sig)
             .unwrap_or_else(|e| panic!("round {round}: signature does not verify: {e}"));
@@ -363,18 +350,7 @@ impl pgp::types::SigningKey for HostSigner<'_> {
     ) -> pgp::errors::Result<SignatureBytes> {
         let mut host = self.host.borrow_mut();
         let reply = sign(&mut host, &self.token, digest);
-        let mpis = reply["result"]["signature"]
-            .as_array()
-            .unwrap_or_else(|| panic!("token.sign failed: {reply}"))
-            .iter()
-            .map(|m| {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(m.as_str().expect("mpi"))
-                    .expect("base64");
-                Mpi::from_slice(&bytes)
-            })
-            .collect();
-        Ok(SignatureBytes::Mpis(mpis))
+        Ok(signature_mpis(&reply))
     }
     fn hash_alg(&self) -> HashAlgorithm {
         card_hash()

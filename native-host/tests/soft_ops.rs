@@ -6,14 +6,14 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use base64::Engine;
 use common::{
-    b64, decrypt_with_session_key, gpg_encrypt, packet_bytes, pkesks, random_bytes, LiveHost, HOST,
+    b64, decrypt_with_session_key, gpg_encrypt, packet_bytes, pkesks, random_bytes, signature_mpis, LiveHost,
+    HOST,
 };
 use pgp::composed::{Deserializable, SignedSecretKey};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::ser::Serialize;
-use pgp::types::{KeyDetails, Mpi, SignatureBytes, VerifyingKey};
+use pgp::types::{KeyDetails, SignatureBytes, VerifyingKey};
 use serde_json::{json, Value};
 use sha2::Digest;
 
@@ -74,19 +74,11 @@ fn soft_token_passphrase_sign_and_decrypt() {
 
     // Sign: verifies with the signing subkey's public key, and only over this digest.
     let reply = host.call(&sign_request);
-    let mpis: Vec<Mpi> = reply["result"]["signature"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{reply}"))
-        .iter()
-        .map(|m| {
-            Mpi::from_slice(
-                &base64::engine::general_purpose::STANDARD
-                    .decode(m.as_str().expect("string"))
-                    .expect("base64"),
-            )
-        })
-        .collect();
-    assert_eq!(mpis.len(), 2, "legacy EdDSA is [r, s]");
+    let sig = signature_mpis(&reply);
+    assert!(
+        matches!(&sig, SignatureBytes::Mpis(m) if m.len() == 2),
+        "legacy EdDSA is [r, s]"
+    );
     let signer = key
         .secret_subkeys
         .iter()
@@ -94,7 +86,6 @@ fn soft_token_passphrase_sign_and_decrypt() {
         .expect("signing subkey")
         .key
         .public_key();
-    let sig = SignatureBytes::Mpis(mpis);
     signer
         .verify(HashAlgorithm::Sha256, &digest, &sig)
         .expect("signature verifies");
@@ -403,21 +394,9 @@ fn a_gpg_default_key_imports_and_its_primary_signs() {
     );
     assert_eq!(verify(&mut host, &token, PASSPHRASE)["result"]["verified"], true);
     let reply = host.call(&sign_request);
-    let mpis: Vec<Mpi> = reply["result"]["signature"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{reply}"))
-        .iter()
-        .map(|m| {
-            Mpi::from_slice(
-                &base64::engine::general_purpose::STANDARD
-                    .decode(m.as_str().expect("string"))
-                    .expect("base64"),
-            )
-        })
-        .collect();
+    let sig = signature_mpis(&reply);
     let stored = std::fs::read_to_string(data.path().join("soft-token.asc")).expect("key file");
     let (key, _) = SignedSecretKey::from_string(&stored).expect("parse");
-    let sig = SignatureBytes::Mpis(mpis);
     key.primary_key
         .public_key()
         .verify(HashAlgorithm::Sha256, &digest, &sig)

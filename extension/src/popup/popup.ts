@@ -65,8 +65,12 @@ function renderToken(token: TokenInfo): HTMLLIElement {
  * No pcscd stops only smart cards: beside a usable token (the soft token) it
  * is a note on how to use a card, not a red problem in every popup.
  */
+function isNote(problem: Problem, tokens: TokenInfo[]): boolean {
+  return problem.code === "pcsc_unavailable" && tokens.length > 0;
+}
+
 function renderProblem(problem: Problem, tokens: TokenInfo[]): HTMLLIElement {
-  const note = problem.code === "pcsc_unavailable" && tokens.length > 0;
+  const note = isNote(problem, tokens);
   const item = el("li", { "data-testid": "problem", "data-code": problem.code, "data-severity": note ? "note" : "problem" });
   if (note) {
     item.append(el("span", { class: "note" }, t("notePcscAbsent")));
@@ -102,7 +106,7 @@ function render(status: HostStatus): void {
   byTestId("problems").replaceChildren(...status.problems.map((p) => renderProblem(p, status.tokens)));
   const section = byTestId("problems-section");
   section.hidden = status.problems.length === 0;
-  const onlyNotes = status.problems.every((p) => p.code === "pcsc_unavailable") && status.tokens.length > 0;
+  const onlyNotes = status.problems.every((p) => isNote(p, status.tokens));
   const heading = section.querySelector("h2");
   if (heading !== null) heading.textContent = t(onlyNotes ? "notesHeading" : "problemsHeading");
 }

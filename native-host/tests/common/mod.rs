@@ -235,6 +235,24 @@ pub fn decrypt_with_session_key(message: &[u8], result: &Value) -> Vec<u8> {
     plain.as_data_vec().expect("literal data")
 }
 
+/// The signature a `token.sign` reply carries, as rpgp verifies it (one MPI per
+/// base64 element); panics with the reply when it holds none.
+pub fn signature_mpis(reply: &Value) -> pgp::types::SignatureBytes {
+    use base64::Engine;
+    let mpis = reply["result"]["signature"]
+        .as_array()
+        .unwrap_or_else(|| panic!("token.sign returned no signature: {reply}"))
+        .iter()
+        .map(|m| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(m.as_str().expect("an MPI string"))
+                .expect("base64");
+            pgp::types::Mpi::from_slice(&bytes)
+        })
+        .collect();
+    pgp::types::SignatureBytes::Mpis(mpis)
+}
+
 pub fn b64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)

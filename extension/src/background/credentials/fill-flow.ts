@@ -44,7 +44,7 @@ function hostOf(url: string): string {
   }
 }
 
-function originOf(url: string): string {
+export function originOf(url: string): string {
   try {
     return new URL(url).origin;
   } catch {
@@ -180,10 +180,8 @@ export async function fillEntry(
   if (known !== undefined) {
     const site = cred.entryUrl(ref.path, known.url);
     if (site === null) throw noUrl(label);
-    const framesWithFields = frames.filter((f) => fieldsOf.has(f.frameId));
-    if (!framesWithFields.some((f) => decide(cred, site, known.allowSubdomains, f, top).decision !== "refuse")) {
-      throw refused(label, top, decide(cred, site, known.allowSubdomains, framesWithFields[0] ?? top, top).reason);
-    }
+    const decisions = frames.filter((f) => fieldsOf.has(f.frameId)).map((f) => decide(cred, site, known.allowSubdomains, f, top));
+    if (decisions.every((d) => d.decision === "refuse")) throw refused(label, top, decisions[0]?.reason ?? null);
   }
   const entry = await openEntry(flows, cred, ref, { kind: "fill", site: hostOf(top.url) });
   deps.index.set(label, { url: entry.parsed.url, allowSubdomains: entry.parsed.allowSubdomains });

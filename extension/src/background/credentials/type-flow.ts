@@ -12,7 +12,7 @@ import { failure } from "../replies";
 import type { MessageRoute } from "../router";
 import type { ConsoleKind, ConsoleProbeReply, ConsoleTypeCommand, ConsoleTypeReply, TypeWhat } from "../../shared/contracts/console";
 import { TYPE_WHATS, untypable } from "../../shared/contracts/console";
-import { otpFor, type FillDeps, type FrameInfo } from "./fill-flow";
+import { originOf, otpFor, type FillDeps, type FrameInfo } from "./fill-flow";
 import { listForTab, type PopupApiDeps } from "./popup-api";
 import { openEntry, refLabel, type EntryRef } from "./store-flow";
 
@@ -29,14 +29,6 @@ export interface TypeOutcome {
 }
 
 const ENGINE: Record<ConsoleKind, string> = { xterm: "xterm.js terminal", novnc: "noVNC console", shellinabox: "Shell In A Box terminal" };
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "null";
-  }
-}
 
 function readProbe(v: unknown): ConsoleProbeReply | null {
   const r = v as Partial<ConsoleProbeReply> | null;
