@@ -51,7 +51,8 @@ function manifest(browser) {
     default_locale: "en",
     // webNavigation: every frame's URL from the browser (autofill's origin check);
     // activeTab: the fill-best-match command and the popup act on the current tab.
-    permissions: ["nativeMessaging", "storage", "webNavigation", "activeTab"],
+    // contextMenus: "Tessera: type into this console" (background/credentials/type-menu.ts).
+    permissions: ["nativeMessaging", "storage", "webNavigation", "activeTab", "contextMenus"],
     commands: {
       "fill-best-match": { suggested_key: { default: "Alt+Shift+L" }, description: "__MSG_commandFillBest__" },
       // Consoles without a login form (web terminals, VNC): the best match's password as keystrokes.

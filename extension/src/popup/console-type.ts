@@ -53,6 +53,6 @@ export function consoleTypeControls(entry: EntryView, tabId: number | null, deps
     });
     return b;
   });
-  box.append(...buttons, cancel);
+  box.append(el("span", { class: "console-type-label" }, t("credTypeGroup")), ...buttons, cancel);
   return box;
 }

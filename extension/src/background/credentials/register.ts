@@ -14,7 +14,9 @@ import type { FrameInfo } from "./fill-flow";
 import { fillBest, handleCredentialsRequest } from "./popup-api";
 import { SaveOffers, TabSessions } from "./sessions";
 import { typeBest, typeRoutes } from "./type-flow";
+import { createTypeMenu, typeWhatOfMenuItem } from "./type-menu";
 import type { MessageRoute } from "../router";
+import type { TypeWhat } from "../../shared/contracts/console";
 import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
 export const FILL_BEST_COMMAND = "fill-best-match";
@@ -24,10 +26,10 @@ export const TYPE_PASSWORD_COMMAND = "type-password";
 // The shortcut has no window of its own: when it cannot fill, the toolbar
 // button of that tab says so (a mark, and the reason as its tooltip) instead
 // of nothing happening. Badges of a tab end with its page.
-function showShortcutBadge(tabId: number, reason: string): void {
+function showShortcutBadge(tabId: number, reason: string, key: "shortcutNotFilled" | "shortcutNotTyped" = "shortcutNotFilled"): void {
   void chrome.action.setBadgeBackgroundColor({ tabId, color: "#b3261e" }).catch(() => {});
   void chrome.action.setBadgeText({ tabId, text: "!" }).catch(() => {});
-  void chrome.action.setTitle({ tabId, title: t("shortcutNotFilled", [reason]) }).catch(() => {});
+  void chrome.action.setTitle({ tabId, title: t(key, [reason]) }).catch(() => {});
 }
 
 function clearShortcutBadge(tabId: number): void {
@@ -59,18 +61,30 @@ export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): Messa
     return from === null ? undefined : handleContentMessage(deps, from, message);
   };
 
-  chrome.commands?.onCommand.addListener((command, tab) => {
-    if (command !== TYPE_PASSWORD_COMMAND || tab?.id === undefined) return;
-    const tabId = tab.id;
-    // The reply is a count; on failure the toolbar button says why, as for fill-best-match.
-    typeBest(deps, tabId).then(
+  // The reply is a count; on failure the toolbar button says why, as for fill-best-match.
+  const typeFromBrowserUi = (tabId: number, what: TypeWhat): void => {
+    typeBest(deps, tabId, what).then(
       () => clearShortcutBadge(tabId),
       (err: unknown) => {
         const code = err instanceof HostError ? err.code : "internal";
-        showShortcutBadge(tabId, `${errorText(code)} (${errorMessage(err)})`);
+        showShortcutBadge(tabId, `${errorText(code)} (${errorMessage(err)})`, "shortcutNotTyped");
       },
     );
+  };
+
+  chrome.commands?.onCommand.addListener((command, tab) => {
+    if (command !== TYPE_PASSWORD_COMMAND || tab?.id === undefined) return;
+    typeFromBrowserUi(tab.id, "password");
   });
+
+  if (chrome.contextMenus !== undefined) {
+    chrome.runtime.onInstalled.addListener(() => createTypeMenu(chrome.contextMenus));
+    chrome.contextMenus.onClicked.addListener((info, tab) => {
+      const what = typeWhatOfMenuItem(info.menuItemId);
+      if (what === null || tab?.id === undefined) return;
+      typeFromBrowserUi(tab.id, what);
+    });
+  }
 
   chrome.commands?.onCommand.addListener((command, tab) => {
     if (command !== FILL_BEST_COMMAND || tab?.id === undefined) return;

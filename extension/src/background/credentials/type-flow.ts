@@ -146,14 +146,15 @@ export async function typeEntry(deps: FillDeps, tabId: number, ref: EntryRef, wh
 }
 
 /**
- * The keyboard shortcut's action: the password of the best-ranked entry for
- * the tab, typed into the console focused there (the same checks as the popup's button).
+ * The keyboard shortcut's and the context menu's action: `what` of the
+ * best-ranked entry for the tab, typed into the console focused there (the
+ * same checks as the popup's buttons).
  */
-export async function typeBest(deps: PopupApiDeps, tabId: number): Promise<TypeOutcome> {
+export async function typeBest(deps: PopupApiDeps, tabId: number, what: TypeWhat = "password"): Promise<TypeOutcome> {
   const listed = await listForTab(deps, tabId);
   const best = "entries" in listed ? listed.entries[0] : undefined;
   if (best === undefined || best.match === null) throw new HostError("no_match", "no entry is bound to this page");
-  return typeEntry(deps, tabId, { store: best.store, path: best.path }, "password");
+  return typeEntry(deps, tabId, { store: best.store, path: best.path }, what);
 }
 
 /** Stops typing in every frame of the tab (the popup's cancel; Escape in the page does the same). */
