@@ -7,14 +7,15 @@
 // the virtual card; Chromium with the real host. Driven as the popup does,
 // with `credentials.type` from an extension page. Proves exact arrival of
 // every printable ASCII character and a space, 50 times; username ⇥ password
-// ⏎; oathtool's TOTP code; refusals (another origin, no console focused, an
+// ⏎; oathtool's TOTP code, alone and as the second step of a password-then-code
+// login; refusals (another origin, no console focused, an
 // element that is not a console) before any PIN; a clipboard that stays
 // untouched; no trace of the secret in the page's DOM.
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CHROMIUM_ID, launchChromium, requireBuilt, screenshot, tempDir, testCard, waitFor } from "./lib.mjs";
@@ -52,6 +53,7 @@ function pass(store, args, input = "") {
 describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Shell In A Box, a pass store on the virtual card", () => {
   let browser;
   let server;
+  let login;
   let vnc;
   let sib;
   let ext;
@@ -90,17 +92,17 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     }
   }
 
-  async function openConsole() {
+  async function openConsole(on = server) {
     const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/xterm`);
+    await page.goto(`${on.origin}/xterm`);
     await page.waitForSelector(".xterm-helper-textarea", { state: "attached" });
-    await waitFor(() => prompts() >= 1, { what: "the reader's first prompt" });
+    await waitFor(() => on.transcript().includes("Password: "), { what: "the reader's first prompt" });
     // The person clicks into the terminal (xterm focuses its helper textarea).
     await page.click("#term");
-    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: on.origin });
     await page.evaluate((s) => navigator.clipboard.writeText(s), CLIPBOARD_SENTINEL);
     await page.evaluate(() => (window.__clipboard.length = 0));
-    return { page, tabId: await tabIdOf(`${server.origin}/xterm`) };
+    return { page, tabId: await tabIdOf(`${on.origin}/xterm`) };
   }
 
   /**
@@ -128,6 +130,10 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     dataDir = tempDir("console-data");
     hashesFile = join(dataDir, "hashes");
     server = await startConsoleServer({ hashesFile });
+    login = await startConsoleServer({
+      hashesFile: join(dataDir, "login-hashes"),
+      readerArgs: ["--then-code", TOTP_SECRET, "--verdicts", join(dataDir, "login-verdicts")],
+    });
     sib = await startShellInABox({ hashesFile: join(dataDir, "sib-hashes"), readyFile: join(dataDir, "sib-ready") });
     vnc = await startVncConsole({ hashesFile: join(dataDir, "vnc-hashes"), readyFile: join(dataDir, "vnc-ready") });
     pass(store, ["init", alice]);
@@ -135,6 +141,11 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
       store,
       ["insert", "-m", "consoles/term"],
       `${ALL_ASCII}\nlogin: root\nurl: ${server.origin}\notpauth://totp/Console:root?secret=${TOTP_SECRET}&issuer=Console\n`,
+    );
+    pass(
+      store,
+      ["insert", "-m", "consoles/login"],
+      `${ALL_ASCII}\nlogin: root\nurl: ${login.origin}\notpauth://totp/Console:root?secret=${TOTP_SECRET}&issuer=Console\n`,
     );
     pass(store, ["insert", "-m", "consoles/other"], `other-pw\nurl: http://127.0.0.1:${server.port === 65535 ? 1 : server.port + 1}\n`);
     pass(store, ["insert", "-m", "consoles/accent"], `pässword\nurl: ${server.origin}\n`);
@@ -155,6 +166,7 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
   after(async () => {
     await browser?.close();
     await server?.close();
+    await login?.close();
     await vnc?.close();
     await sib?.close();
     delete process.env.PASSWORD_STORE_DIR;
@@ -224,6 +236,30 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
     await waitFor(() => server.hashes().length === n + 1, { what: "the code's line" });
     const after = oath();
     assert.ok([sha256(before), sha256(after)].includes(server.hashes()[n]), "the code typed is oathtool's");
+    await page.close();
+  });
+
+  test("a password-then-code login (as sshd with pam_oath asks) accepts the password and the TOTP code Tessera types", async () => {
+    const { page, tabId } = await openConsole(login);
+    const verdicts = () => readFileSync(join(dataDir, "login-verdicts"), { encoding: "utf8", flag: "a+" }).split("\n").filter(Boolean);
+    const codePrompts = () => login.transcript().split("Verification code: ").length - 1;
+    const step = async (what) => {
+      const { result } = await withPin(() => request({ type: "credentials.type", tabId, store: "default", path: "consoles/login", what }));
+      assert.equal(result.ok, true, JSON.stringify(result));
+      await page.keyboard.press("Enter");
+    };
+    for (const [i, codeWhat, expected] of [
+      [1, "otp", "accepted"],
+      // The check can fail: the username typed where the code is asked is refused.
+      [2, "username", "refused"],
+    ]) {
+      await step("password");
+      await waitFor(() => codePrompts() === i, { what: "the verification code prompt" });
+      assert.equal(login.hashes()[i - 1], sha256(ALL_ASCII), "the password arrived exactly");
+      await step(codeWhat);
+      await waitFor(() => verdicts().length === i, { what: "the login's verdict" });
+      assert.equal(verdicts()[i - 1], expected, `${codeWhat} as the code`);
+    }
     await page.close();
   });
 
