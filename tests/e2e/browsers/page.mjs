@@ -72,10 +72,21 @@ export function wrapPage(raw, { kind, href }) {
         const el = document.querySelector(s);
         return Boolean(el && !el.closest("[hidden]") && el.getBoundingClientRect().height > 0);
       }, selector),
-    isClosed: () => raw.isClosed(),
+    /**
+     * Whether the page is gone. Firefox does not tell puppeteer when a window the extension
+     * opened (the PIN window) closes itself: its browsing context then answers "no such frame".
+     */
+    async isClosed() {
+      if (raw.isClosed()) return true;
+      if (kind === "chromium") return false;
+      return raw.evaluate(() => 1).then(
+        () => false,
+        (err) => /no such frame|closed/i.test(String(err?.message)),
+      );
+    },
     /** Resolves when the page (e.g. the PIN window) is closed. */
     async waitForClose({ timeoutMs = DEFAULT_TIMEOUT } = {}) {
-      await waitFor(() => raw.isClosed(), { timeoutMs, what: `the ${kind} page to close` });
+      await waitFor(() => page.isClosed(), { timeoutMs, what: `the ${kind} page to close` });
     },
     /** Saves tests/e2e/artifacts/<name>.png (gitignored) for a person to look at. */
     async screenshot(name) {

@@ -1,0 +1,223 @@
+// The same end-to-end flows in Chromium and Firefox ESR (browsers/index.mjs): the popup
+// lists the virtual card; the host killed → disconnected → recovers; the options page's
+// keyring import and removal; decrypt with the PIN window (a wrong PIN costs exactly one
+// try). Real host, real wasm core, pcscd with the virtual card: run under
+// scripts/lib/with-virtual-card.sh. Test names start with the browser.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { after, before, describe, test } from "node:test";
+import { launchBrowser, selectedBrowsers } from "./browsers/index.mjs";
+import { HOST_BIN, cargoVersion, englishMessage, hostPidsUnder, requireBuilt, testCard, waitFor } from "./lib.mjs";
+
+const STATE = '[data-testid="status-state"]';
+const compact = (s) => (s ?? "").replace(/\s+/g, "");
+
+function gpg(args, input) {
+  const home = process.env.TESSERA_TEST_GNUPGHOME;
+  if (!home) throw new Error("TESSERA_TEST_GNUPGHOME is not set: run under scripts/lib/with-virtual-card.sh");
+  return execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+}
+
+/** The card's user PIN tries left, read by a separate `tessera-host tokens --json`. */
+function cardUserTries(serial) {
+  const out = JSON.parse(execFileSync(HOST_BIN, ["tokens", "--json"], { encoding: "utf8" }));
+  const token = out.tokens.find((t) => t.serial?.toUpperCase() === serial.toUpperCase());
+  assert.ok(token, `tessera-host tokens lists card ${serial}`);
+  return token.pin_retries.user;
+}
+
+/** The popup's tokens as a person reads them. */
+function readTokens(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="token"]')].map((item) => ({
+      id: item.getAttribute("data-token-id"),
+      serial: item.querySelector('[data-testid="token-serial"]')?.textContent ?? null,
+      cardholder: item.querySelector('[data-testid="token-cardholder"]')?.textContent ?? null,
+      reader: item.querySelector('[data-testid="token-reader"]')?.textContent ?? null,
+      slots: Object.fromEntries(
+        [...item.querySelectorAll('[data-testid="slot"]')].map((s) => [
+          s.getAttribute("data-slot"),
+          { fingerprint: s.querySelector('[data-testid="slot-fingerprint"]')?.textContent ?? null },
+        ]),
+      ),
+    })),
+  );
+}
+
+function waitForCard(page, card, timeoutMs = 20_000) {
+  return waitFor(
+    async () => (await readTokens(page)).find((t) => t.serial?.toUpperCase() === card.serial.toUpperCase()),
+    { timeoutMs, what: `the popup to list card ${card.serial}` },
+  );
+}
+
+for (const kind of selectedBrowsers()) {
+  describe(`[${kind}] popup, options keyring and PIN window with the real host and the virtual card`, () => {
+    let browser;
+    let card;
+
+    before(async () => {
+      requireBuilt();
+      card = testCard();
+      browser = await launchBrowser(kind, { host: true });
+    });
+
+    after(async () => {
+      await browser?.close();
+    });
+
+    test(`[${kind}] the popup lists the virtual card, its fingerprints and the versions`, async () => {
+      const popup = await browser.openExtensionPage("popup/popup.html");
+      try {
+        const shown = await waitForCard(popup, card);
+        await popup.screenshot(`${kind}-both-popup-card`);
+        assert.equal(await popup.attr(STATE, "data-state"), "connected");
+        assert.equal(shown.cardholder, card.cardholder);
+        assert.equal(shown.reader, process.env.TESSERA_TEST_READER ?? "Virtual PCD 00 00");
+        for (const slot of ["signature", "decryption", "authentication"]) {
+          if (card[slot] === null) continue;
+          assert.match(shown.slots[slot]?.fingerprint ?? "", /^([0-9A-F]{4} )+[0-9A-F]{1,4}$/, `slot ${slot} grouped in fours`);
+          assert.equal(compact(shown.slots[slot].fingerprint), card[slot].fingerprint, `${slot} fingerprint`);
+        }
+        assert.equal(await popup.text('[data-testid="host-version"]'), cargoVersion("native-host"));
+        assert.equal(await popup.text('[data-testid="core-version"]'), cargoVersion("wasm-core"));
+      } finally {
+        await popup.close();
+      }
+    });
+
+    test(`[${kind}] the host killed: the popup says disconnected, then recovers on its own`, async () => {
+      const popup = await browser.openExtensionPage("popup/popup.html");
+      try {
+        await waitForCard(popup, card);
+        // Record every state the popup shows, so a short disconnected phase is not missed.
+        await popup.evaluate((sel) => {
+          const el = document.querySelector(sel);
+          const message = document.querySelector('[data-testid="status-message"]');
+          window.__seenStates = [el.getAttribute("data-state")];
+          window.__seenMessages = {};
+          new MutationObserver(() => {
+            const s = el.getAttribute("data-state");
+            window.__seenStates.push(s);
+            if (!message.hidden) window.__seenMessages[s] = message.textContent;
+          }).observe(el, { attributes: true, attributeFilter: ["data-state"] });
+        }, STATE);
+
+        const pids = hostPidsUnder(browser.hostMarker);
+        assert.equal(pids.length, 1, `exactly one host started by this browser (${HOST_BIN}); found ${pids}`);
+        process.kill(pids[0], "SIGKILL");
+
+        await waitFor(async () => (await popup.evaluate(() => window.__seenStates)).includes("disconnected"), {
+          what: "the popup to show the disconnected state",
+        });
+        await waitFor(async () => (await popup.attr(STATE, "data-state")) === "connected", { timeoutMs: 20_000, what: "reconnection" });
+        await waitForCard(popup, card);
+        const newPids = hostPidsUnder(browser.hostMarker);
+        assert.equal(newPids.length, 1, `one host again; found ${newPids}`);
+        assert.notEqual(newPids[0], pids[0], "a new host process was started");
+        const seen = await popup.evaluate(() => window.__seenStates);
+        const messages = await popup.evaluate(() => window.__seenMessages);
+        assert.equal(messages.disconnected, englishMessage("messageDisconnected"));
+        assert.deepEqual(
+          seen.filter((s, i) => s !== seen[i - 1]).slice(0, 3),
+          ["connected", "disconnected", "connecting"],
+          `states shown: ${seen.join(" → ")}`,
+        );
+      } finally {
+        await popup.close();
+      }
+    });
+
+    test(`[${kind}] options: importing a valid and a broken block gives one result each; the key is the user's own; removal asks first`, async () => {
+      const options = await browser.openExtensionPage("options/options.html");
+      try {
+        const armored = gpg(["--armor", "--export"]);
+        const alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(gpg(["--with-colons", "--fingerprint", "--list-keys"]))[1];
+        const broken = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbm90IGEga2V5\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----";
+        await options.fill('[data-testid="import-text"]', `${armored}\n${broken}\n`);
+        await options.click('[data-testid="import-submit"]');
+        await options.waitFor('[data-testid="import-result"]');
+        const results = await options.evaluate(() =>
+          [...document.querySelectorAll('[data-testid="import-result"]')].map((e) => ({
+            ok: e.getAttribute("data-ok"),
+            code: e.getAttribute("data-code"),
+            text: e.textContent,
+          })),
+        );
+        assert.equal(results.length, 2, JSON.stringify(results));
+        assert.equal(results[0].ok, "true", results[0].text);
+        assert.equal(results[1].ok, "false");
+        assert.ok(results[1].code, "the core's code is kept");
+        assert.match(results[1].text, /#2/);
+
+        const key = `[data-testid="key"][data-fingerprint="${alice}"]`;
+        await options.waitFor(`${key}[data-own="true"]`);
+        const fpr = await options.text(`${key} [data-testid="key-fingerprint"]`);
+        assert.match(fpr, /^([0-9A-F]{4} )+[0-9A-F]{4}$/, "grouped in fours");
+        assert.equal(compact(fpr), alice);
+        assert.equal(await options.text(`${key} [data-testid="key-own"]`), englishMessage("ownKey"));
+        assert.equal(await options.attr(key, "data-validity"), "valid");
+        await options.screenshot(`${kind}-both-options-keyring`);
+
+        await options.click(`${key} [data-testid="key-remove"]`);
+        await options.click(`${key} [data-testid="key-remove-cancel"]`);
+        assert.equal(await options.count('[data-testid="key"]'), 1, "Cancel keeps the key");
+        await options.click(`${key} [data-testid="key-remove"]`);
+        await options.click(`${key} [data-testid="key-remove-confirm"]`);
+        await options.waitFor('[data-testid="no-keys"]', { visible: true });
+        assert.equal(await options.count('[data-testid="key"]'), 0);
+      } finally {
+        await options.close();
+      }
+    });
+
+    test(`[${kind}] decrypt on the options page: the PIN window; a wrong PIN costs one try (3 → 2), never retried; the right PIN decrypts`, async () => {
+      const alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(gpg(["--with-colons", "--fingerprint", "--list-keys"]))[1];
+      const marker = `tessera-e2e-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const message = gpg(["--armor", "--trust-model", "always", "--encrypt", "-r", alice], `Hello Alice\n${marker}\n`);
+      assert.equal(cardUserTries(card.serial), 3, "the card starts with 3 user PIN tries");
+      const options = await browser.openExtensionPage("options/options.html");
+      try {
+        // The core maps the card's slot to the message's recipient through the keyring: Alice's key first.
+        await options.fill('[data-testid="import-text"]', gpg(["--armor", "--export"]));
+        await options.click('[data-testid="import-submit"]');
+        await options.waitFor(`[data-testid="key"][data-fingerprint="${alice}"][data-own="true"]`);
+        await options.fill('[data-testid="decrypt-input"]', message);
+        await options.click('[data-testid="decrypt-submit"]');
+        const pin = await browser.waitForExtensionPage("/pin/pin.html");
+        await pin.waitFor('body[data-state="ready"]');
+        assert.equal(await pin.text('[data-testid="pin-token-serial"]'), card.serial);
+        assert.equal(await pin.text('[data-testid="pin-token-cardholder"]'), card.cardholder);
+        assert.equal(await pin.text('[data-testid="pin-purpose"]'), englishMessage("pinPurposeDecrypt"));
+        assert.equal(await pin.attr('[data-testid="pin-retries"]', "data-retries"), "3");
+
+        // Wrong PIN: one verify, then the window waits.
+        await pin.fill('[data-testid="pin-input"]', "000000");
+        await pin.click('[data-testid="pin-submit"]');
+        await pin.waitFor('[data-testid="pin-error"][data-code="pin_incorrect"]');
+        assert.equal(await pin.text('[data-testid="pin-error"]'), "wrong PIN: 2 tries left");
+        assert.equal(await pin.attr('[data-testid="pin-retries"]', "data-retries"), "2");
+        assert.equal(await pin.value('[data-testid="pin-input"]'), "", "the PIN is cleared after sending");
+        await pin.screenshot(`${kind}-both-pin-wrong`);
+        // Give an automatic retry every chance to happen: the card must still show exactly 2.
+        await new Promise((r) => setTimeout(r, 2_000));
+        assert.equal(cardUserTries(card.serial), 2, "exactly one try used: no automatic retry");
+        assert.equal(await options.visible('[data-testid="decrypt-output"]'), false, "nothing decrypted yet");
+
+        // Right PIN: the window closes and the plaintext appears in the options page.
+        await pin.fill('[data-testid="pin-input"]', process.env.TESSERA_TEST_USER_PIN ?? "123456");
+        await pin.click('[data-testid="pin-submit"]');
+        await pin.waitForClose();
+        await options.waitFor('[data-testid="decrypt-output"]', { visible: true });
+        const plaintext = await options.text('[data-testid="decrypt-output"]');
+        assert.ok(plaintext.includes(marker), `the marker is shown: ${plaintext}`);
+        assert.equal(await options.attr('[data-testid="decrypt-signature"]', "data-status"), "unsigned");
+        assert.equal(cardUserTries(card.serial), 3, "a verified PIN resets the counter");
+        await options.screenshot(`${kind}-both-options-decrypted`);
+      } finally {
+        await options.close();
+      }
+    });
+  });
+}
