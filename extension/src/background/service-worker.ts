@@ -23,7 +23,6 @@ import { WebmailRelay } from "./webmail-relay";
 import { handleWebmailApiRequest } from "./webmail-api";
 import { registerTabNotices } from "./webmail-notices";
 import { registerReaderWindows } from "./webmail-windows";
-import { patternSeed } from "../shared/security-pattern";
 import { HOST_NAME } from "../shared/contracts/host";
 import type { PageRequest } from "../shared/contracts/page";
 import { WEBMAIL_CONTENT_PORT, WEBMAIL_FRAME_PORT, type WebmailApiRequest } from "../shared/contracts/webmail";
@@ -50,9 +49,6 @@ const connection = new HostConnection({
   onStatus: publish,
   log: (message) => console.info(`tessera: ${message}`),
 });
-
-// The security pattern exists before any frame or PIN prompt asks for it (no two first draws).
-void patternSeed(chrome.storage.local);
 
 // Webmail: content-script ports and frame ports, paired and checked (webmail-relay.ts).
 const webmail = new WebmailRelay({

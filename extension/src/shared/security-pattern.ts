@@ -1,16 +1,28 @@
 // The per-install security pattern shown in every Tessera frame and prompt. It
-// is random, kept in extension storage (which no web page can read), so a page
-// that draws a fake Tessera editor or PIN prompt cannot draw the right pattern.
-// Pure: the caller hands in the storage (chrome.storage.local, from
-// pages/security-pattern.ts and the background).
+// is random, so a page that draws a fake Tessera editor or PIN prompt cannot
+// draw the right one.
+//
+// Where the seed lives matters: chrome.storage.local is readable by the
+// extension's content scripts, so a compromised renderer (which runs those
+// scripts in the web page's process) could read it and draw a perfect fake.
+// It is kept in the extension origin's IndexedDB instead (pages/pattern-vault.ts),
+// which only extension pages and frames reach; a seed left in
+// chrome.storage.local by an older version moves there once and is deleted.
+// Pure: the callers hand in both stores.
 
-const KEY = "securityPattern";
 const SEED_BYTES = 16;
 
-/** The part of chrome.storage.StorageArea used here. */
-export interface SeedStorage {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
+/** Where the seed is kept: get-or-create in one step, so two first draws agree. */
+export interface SeedVault {
+  /** The stored seed; when there is none, `candidate`, stored. */
+  getOrPut(candidate: string): Promise<string>;
+  put(seed: string): Promise<void>;
+}
+
+/** A seed an older version kept in chrome.storage.local. */
+export interface LegacySeed {
+  read(): Promise<string | null>;
+  remove(): Promise<void>;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -21,19 +33,22 @@ export function newSeed(): string {
   return hex(crypto.getRandomValues(new Uint8Array(SEED_BYTES)));
 }
 
-/** The stored seed, created on first use. */
-export async function patternSeed(storage: SeedStorage): Promise<string> {
-  const got = await storage.get(KEY);
-  const seed = got[KEY];
-  if (typeof seed === "string" && /^[0-9a-f]{32}$/.test(seed)) return seed;
-  const fresh = newSeed();
-  await storage.set({ [KEY]: fresh });
-  return fresh;
+export function isSeed(v: unknown): v is string {
+  return typeof v === "string" && /^[0-9a-f]{32}$/.test(v);
 }
 
-export async function replaceSeed(storage: SeedStorage): Promise<string> {
+/** The seed, created on first use; a legacy seed is kept (the person knows its pattern) and removed from where it was. */
+export async function patternSeed(vault: SeedVault, legacy: LegacySeed): Promise<string> {
+  const old = await legacy.read();
+  const seed = await vault.getOrPut(old ?? newSeed());
+  if (old !== null) await legacy.remove();
+  return seed;
+}
+
+export async function replaceSeed(vault: SeedVault, legacy: LegacySeed): Promise<string> {
   const fresh = newSeed();
-  await storage.set({ [KEY]: fresh });
+  await vault.put(fresh);
+  await legacy.remove();
   return fresh;
 }
 
