@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::certificate::{ExportCertificateParams, ExportCertificateResult};
 use crate::decrypt::{DecryptSessionKeyParams, DecryptSessionKeyResult};
-use crate::error::{ErrorBody, ErrorCode};
+use crate::duplicate_keys::find_duplicate_key;
+use crate::error::{excerpt, ErrorBody, ErrorCode};
 use crate::hello::{HelloParams, HelloResult};
 use crate::pin::{ForgetPinParams, ForgetPinResult, VerifyPinParams, VerifyPinResult};
 use crate::sign::{SignParams, SignResult};
@@ -147,6 +148,32 @@ pub fn decode_request(json: &str) -> Result<RequestFrame, RejectedRequest> {
             "request must be a JSON object with `id` and `method`".into(),
         ));
     };
+    // serde_json keeps the last of two equal keys; a request that says two
+    // things (two ids, two methods, two tokens) is refused instead.
+    if let Some(dup) = find_duplicate_key(json).unwrap_or(None) {
+        // The id is known only when it was not itself the repeated key.
+        let id = if dup.depth == 0 && dup.key == "id" {
+            None
+        } else {
+            object
+                .get("id")
+                .and_then(Value::as_u64)
+                .filter(|id| *id <= MAX_REQUEST_ID)
+        };
+        scrub(&mut Value::Object(object));
+        let place = match dup.depth {
+            0 => "the request object".to_owned(),
+            depth => format!("an object nested {depth} deep"),
+        };
+        return Err(reject(
+            id,
+            ErrorCode::InvalidRequest,
+            format!(
+                "the key `{}` appears twice in {place}: every key may appear once per object, so that a request means one thing",
+                excerpt(&dup.key)
+            ),
+        ));
+    }
     let id = match object.get("id") {
         Some(Value::Number(n)) => match n.as_u64() {
             Some(id) if id <= MAX_REQUEST_ID => id,
@@ -195,7 +222,8 @@ pub fn decode_request(json: &str) -> Result<RequestFrame, RejectedRequest> {
             Some(id),
             ErrorCode::UnknownMethod,
             format!(
-                "unknown method `{method}`; this host knows {}",
+                "unknown method `{}`; this host knows {}",
+                excerpt(&method),
                 Request::METHODS.join(", ")
             ),
         ));
@@ -235,7 +263,7 @@ pub fn decode_request(json: &str) -> Result<RequestFrame, RejectedRequest> {
         reject(
             Some(id),
             ErrorCode::InvalidParams,
-            format!("bad `params` for `{method}`: {e}"),
+            format!("bad `params` for `{method}`: {}", without_input(&e.to_string())),
         )
     });
     scrub(&mut tagged);
@@ -244,6 +272,66 @@ pub fn decode_request(json: &str) -> Result<RequestFrame, RejectedRequest> {
         id,
         request: request?,
     })
+}
+
+/// A serde error message without the request data it may quote. serde names
+/// the offending value (`invalid type: string "…"`, `unknown variant `…``,
+/// `unknown field `…``); that value is the sender's, possibly a secret, and
+/// possibly megabytes long, so it is replaced by its kind. What serde expected
+/// (names from our own types) is kept: that is what the sender must fix.
+fn without_input(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (kind, tail) = split_unexpected(rest);
+            return format!("{prefix}{kind}{tail}");
+        }
+    }
+    for (prefix, kind) in [
+        ("unknown variant `", "unknown value"),
+        ("unknown field `", "unknown field"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            // The quoted name is the sender's and raw (a backtick inside is not
+            // escaped); what follows it is serde's, from our own types.
+            let tail = ["`, expected ", "`, there are no "]
+                .iter()
+                .filter_map(|end| rest.rfind(end).map(|at| &rest[at + 1..]))
+                .next()
+                .unwrap_or("");
+            return format!("{kind}{tail}");
+        }
+    }
+    message.to_owned()
+}
+
+/// Splits serde's description of an unexpected value (`string "…"`, `integer
+/// `5``, `map`…) from the `, expected …` after it, and names only its kind.
+fn split_unexpected(rest: &str) -> (&'static str, &str) {
+    if let Some(quoted) = rest.strip_prefix("string \"") {
+        // serde writes the string with `{:?}`: inner quotes are escaped, so the
+        // first unescaped quote ends it.
+        let mut escaped = false;
+        for (at, c) in quoted.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => return ("a string", &quoted[at + 1..]),
+                _ => escaped = false,
+            }
+        }
+        return ("a string", "");
+    }
+    let (value, tail) = rest.split_at(rest.find(", expected ").unwrap_or(rest.len()));
+    let kind = match value.split(' ').next().unwrap_or("") {
+        "integer" => "an integer",
+        "floating" => "a number",
+        "boolean" => "a boolean",
+        "character" => "a character",
+        "null" | "unit" => "null",
+        "map" => "an object",
+        "sequence" => "an array",
+        _ => "a value",
+    };
+    (kind, tail)
 }
 
 /// Overwrites every string in a JSON tree before it is freed.
@@ -416,6 +504,79 @@ mod tests {
             }
             other => panic!("decoded as {other:?}"),
         }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_with_the_id_only_when_it_is_unambiguous() {
+        // The finding of issue 17: last-wins would run token.list as id 12.
+        let r = decode_request(r#"{"id":11,"id":12,"method":"hello","method":"token.list"}"#)
+            .expect_err("two ids");
+        assert_eq!((r.id, r.error.code), (None, ErrorCode::InvalidRequest));
+        assert!(
+            r.error.message.contains("`id` appears twice"),
+            "{}",
+            r.error.message
+        );
+        let r =
+            decode_request(r#"{"id":11,"method":"hello","method":"token.list"}"#).expect_err("two methods");
+        assert_eq!((r.id, r.error.code), (Some(11), ErrorCode::InvalidRequest));
+        let r = decode_request(
+            r#"{"id":12,"method":"store.read","params":{"store":"default","path":"a","path":"b"}}"#,
+        )
+        .expect_err("two paths");
+        assert_eq!((r.id, r.error.code), (Some(12), ErrorCode::InvalidRequest));
+        assert!(r.error.message.contains("nested 1 deep"), "{}", r.error.message);
+        // Escaped spellings of one key are the same key.
+        let r = decode_request(r#"{"id":13,"method":"hello","params":{"client":"a","\u0063lient":"b"}}"#)
+            .expect_err("escaped duplicate");
+        assert_eq!((r.id, r.error.code), (Some(13), ErrorCode::InvalidRequest));
+        // Deeper than any params type reads, and inside arrays, too.
+        let r = decode_request(r#"{"id":14,"method":"hello","params":{"x":[{"k":1,"k":2}]}}"#)
+            .expect_err("deep duplicate");
+        assert_eq!(r.id, Some(14));
+        // A duplicate `id` with a bad duplicate is still refused without an id.
+        let r = decode_request(r#"{"id":"x","id":15,"method":"hello"}"#).expect_err("two ids");
+        assert_eq!(r.id, None);
+        // A long key is quoted capped.
+        let key = "k".repeat(10_000);
+        let r = decode_request(&format!(r#"{{"id":16,"method":"hello","{key}":1,"{key}":2}}"#))
+            .expect_err("long duplicate");
+        assert!(r.error.message.len() < 400, "{}", r.error.message.len());
+        // The same keys in different objects are fine.
+        decode_request(r#"{"id":17,"method":"hello","params":{"client":"a"}}"#).expect("valid");
+    }
+
+    #[test]
+    fn decode_errors_do_not_quote_the_request() {
+        let secret = "s3cr3t-\"quoted\"-`tick`, expected nothing";
+        for (json, expected_kept) in [
+            (
+                format!(
+                    r#"{{"id":1,"method":"hello","params":{{"protocol_version":"{}"}}}}"#,
+                    secret.replace('"', "\\\"")
+                ),
+                "invalid type: a string, expected u32",
+            ),
+            (
+                format!(
+                    r#"{{"id":2,"method":"token.sign","params":{{"token":"t","hash_algorithm":"{}","digest":"AA=="}}}}"#,
+                    secret.replace('"', "\\\"")
+                ),
+                "unknown value, expected one of",
+            ),
+            (
+                format!(r#"{{"id":3,"method":"{}"}}"#, "m".repeat(5000)),
+                "unknown method",
+            ),
+        ] {
+            let r = decode_request(&json).expect_err("refused");
+            assert!(!r.error.message.contains("s3cr3t"), "{}", r.error.message);
+            assert!(!r.error.message.contains(&"m".repeat(100)), "{}", r.error.message);
+            assert!(r.error.message.contains(expected_kept), "{}", r.error.message);
+        }
+        let r = decode_request(r#"{"id":4,"method":"hello","params":{"protocol_version":123456789012}}"#)
+            .expect_err("out of range");
+        assert!(!r.error.message.contains("123456789012"), "{}", r.error.message);
     }
 
     #[test]

@@ -67,11 +67,46 @@ pub struct ErrorBody {
     pub retries_left: Option<u8>,
 }
 
+/// Longest `message` an error carries, in bytes. Messages name what was wrong,
+/// not the data: quoting is left to [`excerpt`], and this cap is the backstop
+/// for a message that still grew with its input (a long file path, a library's
+/// error text), so that a refusal is never larger than a line or two.
+pub const MAX_ERROR_MESSAGE_BYTES: usize = 512;
+
+/// Longest piece of a request that an error message quotes, in characters.
+pub const MAX_EXCERPT_CHARS: usize = 48;
+
+/// A piece of a request fit to quote in an error message: control characters
+/// and quotes escaped, cut to [`MAX_EXCERPT_CHARS`] with `…`. For names the
+/// sender chose (a method, a store, an entry path), never for data.
+pub fn excerpt(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(MAX_EXCERPT_CHARS)
+        .collect::<String>()
+        .escape_debug()
+        .collect();
+    if text.chars().nth(MAX_EXCERPT_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 impl ErrorBody {
+    /// An error with `message` cut to [`MAX_ERROR_MESSAGE_BYTES`].
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        if message.len() > MAX_ERROR_MESSAGE_BYTES {
+            let mut cut = MAX_ERROR_MESSAGE_BYTES - '…'.len_utf8();
+            while !message.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            message.truncate(cut);
+            message.push('…');
+        }
         Self {
             code,
-            message: message.into(),
+            message,
             retries_left: None,
         }
     }
@@ -89,5 +124,28 @@ impl std::fmt::Display for ErrorBody {
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
         write!(f, "{code}: {}", self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_on_a_character_boundary() {
+        let e = ErrorBody::new(ErrorCode::StoreIo, "é".repeat(2000));
+        assert!(e.message.len() <= MAX_ERROR_MESSAGE_BYTES, "{}", e.message.len());
+        assert!(e.message.ends_with('…'));
+        assert_eq!(ErrorBody::new(ErrorCode::StoreIo, "short").message, "short");
+    }
+
+    #[test]
+    fn excerpts_are_escaped_and_capped() {
+        assert_eq!(excerpt("work/site"), "work/site");
+        assert_eq!(excerpt("a\nb`"), "a\\nb`");
+        assert_eq!(excerpt("line\nbreak"), "line\\nbreak");
+        assert_eq!(excerpt("tab\there"), "tab\\there");
+        let long = "x".repeat(1000);
+        assert_eq!(excerpt(&long), format!("{}…", "x".repeat(MAX_EXCERPT_CHARS)));
     }
 }

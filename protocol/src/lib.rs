@@ -14,6 +14,7 @@
 pub mod certificate;
 pub mod constants;
 pub mod decrypt;
+pub mod duplicate_keys;
 pub mod envelope;
 pub mod error;
 pub mod framing;
@@ -31,5 +32,5 @@ mod typescript;
 
 pub use constants::*;
 pub use envelope::{decode_request, Outcome, Request, RequestFrame, RequestId, ResponseFrame, ResultBody};
-pub use error::{ErrorBody, ErrorCode};
+pub use error::{excerpt, ErrorBody, ErrorCode};
 pub use secret::SecretText;
