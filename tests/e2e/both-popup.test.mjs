@@ -1,8 +1,9 @@
 // The same end-to-end flows in Chromium and Firefox ESR (browsers/index.mjs): the popup
 // lists the virtual card; the host killed → disconnected → recovers; the options page's
 // keyring import and removal; decrypt with the PIN window (a wrong PIN costs exactly one
-// try). Real host, real wasm core, pcscd with the virtual card: run under
-// scripts/lib/with-virtual-card.sh. Test names start with the browser.
+// try); without a host manifest, the "not installed" state. Real host, real wasm core,
+// pcscd with the virtual card: run under scripts/lib/with-virtual-card.sh. Test names
+// start with the browser; TESSERA_E2E_BROWSERS=firefox runs one browser only.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -217,6 +218,27 @@ for (const kind of selectedBrowsers()) {
         await options.screenshot(`${kind}-both-options-decrypted`);
       } finally {
         await options.close();
+      }
+    });
+  });
+}
+
+for (const kind of selectedBrowsers()) {
+  describe(`[${kind}] without the host registered`, () => {
+    test(`[${kind}] the popup says the helper is not installed and how to install it`, async () => {
+      requireBuilt({ host: false });
+      const browser = await launchBrowser(kind, { host: false });
+      try {
+        const popup = await browser.openExtensionPage("popup/popup.html");
+        await popup.waitFor(`${STATE}[data-state="not_installed"]`);
+        const message = await popup.text('[data-testid="status-message"]');
+        assert.equal(message, englishMessage("messageNotInstalled"));
+        assert.match(message, /tessera-host install/);
+        assert.equal(await popup.visible('[data-testid="status-message"]'), true);
+        assert.equal(await popup.count('[data-testid="token"]'), 0);
+        await popup.screenshot(`${kind}-both-popup-not-installed`);
+      } finally {
+        await browser.close();
       }
     });
   });
