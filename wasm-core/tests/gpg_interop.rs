@@ -589,6 +589,7 @@ fn messages_over_the_size_limit_are_refused() {
     assert!(msg.len() > 2000);
     let limits = Limits {
         max_message_bytes: 1024,
+        ..Limits::default()
     };
     let err = decrypt::prepare(&msg, &f.keyring, &f.cv25519.token.fingerprints(), &limits).unwrap_err();
     assert_eq!(err.code(), "too_large", "{err}");
@@ -826,6 +827,7 @@ fn compressed_data_over_the_limit_is_refused() {
     let zeros = vec![0u8; 4 * 1024 * 1024];
     let limits = Limits {
         max_message_bytes: 1024 * 1024,
+        ..Limits::default()
     };
     let signed = gpg(&f.home, &["-u", &f.cv25519.fpr, "--sign"], &zeros);
     assert!(signed.len() < 64 * 1024, "gpg did not compress");

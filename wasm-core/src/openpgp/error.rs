@@ -73,6 +73,15 @@ pub enum Error {
     #[error("the message is not encrypted to a password: decrypt it with a key")]
     NoPasswordRecipient,
 
+    /// A password-encrypted message that asks for more key-derivation work
+    /// (Argon2 memory or passes, iterated-hash count, number of SKESKs) than
+    /// `types::PasswordLimits` allows: refused before any derivation runs.
+    #[error(
+        "refused to try the password: {detail}; ask the sender to encrypt the message again \
+         with standard settings"
+    )]
+    PasswordWorkRefused { detail: String },
+
     #[error("the session key from the token does not fit the message: {detail}")]
     BadSessionKey { detail: String },
 
@@ -112,6 +121,7 @@ impl Error {
             Error::IntegrityFailure { .. } => "integrity_failure",
             Error::WrongPassword { .. } => "wrong_password",
             Error::NoPasswordRecipient => "no_password_recipient",
+            Error::PasswordWorkRefused { .. } => "password_work_refused",
             Error::BadSessionKey { .. } => "bad_session_key",
             Error::BadTokenSignature { .. } => "bad_token_signature",
             Error::BadSigningState { .. } => "bad_signing_state",
@@ -137,13 +147,99 @@ impl Error {
     }
 }
 
-/// rpgp's nested errors print their Debug form, backtrace included: keep the message.
-pub(crate) fn clean(mut detail: String) -> String {
-    if let Some(cut) = detail.find(", backtrace: ") {
-        detail.truncate(cut);
-        detail.push_str(" }");
+/// The longest detail kept from another library's error text, in characters.
+/// rpgp's messages that matter ("unsupported hash algorithm", "invalid
+/// packet length") fit in far less; only echoed input runs longer.
+pub(crate) const MAX_DETAIL_CHARS: usize = 160;
+
+/// Runs of this many hex digits or more are data (a salt, a packet's bytes
+/// in hex), not words of a message.
+const MAX_HEX_RUN: usize = 16;
+
+/// rpgp's error text made safe to show: its nested errors print their Debug
+/// form, which carries the backtrace and the input itself (the armor reader's
+/// error lists the rest of the input as decimal bytes: 28 KB in, 112 KB of
+/// error, a signed message's cleartext included). Every `[…]` list, quoted
+/// string and long hex run is replaced by `…`, control characters by a space,
+/// and the result is cut at [`MAX_DETAIL_CHARS`]. Every rpgp error that
+/// becomes a message goes through here ([`Error::parse`], [`Error::internal`]
+/// and the `detail`s that name an rpgp error).
+pub(crate) fn clean(detail: String) -> String {
+    let text = match detail.find(", backtrace: ") {
+        Some(cut) => &detail[..cut],
+        None => &detail[..],
+    };
+    let mut out = String::with_capacity(text.len().min(MAX_DETAIL_CHARS + 8));
+    let mut chars = text.chars().peekable();
+    let mut hex_run = String::new();
+    let flush_hex = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= MAX_HEX_RUN {
+            out.push('…');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    while let Some(c) = chars.next() {
+        if c.is_ascii_hexdigit() {
+            hex_run.push(c);
+            continue;
+        }
+        flush_hex(&mut hex_run, &mut out);
+        match c {
+            '[' => {
+                // Skip to the matching bracket (or the end): a list is data.
+                let mut depth = 1usize;
+                for n in chars.by_ref() {
+                    match n {
+                        '[' => depth += 1,
+                        ']' => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                out.push_str("[…]");
+            }
+            '"' => {
+                let mut escaped = false;
+                for n in chars.by_ref() {
+                    match (escaped, n) {
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => escaped = false,
+                    }
+                }
+                out.push_str("\"…\"");
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+        if out.chars().count() > MAX_DETAIL_CHARS {
+            break;
+        }
     }
-    detail
+    flush_hex(&mut hex_run, &mut out);
+    if out.chars().count() > MAX_DETAIL_CHARS {
+        out = out.chars().take(MAX_DETAIL_CHARS).collect();
+        out.push('…');
+    }
+    out
+}
+
+/// Text taken from the input on purpose (a revocation reason a key's owner
+/// wrote): shown, but on one line and no longer than [`MAX_DETAIL_CHARS`].
+pub(crate) fn capped(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_DETAIL_CHARS)
+        .collect();
+    if text.chars().nth(MAX_DETAIL_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 fn looks_truncated(detail: &str) -> bool {
@@ -177,5 +273,32 @@ mod tests {
         assert_eq!(e.to_string(), "key AB is revoked: key compromised");
         assert!(Error::parse("message", "unexpected EOF").code() == "truncated");
         assert!(Error::parse("message", "invalid tag").code() == "malformed");
+    }
+
+    #[test]
+    fn rpgp_details_carry_no_input_and_stay_short() {
+        // rpgp's armor reader: the rest of the input as a decimal byte list.
+        let echoed = format!(
+            "failed reading: armor footer Error(Error {{ input: [{}], code: Tag }})",
+            "83, 69, 67, 82, 69, 84, ".repeat(5000)
+        );
+        let e = Error::parse("message", echoed);
+        assert_eq!(
+            e.to_string(),
+            "malformed message: failed reading: armor footer Error(Error { input: […], code: Tag })"
+        );
+        // Quoted text, hex runs, control characters, the backtrace.
+        let d = clean("bad \"SECRET \\\" text\" salt 0123456789abcdef0123 ok\n, backtrace: x".into());
+        assert_eq!(d, "bad \"…\" salt … ok ");
+        // Short words and numbers stay: they are the message.
+        assert_eq!(
+            clean("unsupported hash algorithm 11".into()),
+            "unsupported hash algorithm 11"
+        );
+        // Anything else is cut.
+        let long = clean("word ".repeat(1000));
+        assert!(long.chars().count() <= MAX_DETAIL_CHARS + 1, "{long}");
+        assert!(long.ends_with('…'));
+        assert_eq!(capped("reason\nwith a newline"), "reason with a newline");
     }
 }

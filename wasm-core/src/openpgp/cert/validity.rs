@@ -12,7 +12,7 @@ use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
 use super::dates::format_date;
 use super::names::fpr_hex;
 use super::self_sig_memo::{self, bytes, Check};
-use crate::openpgp::error::{clean, Error, Result};
+use crate::openpgp::error::{capped, clean, Error, Result};
 
 /// Why a key may not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,7 +248,7 @@ fn revocation_reason(sig: &Signature) -> String {
     };
     match sig.revocation_reason_string() {
         Some(text) if !text.is_empty() => {
-            format!("{code} ({})", String::from_utf8_lossy(text).trim())
+            format!("{code} ({})", capped(String::from_utf8_lossy(text).trim()))
         }
         _ => code.to_string(),
     }
@@ -417,7 +417,7 @@ fn evaluate_subkey<'a>(
                     match back {
                         Some(Ok(())) => {}
                         Some(Err(e)) => {
-                            failures.push(format!("primary key binding: {e}"));
+                            failures.push(format!("primary key binding: {}", clean(e.to_string())));
                             continue;
                         }
                         None => {

@@ -288,6 +288,7 @@ mod tests {
         );
         let limits = |max| Limits {
             max_message_bytes: max,
+            ..Limits::default()
         };
         let scheme = Scheme::Rfc9580 { salt: &salt };
         assert_eq!(

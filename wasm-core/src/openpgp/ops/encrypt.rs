@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 use super::keyring::Keyring;
 use crate::openpgp::cert::{evaluate, KeyRef};
 use crate::openpgp::crypto::skesk;
-use crate::openpgp::error::{Error, Result};
+use crate::openpgp::error::{clean, Error, Result};
 use crate::openpgp::packet::armor::armor;
 use crate::openpgp::packet::framing::write_packet;
 use crate::openpgp::packet::literal;
@@ -255,7 +255,11 @@ fn prepare_inner(recipients: &[Recipient<'_>], payload: Payload<'_>, now: Timest
         }
         .map_err(|e| Error::Unsupported {
             what: "recipient key",
-            detail: format!("cannot encrypt to {}: {e}", key.fingerprint_hex()),
+            detail: format!(
+                "cannot encrypt to {}: {}",
+                key.fingerprint_hex(),
+                clean(e.to_string())
+            ),
         })?;
         let pkesk = if *hidden { anonymous(pkesk)? } else { pkesk };
         write_packet(&pkesk, &mut pkesks)?;

@@ -1,4 +1,5 @@
-//! Decryption by password: every password on every SKESK of the message.
+//! Decryption by password: every password on every SKESK of the message,
+//! within `Limits::passwords` (checked before any key derivation).
 //!
 //! No token is involved: the password itself unlocks the session key, so
 //! decryption by password is one phase and never reaches `tessera-host`.
@@ -8,7 +9,7 @@ use pgp::types::{Password, Timestamp};
 
 use super::decrypt::{finish, Decrypted, SessionKey};
 use super::keyring::Keyring;
-use crate::openpgp::crypto::skesk::skesks;
+use crate::openpgp::crypto::skesk::{check_work, skesks};
 use crate::openpgp::error::{Error, Result};
 use crate::openpgp::types::Limits;
 
@@ -30,6 +31,9 @@ pub fn decrypt_with_passwords(
     if packets.is_empty() {
         return Err(Error::NoPasswordRecipient);
     }
+    // The S2K parameters are the sender's: refuse a message that asks for
+    // more memory or time than `limits.passwords` allow before deriving anything.
+    check_work(&packets, passwords.len(), &limits.passwords)?;
     let mut last_error = None;
     for password in passwords {
         let password = Password::from(*password);

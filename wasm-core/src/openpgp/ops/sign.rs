@@ -427,7 +427,7 @@ pub fn finish_many(parts: &[(&[u8], &[Vec<u8>])]) -> Result<Signed> {
         }
         SignMode::Cleartext => {
             let text = std::str::from_utf8(&payload).map_err(|e| Error::BadSigningState {
-                detail: e.to_string(),
+                detail: clean(e.to_string()),
             })?;
             let sigs: Vec<Signature> = checked.into_iter().map(|c| c.sig).collect();
             let armored = cleartext::write(text, &sigs)?;

@@ -94,6 +94,7 @@ mod tests {
     fn limits(max: usize) -> Limits {
         Limits {
             max_message_bytes: max,
+            ..Limits::default()
         }
     }
 
