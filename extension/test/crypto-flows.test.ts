@@ -206,6 +206,34 @@ test("encrypt + sign: signPrepare with the signature slot → token.sign after t
   );
 });
 
+test("encrypt + sign: the signing state (it holds the plaintext) and the signed message are wiped, signed or not", async () => {
+  const handed: Uint8Array[] = [];
+  const core = (failSign: boolean) =>
+    fakeCore({
+      signPrepare: (_stored, signer) => {
+        const state = new TextEncoder().encode("literal data: secret");
+        handed.push(state);
+        return { hash_algorithm: "SHA256", digest: new Uint8Array(32).fill(7), key_fingerprint: signer, state };
+      },
+      signFinish: () => {
+        if (failSign) throw Object.assign(new Error("the token's signature does not verify"), { code: "bad_token_signature" });
+        const binary = new TextEncoder().encode("SIGNED secret");
+        handed.push(binary);
+        return { binary, armored: "" };
+      },
+    });
+  await encrypt(deps({ pgp: core(false) }).d, "secret", ["BOB"], true);
+  await assert.rejects(encrypt(deps({ pgp: core(true) }).d, "secret", ["BOB"], true), (e: unknown) => e instanceof HostError);
+  // The token refuses (e.g. a wrong PIN or a card pulled): the state is wiped all the same.
+  const refusing = deps({ pgp: core(false), pinCached: true });
+  refusing.d.request = typedRequest(async () => {
+    throw new HostError("card_removed", "the card was removed");
+  });
+  await assert.rejects(encrypt(refusing.d, "secret", ["BOB"], true), (e: unknown) => e instanceof HostError && e.code === "card_removed");
+  assert.equal(handed.length, 4, "three states and one signed message were handed out");
+  for (const bytes of handed) assert.ok(bytes.every((b) => b === 0), "wiped");
+});
+
 test("encrypt: without the user's own key in the keyring it refuses (the sender could not read it)", async () => {
   const { d, storage } = deps();
   storage.data["keyring"] = "BOB";

@@ -71,19 +71,27 @@ export async function encrypt(
     if (signer === undefined || token === undefined) {
       throw new HostError("no_signing_token", "no connected token holds a signing key of your certificate");
     }
+    // The signing state holds the literal data (the plaintext) while the
+    // token signs, which may wait on a PIN prompt: it is wiped on every way
+    // out (signed, cancelled, wrong PIN, card pulled), as is the signed message.
     const req = deps.pgp.signPrepare(stored, signer, data, "inline");
-    // signPrepare names the hash as the protocol does (wasm-core sign::hash_name);
-    // the core's encodeRequest refuses any other name before it is sent.
-    const hashAlgorithm = req.hash_algorithm as HashAlgorithm;
-    const params = { token: token.id, hash_algorithm: hashAlgorithm, digest: toBase64(req.digest) };
-    const { signature } = await withPin(deps.pins, token, "sign", () => deps.request("token.sign", params), {
-      kind: "sign_message",
-      recipients: recipients.map((r) => addressOf(keys, r)),
-    });
-    const signed = deps.pgp.signFinish(req.state, signature.map(fromBase64));
-    const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true, hidden);
-    signed.binary.fill(0);
-    return { armored: out.armored, recipientKeys: out.recipient_keys };
+    let signed: { binary: Uint8Array } | null = null;
+    try {
+      // signPrepare names the hash as the protocol does (wasm-core sign::hash_name);
+      // the core's encodeRequest refuses any other name before it is sent.
+      const hashAlgorithm = req.hash_algorithm as HashAlgorithm;
+      const params = { token: token.id, hash_algorithm: hashAlgorithm, digest: toBase64(req.digest) };
+      const { signature } = await withPin(deps.pins, token, "sign", () => deps.request("token.sign", params), {
+        kind: "sign_message",
+        recipients: recipients.map((r) => addressOf(keys, r)),
+      });
+      signed = deps.pgp.signFinish(req.state, signature.map(fromBase64));
+      const out = await deps.pgp.encryptMessage(stored, recipients, sender, signed.binary, true, hidden);
+      return { armored: out.armored, recipientKeys: out.recipient_keys };
+    } finally {
+      req.state.fill(0);
+      signed?.binary.fill(0);
+    }
   } finally {
     data.fill(0);
   }
