@@ -2,7 +2,7 @@ use std::io::Read;
 
 use base64::Engine;
 use tessera_protocol::store::{StoreReadParams, StoreReadResult};
-use tessera_protocol::{ErrorBody, ErrorCode, ResultBody};
+use tessera_protocol::{excerpt, ErrorBody, ErrorCode, ResultBody};
 
 use crate::dispatch::HostContext;
 use crate::store::{io_error, path, recipients, sha256_hex, MAX_READ_BYTES};
@@ -16,7 +16,9 @@ pub async fn handle(ctx: &HostContext, params: StoreReadParams) -> Result<Result
                 ErrorCode::EntryNotFound,
                 format!(
                     "store `{}` has no entry `{}` (no file {}.gpg)",
-                    store.name, params.path, params.path
+                    excerpt(&store.name),
+                    excerpt(&params.path),
+                    excerpt(&params.path)
                 ),
             )
         };
@@ -39,8 +41,8 @@ pub async fn handle(ctx: &HostContext, params: StoreReadParams) -> Result<Result
                 ErrorCode::EntryTooLarge,
                 format!(
                     "`{}` in store `{}` is {} bytes, over the {MAX_READ_BYTES} bytes the host reads",
-                    params.path,
-                    store.name,
+                    excerpt(&params.path),
+                    excerpt(&store.name),
                     meta.len()
                 ),
             ));

@@ -1,6 +1,6 @@
 use base64::Engine;
 use tessera_protocol::store::{StoreWriteParams, StoreWriteResult};
-use tessera_protocol::{ErrorBody, ErrorCode, ResultBody};
+use tessera_protocol::{excerpt, ErrorBody, ErrorCode, ResultBody};
 
 use crate::dispatch::HostContext;
 use crate::store::{path, write};
@@ -29,10 +29,14 @@ pub async fn handle(ctx: &HostContext, params: StoreWriteParams) -> Result<Resul
     path::components(&params.path)?;
     super::blocking(move || {
         let root = store.canonical_root()?;
-        let loc = path::locate(&root, &params.path, true)?
-            .ok_or_else(|| ErrorBody::new(ErrorCode::Internal, "folder creation reported nothing"))?;
-        let display = format!("{}` in store `{}", params.path, store.name);
-        let sha256 = write::replace(&loc, &display, &bytes, params.expect_previous.as_deref())?;
+        let display = format!("{}` in store `{}", excerpt(&params.path), excerpt(&store.name));
+        let sha256 = write::write_entry(
+            &root,
+            &params.path,
+            &display,
+            &bytes,
+            params.expect_previous.as_deref(),
+        )?;
         Ok(ResultBody::StoreWrite(StoreWriteResult {
             written: true,
             sha256,

@@ -6,7 +6,7 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
-use tessera_protocol::{ErrorBody, ErrorCode};
+use tessera_protocol::{excerpt, ErrorBody, ErrorCode};
 
 use super::recipients;
 use super::{io_error, Store};
@@ -21,12 +21,15 @@ pub fn check_recipients(lines: &[String]) -> Result<(), ErrorBody> {
     }
     for l in lines {
         if l.trim().is_empty() || l.trim() != l || l.len() > 256 {
-            return Err(bad(format!("recipient `{l}` is empty, padded or too long")));
+            return Err(bad(format!(
+                "recipient `{}` is empty, padded or too long",
+                excerpt(l)
+            )));
         }
         if l.chars().any(|c| c.is_control() || c == '#') {
             return Err(bad(format!(
                 "recipient `{}` holds a line break, a control character or `#`",
-                l.escape_debug()
+                excerpt(l)
             )));
         }
     }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use tessera_protocol::{ErrorBody, ErrorCode};
+use tessera_protocol::{excerpt, ErrorBody, ErrorCode};
 
 /// `store.read` refuses larger entries: base64 of this plus the JSON around it
 /// stays under the browser's 1 MiB reply limit.
@@ -119,7 +119,8 @@ impl Stores {
             ErrorBody::new(
                 ErrorCode::StoreNotFound,
                 format!(
-                    "no password store is named `{name}`; stores: {}",
+                    "no password store is named `{}`; stores: {}",
+                    excerpt(name),
                     names.join(", ")
                 ),
             )

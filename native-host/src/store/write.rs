@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use tessera_protocol::{ErrorBody, ErrorCode};
 
-use super::path::EntryLocation;
+use super::path::{locate, remove_created, EntryLocation};
 use super::{io_error, sha256_hex};
 use crate::atomic_file::{Access, StagedFile};
 
@@ -18,6 +18,29 @@ use crate::atomic_file::{Access, StagedFile};
 pub(super) static WRITE_LOCK: Mutex<()> = Mutex::new(());
 
 const TMP_MARK: &str = ".tessera-tmp-";
+
+/// Writes the entry at `path` (checked by [`components`](super::path::components))
+/// in the store whose canonical root is `root`: makes its missing folders, then
+/// [`replace`]s it. When the write fails the folders it made are taken away
+/// again, so a refused or failed write leaves the store as it was. Folder
+/// creation runs under the write lock too: another write cannot start using a
+/// folder that this one is about to remove.
+pub fn write_entry(
+    root: &Path,
+    path: &str,
+    display: &str,
+    bytes: &[u8],
+    expect_previous: Option<&str>,
+) -> Result<String, ErrorBody> {
+    let _guard = WRITE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let loc = locate(root, path, true)?
+        .ok_or_else(|| ErrorBody::new(ErrorCode::Internal, "folder creation reported nothing"))?;
+    let written = replace_locked(&loc, display, bytes, expect_previous);
+    if written.is_err() {
+        remove_created(&loc.created);
+    }
+    written
+}
 
 /// Replaces (or creates) the entry at `loc` with `bytes` if its current
 /// content hashes to `expect_previous` (`None`: it must not exist).
@@ -29,6 +52,15 @@ pub fn replace(
     expect_previous: Option<&str>,
 ) -> Result<String, ErrorBody> {
     let _guard = WRITE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    replace_locked(loc, display, bytes, expect_previous)
+}
+
+fn replace_locked(
+    loc: &EntryLocation,
+    display: &str,
+    bytes: &[u8],
+    expect_previous: Option<&str>,
+) -> Result<String, ErrorBody> {
     remove_stale_temporaries(&loc.dir, &loc.file_name);
     // Check before the (possibly long) write, and again just before the rename.
     check_previous(loc, display, expect_previous)?;
@@ -92,7 +124,6 @@ fn remove_stale_temporaries(dir: &Path, file_name: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::path::locate;
     use super::*;
 
     #[test]
@@ -121,6 +152,34 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, ["site.gpg"], "no temporary file left");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_folder_behind() {
+        let store = tempfile::tempdir().expect("tmp");
+        let root = fs::canonicalize(store.path()).expect("canon");
+        fs::create_dir(root.join("old")).expect("mkdir");
+        // A conflict (expect_previous names a version, there is no entry) is
+        // found after the folders were made: they go again.
+        let e = write_entry(
+            &root,
+            "old/new/deeper/site",
+            "site",
+            b"x",
+            Some(&sha256_hex(b"v1")),
+        )
+        .expect_err("conflict");
+        assert_eq!(e.code, ErrorCode::StoreConflict);
+        assert!(!root.join("old/new").exists());
+        assert!(root.join("old").is_dir(), "what was there stays");
+        // A path over the limits never reaches the disk.
+        let deep = "a/".repeat(2100) + "x";
+        let e = write_entry(&root, &deep, "deep", b"x", None).expect_err("too deep");
+        assert_eq!(e.code, ErrorCode::InvalidParams);
+        assert!(!root.join("a").exists());
+        // A good write keeps its folders.
+        write_entry(&root, "old/new/site", "site", b"x", None).expect("written");
+        assert_eq!(fs::read(root.join("old/new/site.gpg")).expect("read"), b"x");
     }
 
     #[cfg(unix)]
