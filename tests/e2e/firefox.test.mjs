@@ -2,16 +2,15 @@
 // WebDriver BiDi (puppeteer-core), talks to the real tessera-host registered in a
 // throwaway HOME. Run under scripts/lib/with-virtual-card.sh.
 //
-// What can be observed: Firefox over BiDi cannot evaluate in the background
-// page nor open moz-extension:// pages (see ../shared/notes/browser-e2e.md),
-// so the popup cannot be read here. Two real signals remain:
+// What this test observes without opening an extension page (the popup, options page
+// and PIN window are read in Firefox by both-popup.test.mjs, through browsers/firefox.mjs
+// and --remote-allow-system-access). Two real signals:
 //  1. the process list: Firefox started tessera-host with our throwaway manifest
 //     and the add-on ID as arguments (the background ran connectNative);
 //  2. the background's own console.info lines, which Firefox prints on stdout
 //     with devtools.console.stdout.content: "connected to tessera-host <v>" is
 //     logged only after the wasm core decoded the host's hello reply, and
 //     "token.list: N token(s)" only after a token.list round trip.
-// The popup's rendering is covered by the Chromium tests.
 
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
