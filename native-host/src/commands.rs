@@ -33,14 +33,10 @@ pub fn serve() -> ExitCode {
     };
     let tokens = all_backends(&config);
     let stores = store::Stores::from_env();
-    let ctx = Arc::new(HostContext {
-        config,
-        tokens,
-        stores,
-    });
+    let ctx = Arc::new(HostContext::new(config, tokens, stores));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(4)
+        .max_blocking_threads(HostContext::BLOCKING_THREADS)
         .enable_time()
         .build()
     {
@@ -54,6 +50,10 @@ pub fn serve() -> ExitCode {
     if let server::Ended::Broken(why) = ended {
         eprintln!("tessera-host: input from the browser ended abnormally: {why}");
     }
+    // Dropping the runtime would wait for every blocking thread, and a thread
+    // stuck on a slow disk or card never returns: the host would outlive the
+    // browser. `serve` already gave requests their time; abandon the rest.
+    runtime.shutdown_timeout(server::SHUTDOWN_GRACE);
     ExitCode::SUCCESS
 }
 

@@ -3,6 +3,7 @@
 use tessera_protocol::{Request, RequestId, ResponseFrame};
 
 use crate::config::Config;
+use crate::lanes::Lane;
 use crate::requests;
 use crate::store::Stores;
 use crate::token::Tokens;
@@ -13,6 +14,36 @@ pub struct HostContext {
     pub tokens: Tokens,
     /// The password stores (`PASSWORD_STORE_DIR`, `TESSERA_STORES`).
     pub stores: Stores,
+    /// `store.read`, `store.write`, `store.recipients`, `store.init`: a bounded
+    /// share of the blocking pool, so slow store work never holds up the rest.
+    pub store_lane: Lane,
+    /// `store.list`, in a lane of its own: it keeps answering while entry
+    /// work is slow, and many lists cannot crowd out the tokens either.
+    pub list_lane: Lane,
+}
+
+impl HostContext {
+    /// Store entry work: 2 at once (reads and writes are short on a working
+    /// disk; two let a write and a read overlap), 16 waiting (a burst of the
+    /// extension's: opening a few entries, a share to several stores).
+    pub const STORE_RUNNING: usize = 2;
+    pub const STORE_WAITING: usize = 16;
+    /// `store.list`: one walk at a time, a few waiting (popup and options open).
+    pub const LIST_RUNNING: usize = 1;
+    pub const LIST_WAITING: usize = 4;
+    /// Blocking threads the runtime may start: the lanes' 3, and at least 5
+    /// for token work (card operations, `token.list`) and the PIN watch.
+    pub const BLOCKING_THREADS: usize = 8;
+
+    pub fn new(config: Config, tokens: Tokens, stores: Stores) -> Self {
+        Self {
+            config,
+            tokens,
+            stores,
+            store_lane: Lane::new("store", Self::STORE_RUNNING, Self::STORE_WAITING),
+            list_lane: Lane::new("store.list", Self::LIST_RUNNING, Self::LIST_WAITING),
+        }
+    }
 }
 
 pub async fn handle(ctx: &HostContext, id: RequestId, request: Request) -> ResponseFrame {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod dispatch;
 pub mod doctor;
 pub mod install;
+pub mod lanes;
 pub mod server;
 pub mod store;
 pub mod token;

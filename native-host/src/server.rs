@@ -22,7 +22,14 @@ use zeroize::Zeroize;
 use crate::dispatch::{self, HostContext};
 
 /// How long in-flight requests may still finish after the browser closed stdin.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Short: the browser is gone and nobody reads the replies, and the host must
+/// be gone within 2 s (PROTOCOL.md, "Concurrency"), whatever still runs.
+const DRAIN_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// After the drain: time for abandoned handlers to unwind and the writer to
+/// finish, and then for the runtime to shut down (`commands::serve`). Work
+/// stuck in a blocking thread is not waited for: it ends with the process.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(150);
 
 /// How often cached PINs are checked for expiry and for their card's presence.
 const PIN_WATCH_INTERVAL: Duration = Duration::from_millis(500);
@@ -65,6 +72,7 @@ where
     });
 
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (writer_done_tx, writer_done) = std::sync::mpsc::channel::<()>();
     let writer = std::thread::spawn(move || {
         let mut output = output;
         while let Some(mut frame) = out_rx.blocking_recv() {
@@ -76,6 +84,7 @@ where
                 break;
             }
         }
+        let _ = writer_done_tx.send(());
     });
 
     let watcher = tokio::spawn(watch_pins(Arc::clone(&ctx)));
@@ -127,13 +136,27 @@ where
             "tessera-host: {} request(s) still running at shutdown were abandoned",
             tasks.len()
         );
+        // Cancels the handlers at their next await; a blocking thread under one
+        // keeps running until the process ends, but no longer holds a reply
+        // sender, so the writer can finish.
         tasks.abort_all();
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await;
     }
     watcher.abort();
     ctx.tokens.pins().clear();
     drop(out_tx);
-    let _ = writer.join();
-    let _ = reader.join();
+    drop(tasks);
+    // Bounded: a browser that closed stdin may have stopped reading stdout too,
+    // and a writer blocked on a full pipe must not keep the host alive.
+    if writer_done.recv_timeout(SHUTDOWN_GRACE).is_ok() {
+        let _ = writer.join();
+    }
+    if reader.is_finished() {
+        let _ = reader.join();
+    }
     ended
 }
 

@@ -52,6 +52,9 @@ pub enum ErrorCode {
     EntryTooLarge,
     /// Reading or writing the store's files failed (permissions, disk full…).
     StoreIo,
+    /// The host has more store work in hand than it takes at once: the
+    /// request was not started; try again in a moment.
+    HostBusy,
     /// A bug in the host; the message says where.
     Internal,
 }

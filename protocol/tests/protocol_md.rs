@@ -82,6 +82,7 @@ fn every_response_example_parses_and_all_error_codes_appear() {
         ErrorCode::StoreConflict,
         ErrorCode::EntryTooLarge,
         ErrorCode::StoreIo,
+        ErrorCode::HostBusy,
         ErrorCode::Internal,
     ];
     for code in all {

@@ -9,13 +9,14 @@ use crate::store::init;
 pub async fn handle(ctx: &HostContext, params: StoreInitParams) -> Result<ResultBody, ErrorBody> {
     let store = ctx.stores.get(&params.store)?.clone();
     init::check_recipients(&params.recipients)?;
-    super::blocking(move || {
-        let created = init::init(&store, &params.recipients)?;
-        Ok(ResultBody::StoreInit(StoreInitResult {
-            created,
-            path: store.root.display().to_string(),
-            recipients_file: ".gpg-id".into(),
-        }))
-    })
-    .await
+    ctx.store_lane
+        .run(move || {
+            let created = init::init(&store, &params.recipients)?;
+            Ok(ResultBody::StoreInit(StoreInitResult {
+                created,
+                path: store.root.display().to_string(),
+                recipients_file: ".gpg-id".into(),
+            }))
+        })
+        .await
 }

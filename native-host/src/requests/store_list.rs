@@ -6,27 +6,28 @@ use crate::store::list;
 
 pub async fn handle(ctx: &HostContext) -> Result<ResultBody, ErrorBody> {
     let stores = ctx.stores.clone();
-    super::blocking(move || {
-        let mut result = StoreListResult {
-            stores: Vec::new(),
-            entries: Vec::new(),
-            problems: Vec::new(),
-        };
-        for (store, message) in &stores.config_problems {
-            result.problems.push(StoreProblem {
-                store: store.clone(),
-                code: ErrorCode::StoreNotFound,
-                message: message.clone(),
-            });
-        }
-        for store in &stores.stores {
-            result.stores.push(StoreInfo {
-                name: store.name.clone(),
-                path: store.root.to_string_lossy().into_owned(),
-            });
-            list::list(store, &mut result.entries, &mut result.problems);
-        }
-        Ok(ResultBody::StoreList(result))
-    })
-    .await
+    ctx.list_lane
+        .run(move || {
+            let mut result = StoreListResult {
+                stores: Vec::new(),
+                entries: Vec::new(),
+                problems: Vec::new(),
+            };
+            for (store, message) in &stores.config_problems {
+                result.problems.push(StoreProblem {
+                    store: store.clone(),
+                    code: ErrorCode::StoreNotFound,
+                    message: message.clone(),
+                });
+            }
+            for store in &stores.stores {
+                result.stores.push(StoreInfo {
+                    name: store.name.clone(),
+                    path: store.root.to_string_lossy().into_owned(),
+                });
+                list::list(store, &mut result.entries, &mut result.problems);
+            }
+            Ok(ResultBody::StoreList(result))
+        })
+        .await
 }

@@ -27,20 +27,21 @@ pub async fn handle(ctx: &HostContext, params: StoreWriteParams) -> Result<Resul
         }
     }
     path::components(&params.path)?;
-    super::blocking(move || {
-        let root = store.canonical_root()?;
-        let display = format!("{}` in store `{}", excerpt(&params.path), excerpt(&store.name));
-        let sha256 = write::write_entry(
-            &root,
-            &params.path,
-            &display,
-            &bytes,
-            params.expect_previous.as_deref(),
-        )?;
-        Ok(ResultBody::StoreWrite(StoreWriteResult {
-            written: true,
-            sha256,
-        }))
-    })
-    .await
+    ctx.store_lane
+        .run(move || {
+            let root = store.canonical_root()?;
+            let display = format!("{}` in store `{}", excerpt(&params.path), excerpt(&store.name));
+            let sha256 = write::write_entry(
+                &root,
+                &params.path,
+                &display,
+                &bytes,
+                params.expect_previous.as_deref(),
+            )?;
+            Ok(ResultBody::StoreWrite(StoreWriteResult {
+                written: true,
+                sha256,
+            }))
+        })
+        .await
 }
