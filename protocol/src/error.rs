@@ -26,8 +26,11 @@ pub enum ErrorCode {
     TokenNotFound,
     /// The PC/SC service (pcscd) cannot be reached.
     PcscUnavailable,
-    /// A card answered with an error or went away mid-operation.
+    /// A card answered with an error.
     CardError,
+    /// The card left its reader (or stopped answering) during the operation:
+    /// insert it and try again. Its cached PIN was dropped.
+    CardRemoved,
     /// The embedded soft token's key file is missing, unreadable or corrupt.
     SoftTokenError,
     /// The PIN (or soft-token passphrase) is wrong; `retries_left` says how
