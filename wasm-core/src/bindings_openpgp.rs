@@ -114,23 +114,34 @@ pub async fn encrypt_message(
 
 /// Phase 1 of signing: `SigningRequest`. `mode`: `detached`, `inline` or `cleartext`.
 #[wasm_bindgen(js_name = signPrepare)]
-pub fn sign_prepare(stored: &str, signer: &str, data: &[u8], mode: &str) -> Result<JsValue, JsValue> {
+pub fn sign_prepare(stored: &str, signer: &str, data: Vec<u8>, mode: &str) -> Result<JsValue, JsValue> {
+    // Owned, so that the plaintext's copy in wasm memory is wiped, not just freed.
+    let data = zeroize::Zeroizing::new(data);
     let ring = ring(stored)?;
     let mode = SignMode::parse(mode).map_err(js_err)?;
-    let req = sign::prepare(&ring, signer, data, mode, cert::now()).map_err(js_err)?;
-    to_js(&view::SigningRequest::from(&req))
+    let mut req = sign::prepare(&ring, signer, &data, mode, cert::now()).map_err(js_err)?;
+    let out = to_js(&view::SigningRequest::from(&req));
+    // The state carries the literal data; JavaScript has its own copy now.
+    zeroize::Zeroize::zeroize(&mut req.state);
+    out
 }
 
 /// Phase 2 of signing: `signature` is the token's MPIs (array of `Uint8Array`).
 /// `Signed`.
 #[wasm_bindgen(js_name = signFinish)]
-pub fn sign_finish(state: &[u8], signature: js_sys::Array) -> Result<JsValue, JsValue> {
+pub fn sign_finish(state: Vec<u8>, signature: js_sys::Array) -> Result<JsValue, JsValue> {
+    // The state holds the literal data: owned, so its copy is wiped after use.
+    let state = zeroize::Zeroizing::new(state);
     let mpis: Vec<Vec<u8>> = signature
         .iter()
         .map(|v| js_sys::Uint8Array::new(&v).to_vec())
         .collect();
-    let signed = sign::finish(state, &mpis).map_err(js_err)?;
-    to_js(&view::Signed::from(&signed))
+    let mut signed = sign::finish(&state, &mpis).map_err(js_err)?;
+    let out = to_js(&view::Signed::from(&signed));
+    // A signed message holds the plaintext; JavaScript has its own copy now.
+    zeroize::Zeroize::zeroize(&mut signed.binary);
+    zeroize::Zeroize::zeroize(&mut signed.armored);
+    out
 }
 
 /// Phase 1 of decryption: `DecryptionRequest`, whose `candidates` are tried

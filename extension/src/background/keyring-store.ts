@@ -1,4 +1,5 @@
-// The keyring in chrome.storage.local: one armored string of PUBLIC keys
+// The keyring in the worker's trusted storage (trusted-storage.ts; chrome.storage.local
+// before): one armored string of PUBLIC keys
 // (the core refuses secret keys). Changes are serialised so that two imports
 // at once cannot lose one another.
 

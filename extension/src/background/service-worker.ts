@@ -9,12 +9,15 @@
 // every listener is registered synchronously below, so a popup opening wakes it
 // and it connects again from the top.
 
+import { workerTrustedArea } from "./trusted-storage";
+import { errorMessage } from "./errors";
 import { loadCore, type Core } from "./core-loader";
 import { registerCredentials } from "./credentials/register";
 import { isCredentialsPage } from "./credentials/popup-api";
 import type { FlowDeps } from "./flow-deps";
 import { HostConnection } from "./host-connection";
-import { KeyringStore } from "./keyring-store";
+import { KEYRING_STORAGE_KEY, KeyringStore } from "./keyring-store";
+import { ENTRY_INDEX_STORAGE_KEY } from "./credentials/entry-index";
 import { handlePageRequest } from "./page-api";
 import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
@@ -72,10 +75,13 @@ function acceptStatusPort(port: chrome.runtime.Port): void {
 
 // --- OpenPGP: keyring, decrypt, encrypt, PIN prompt (extension pages only) ---
 
-const keyring = new KeyringStore({
-  get: (key) => chrome.storage.local.get(key),
-  set: (items) => chrome.storage.local.set(items),
-});
+// Out of content scripts' reach (trusted-storage.ts); the entry index shares it (credentials/register.ts).
+const trusted = workerTrustedArea();
+const keyring = new KeyringStore(trusted);
+// Older versions' values move at the worker's first start after the update, before any page can plant one.
+for (const key of [KEYRING_STORAGE_KEY, ENTRY_INDEX_STORAGE_KEY]) {
+  trusted.get(key).catch((err: unknown) => console.warn(`tessera: storage: ${errorMessage(err)}`));
+}
 
 const broker = new PinBroker({
   async openPrompt(promptId) {
@@ -138,7 +144,7 @@ const routes: Routes = {
       handler: webmailApi,
     })),
     // Autofill: credentials.* from the popup and options page, autofill.* from content scripts.
-    ...registerCredentials({ flows }),
+    ...registerCredentials({ flows, storage: trusted }),
     // Webmail notices a tab showed (content scripts report, the popup repeats them).
     ...registerTabNotices(),
     // Readers in their own window, for messages in sandboxed frames.

@@ -17,7 +17,8 @@ export interface IndexStorage {
   set(items: Record<string, unknown>): Promise<void>;
 }
 
-const KEY = "entryIndex";
+export const ENTRY_INDEX_STORAGE_KEY = "entryIndex";
+const KEY = ENTRY_INDEX_STORAGE_KEY;
 
 function isMeta(v: unknown): v is EntryMeta {
   if (typeof v !== "object" || v === null) return false;

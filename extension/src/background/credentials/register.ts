@@ -16,6 +16,7 @@ import { SaveOffers, TabSessions } from "./sessions";
 import { typeBest, typeRoutes } from "./type-flow";
 import { createTypeMenu, typeWhatOfMenuItem } from "./type-menu";
 import type { MessageRoute } from "../router";
+import type { KeyValueArea } from "../trusted-storage";
 import type { TypeWhat } from "../../shared/contracts/console";
 import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
@@ -38,7 +39,7 @@ function clearShortcutBadge(tabId: number): void {
 }
 
 /** Registers the command and tab listeners; returns the message routes (service-worker.ts lists them). */
-export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): MessageRoute[] {
+export function registerCredentials(opts: { flows(): Promise<FlowDeps>; storage: KeyValueArea }): MessageRoute[] {
   const sessions = new TabSessions();
   const offers = new SaveOffers(() => crypto.randomUUID());
   const deps: ContentApiDeps = {
@@ -50,7 +51,7 @@ export function registerCredentials(opts: { flows(): Promise<FlowDeps> }): Messa
     },
     sendToFrame: (tabId, frameId, message) => chrome.tabs.sendMessage(tabId, message, { frameId }),
     sessions,
-    index: new EntryIndex(chrome.storage.local, (m) => console.warn(`tessera: ${m}`)),
+    index: new EntryIndex(opts.storage, (m) => console.warn(`tessera: ${m}`)),
     offers,
     now: () => Date.now(),
   };

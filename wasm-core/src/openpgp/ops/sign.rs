@@ -390,7 +390,7 @@ pub fn finish_many(parts: &[(&[u8], &[Vec<u8>])]) -> Result<Signed> {
             ),
         });
     }
-    let payload = first.state.payload.clone();
+    let payload = zeroize::Zeroizing::new(first.state.payload.clone());
 
     let mut binary = Vec::new();
     match mode {
@@ -556,6 +556,13 @@ struct State {
     digest: Vec<u8>,
     key_packet: Vec<u8>,
     payload: Vec<u8>,
+}
+
+// The payload is the literal data: the plaintext of the message being signed.
+impl Drop for State {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.payload);
+    }
 }
 
 const MAGIC: &[u8; 4] = b"TSG1";
