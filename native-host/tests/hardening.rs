@@ -223,6 +223,53 @@ fn a_request_with_a_repeated_key_is_refused_not_run() {
 }
 
 #[test]
+fn error_replies_do_not_echo_the_request() {
+    let (dir, store) = store_with_slow_entries(0);
+    let mut host = Host::start(&store, &dir.path().join("data"));
+    // Data (a PIN, ciphertext, a digest, packets, a value of the wrong type)
+    // is never quoted; names the sender chose are quoted at most 48 characters.
+    let data = "DATA-MARKER-".repeat(400);
+    let name = "NAME-MARKER-".repeat(400);
+    let requests = [
+        json!({"id": 1, "method": "token.verify_pin", "params": {"token": "soft:X", "pin": [data]}}),
+        json!({"id": 2, "method": "store.write", "params": {"store": "default", "path": "x", "ciphertext": data}}),
+        json!({"id": 3, "method": "token.sign", "params": {"token": "soft:X", "hash_algorithm": data, "digest": "AA=="}}),
+        json!({"id": 4, "method": "token.sign", "params": {"token": "soft:X", "hash_algorithm": "SHA256", "digest": data}}),
+        json!({"id": 5, "method": "token.decrypt_session_key", "params": {"token": "soft:X", "pkesk": data, "recipient_key": data}}),
+        json!({"id": 6, "method": "hello", "params": {"protocol_version": data}}),
+        json!({"id": 7, "method": "store.init", "params": {"store": "default", "recipients": [name]}}),
+        json!({"id": 8, "method": name}),
+        json!({"id": 9, "method": "store.read", "params": {"store": name, "path": "x"}}),
+        json!({"id": 10, "method": "store.read", "params": {"store": "default", "path": name}}),
+        json!({"id": 11, "method": "store.recipients", "params": {"store": "default", "path": format!("{name}/x")}}),
+        json!({"id": 12, "method": "token.sign", "params": {"token": name, "hash_algorithm": "SHA256", "digest": "AA=="}}),
+        json!({"id": 13, "method": "store.write", "params": {"store": "default", "path": "x", "ciphertext": "aGVsbG8=", "expect_previous": data}}),
+    ];
+    for request in &requests {
+        host.send(request);
+    }
+    host.send_raw(&frame(
+        format!(r#"{{"id":14,"method":"hello","{name}":1,"{name}":2}}"#).as_bytes(),
+    ));
+    for id in 1..=14 {
+        let r = host.reply(id, PROMPT);
+        let message = r["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("an error: {r}"));
+        assert!(message.len() <= 512, "reply {id}: {} bytes", message.len());
+        assert!(
+            !message.contains("DATA-MARKER"),
+            "reply {id} quotes data: {message}"
+        );
+        assert!(
+            !message.contains(&"NAME-MARKER-".repeat(5)),
+            "reply {id} quotes a long name: {message}"
+        );
+    }
+    host.close_and_time_exit(Duration::from_secs(5));
+}
+
+#[test]
 fn a_very_deep_path_is_refused_at_once_and_leaves_nothing() {
     let (dir, store) = store_with_slow_entries(0);
     let mut host = Host::start(&store, &dir.path().join("data"));

@@ -16,7 +16,7 @@ use secrecy::SecretString;
 use tessera_protocol::pin::PinPurpose;
 use tessera_protocol::sign::HashAlgorithm;
 use tessera_protocol::token::{Backend, BackendProblem, TokenInfo};
-use tessera_protocol::{ErrorBody, ErrorCode};
+use tessera_protocol::{excerpt, ErrorBody, ErrorCode};
 
 use self::pin_cache::PinCache;
 use self::session_key::EncryptedSessionKey;
@@ -110,15 +110,35 @@ pub trait TokenBackend: Send + Sync {
 pub fn pin_required(token: &str) -> ErrorBody {
     ErrorBody::new(
         ErrorCode::PinRequired,
-        format!("`{token}` needs its PIN: none is cached (ask the user, then call token.verify_pin)"),
+        format!(
+            "`{}` needs its PIN: none is cached (ask the user, then call token.verify_pin)",
+            excerpt(token)
+        ),
     )
 }
 
 pub fn token_not_found(token: &str) -> ErrorBody {
     ErrorBody::new(
         ErrorCode::TokenNotFound,
-        format!("no token `{token}` is present; plug it in or refresh the token list"),
+        format!(
+            "no token `{}` is present; plug it in or refresh the token list",
+            excerpt(token)
+        ),
     )
+}
+
+/// An OpenPGP library error fit for a reply: its own short message, never the
+/// `Debug` dump some of rpgp's errors print (nested structs, a backtrace with
+/// the build machine's paths, pieces of the packet that was parsed).
+pub fn library_detail(e: &impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    // rpgp's "Invalid Packet Content Message { message: \"…\", backtrace: … }":
+    // the quoted message is the useful part.
+    let detail = match text.split_once("message: \"") {
+        Some((_, rest)) => rest.split('"').next().unwrap_or(""),
+        None => text.split(" {").next().unwrap_or(""),
+    };
+    detail.lines().next().unwrap_or("").chars().take(120).collect()
 }
 
 /// All backends and the PIN cache, shared by every request.

@@ -85,7 +85,7 @@ impl TokenBackend for SoftBackend {
             .inspect_err(|_| pins.forget_rejected(token, &cached))?;
         let signature = signer
             .sign(&password(&cached.pin), pgp_hash(hash), digest)
-            .map_err(|e| soft_error(format!("signing failed: {e}")))?;
+            .map_err(|e| soft_error(format!("signing failed: {}", super::library_detail(&e))))?;
         Ok(match signature {
             SignatureBytes::Mpis(mpis) => mpis.iter().map(|m| m.as_ref().to_vec()).collect(),
             SignatureBytes::Native(bytes) => vec![bytes.to_vec()],
@@ -115,7 +115,7 @@ impl TokenBackend for SoftBackend {
         let values = esk.pkesk.values().map_err(|e| {
             ErrorBody::new(
                 ErrorCode::UnsupportedAlgorithm,
-                format!("cannot read the PKESK: {e}"),
+                format!("cannot read the PKESK: {}", super::library_detail(&e)),
             )
         })?;
         // One unlock, not a check and then another: the passphrase's S2K is
@@ -129,7 +129,8 @@ impl TokenBackend for SoftBackend {
             })?
             .map_err(|e| {
                 soft_error(format!(
-                    "cannot decrypt the session key (corrupt message, or not for this key): {e}"
+                    "cannot decrypt the session key (corrupt message, or not for this key): {}",
+                    super::library_detail(&e)
                 ))
             })
     }
