@@ -19,7 +19,10 @@
 #   TESSERA_TEST_GNUPGHOME   GnuPG home holding Alice's public key and card stubs
 #   TESSERA_TEST_USER_PIN    123456
 #   TESSERA_TEST_ADMIN_PIN   12345678
-#   TESSERA_TEST_VCARD_PID   card process (kill it to simulate a pulled card)
+#   TESSERA_TEST_VCARD_PID   card process (kill it to simulate a pulled card for
+#                            good; SIGUSR1 pulls it during its next PSO and puts
+#                            it back, keys intact: tests/virtual-card/README.md)
+#   TESSERA_TEST_VCARD_LOG   the card process's stderr (says when a pull is armed)
 #   TESSERA_TEST_PCSCD_LOG   pcscd's log file
 #   TESSERA_TEST_READER      "Virtual PCD 00 00"
 #
@@ -245,6 +248,7 @@ export TESSERA_TEST_GNUPGHOME="$GNUPGHOME"
 export TESSERA_TEST_USER_PIN=$USER_PIN
 export TESSERA_TEST_ADMIN_PIN=$ADMIN_PIN
 export TESSERA_TEST_VCARD_PID=$card_pid
+export TESSERA_TEST_VCARD_LOG="$state/vcard.log"
 export TESSERA_TEST_PCSCD_LOG="$state/pcscd.log"
 export TESSERA_TEST_READER=$READER
 

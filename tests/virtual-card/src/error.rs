@@ -17,6 +17,10 @@ pub enum Error {
     #[error("vpcd connection failed: {0}")]
     Io(#[from] io::Error),
 
+    /// The SIGUSR1 handler (armed pulls) could not be installed.
+    #[error("cannot install the SIGUSR1 handler for pulls: {0}")]
+    Signal(io::Error),
+
     /// vpcd sent a message that does not follow its wire protocol.
     #[error("vpcd protocol violation: {0}")]
     Protocol(String),

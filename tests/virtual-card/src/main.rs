@@ -6,6 +6,7 @@ mod args;
 mod card;
 mod dispatch;
 mod error;
+mod pull;
 mod vpcd;
 
 use std::process::ExitCode;
@@ -38,17 +39,45 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
+    pull::install().map_err(error::Error::Signal)?;
     let mut link = Link::connect(args.port)?;
     eprintln!(
         "tessera-vcard: card FFFE:{} inserted in vpcd port {}",
         hex(&args.serial),
         args.port
     );
-    card::with_card(args.serial, |card| serve(&mut link, card))
+    card::with_card(args.serial, |card| loop {
+        match serve(&mut link, card, args.pull_ins)? {
+            Ended::Closed => return Ok(()),
+            Ended::Pulled => {
+                // Logged first: once the link closes the host can answer, and
+                // a test reading this log must find the pull already there.
+                eprintln!(
+                    "tessera-vcard: card pulled on INS {:02X}, out for {} ms",
+                    args.pull_ins,
+                    args.pulled.as_millis()
+                );
+                // Closing the socket is what pcscd sees as the card leaving
+                // the reader; the reply to the APDU it is waiting for never comes.
+                drop(link);
+                std::thread::sleep(args.pulled);
+                link = Link::connect(args.port)?;
+                eprintln!("tessera-vcard: card inserted again");
+            }
+        }
+    })
 }
 
-/// Answers vpcd until it closes the link (pcscd stopped).
-fn serve(link: &mut Link, card: &mut OpenPgpCard<'_>) -> Result<()> {
+/// Why [`serve`] stopped answering.
+enum Ended {
+    /// vpcd closed the link (pcscd stopped): the card process ends.
+    Closed,
+    /// An armed pull happened: the card is out of the reader.
+    Pulled,
+}
+
+/// Answers vpcd until it closes the link or an armed pull happens.
+fn serve(link: &mut Link, card: &mut OpenPgpCard<'_>, pull_ins: u8) -> Result<Ended> {
     let mut transport = Transport::default();
     while let Some(request) = link.receive()? {
         match request {
@@ -58,12 +87,18 @@ fn serve(link: &mut Link, card: &mut OpenPgpCard<'_>) -> Result<()> {
             }
             Request::GetAtr => link.send(&card::atr())?,
             Request::Apdu(apdu) => {
+                if pull::take(&apdu, pull_ins) {
+                    // Power is lost with the contacts: what the card had
+                    // verified goes, what it stored (keys, retry counters) stays.
+                    card.reset();
+                    return Ok(Ended::Pulled);
+                }
                 let response = transport.exchange(card, &apdu);
                 link.send(&response)?;
             }
         }
     }
-    Ok(())
+    Ok(Ended::Closed)
 }
 
 fn hex(bytes: &[u8]) -> String {
