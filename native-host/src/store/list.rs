@@ -9,8 +9,9 @@ use tessera_protocol::ErrorCode;
 
 use super::{recipients, Store};
 
-/// Folders nested deeper than this are not walked (a guard, not a limit anyone meets).
-const MAX_DEPTH: usize = 32;
+/// Folders nested deeper than this are not walked: an entry below them would
+/// have more components than a request may name (`path::MAX_COMPONENTS`).
+const MAX_DEPTH: usize = super::path::MAX_COMPONENTS - 1;
 
 /// Lists one store's entries, sorted by path. Problems (unreadable folders,
 /// non-UTF-8 names, links out of the store) are reported and skipped.
