@@ -71,6 +71,7 @@ fn every_response_example_parses_and_all_error_codes_appear() {
         ErrorCode::TokenNotFound,
         ErrorCode::PcscUnavailable,
         ErrorCode::CardError,
+        ErrorCode::CardRemoved,
         ErrorCode::SoftTokenError,
         ErrorCode::PinIncorrect,
         ErrorCode::PinBlocked,

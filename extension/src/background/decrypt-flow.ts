@@ -23,8 +23,9 @@ import type { Result } from "../shared/contracts/generated/protocol";
  * host's unwrap failure (checksum, AES key unwrap) are card_error, the soft
  * token's is soft_token_error; invalid_params if a PKESK does not fit the key
  * at all (the core already leaves those out). With an anonymous PKESK that
- * only means "not this one". Anything else (pin_*, a token gone, a timeout)
- * ends the decryption: a PIN is never sent again by this loop.
+ * only means "not this one". Anything else (pin_*, a token gone or
+ * card_removed mid-operation, a timeout) ends the decryption: a PIN is never
+ * sent again by this loop.
  */
 const NOT_OPENED = new Set(["card_error", "soft_token_error", "invalid_params"]);
 

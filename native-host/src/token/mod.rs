@@ -178,7 +178,12 @@ impl Tokens {
                 0
             }),
             Err(e) => {
-                if matches!(e.code, ErrorCode::PinIncorrect | ErrorCode::PinBlocked) {
+                // A card that left during the verification takes its cached
+                // PIN with it, as during any other operation.
+                if matches!(
+                    e.code,
+                    ErrorCode::PinIncorrect | ErrorCode::PinBlocked | ErrorCode::CardRemoved
+                ) {
                     self.pins.forget(token);
                 }
                 Err(e)

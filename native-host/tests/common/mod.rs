@@ -92,6 +92,35 @@ impl LiveHost {
         Self { child, stdin, stdout }
     }
 
+    /// Starts a host whose stderr (its log) is collected into the returned
+    /// buffer, line by line, and echoed on this process's stderr.
+    pub fn start_logged(data_dir: &std::path::Path) -> (Self, std::sync::Arc<std::sync::Mutex<String>>) {
+        use std::io::BufRead;
+        let mut child = Command::new(HOST)
+            .arg("chrome-extension://pchmfhepohaglbnciioapdbphpkoiplm/")
+            .env("TESSERA_DATA_DIR", data_dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start tessera-host");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("{line}");
+                let mut all = sink.lock().unwrap_or_else(|p| p.into_inner());
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+        (Self { child, stdin, stdout }, log)
+    }
+
     /// The `token.list` entry with this id, if listed.
     pub fn token(&mut self, id: &str) -> Option<Value> {
         let reply = self.call(&serde_json::json!({"id": 900, "method": "token.list"}));

@@ -18,7 +18,7 @@ use secrecy::SecretString;
 use tessera_protocol::pin::PinPurpose;
 use tessera_protocol::sign::HashAlgorithm;
 use tessera_protocol::token::Backend;
-use tessera_protocol::ErrorBody;
+use tessera_protocol::{ErrorBody, ErrorCode};
 
 use super::pin_cache::PinCache;
 use super::session_key::EncryptedSessionKey;
@@ -54,7 +54,8 @@ impl TokenBackend for CardBackend {
         pin: &SecretString,
         purpose: PinPurpose,
     ) -> Result<Verified, ErrorBody> {
-        self.with_card(token, |tx, reader| {
+        // `Tokens::verify_pin` drops the cached PIN itself when this fails.
+        self.with_card(token, None, |tx, reader| {
             operations::verify_given(tx, reader, pin, purpose)
         })
     }
@@ -66,7 +67,7 @@ impl TokenBackend for CardBackend {
         hash: HashAlgorithm,
         digest: &[u8],
     ) -> Result<Vec<Vec<u8>>, ErrorBody> {
-        self.with_card(token, |tx, reader| {
+        self.with_card(token, Some(pins), |tx, reader| {
             operations::sign(tx, reader, token, pins, hash, digest)
         })
     }
@@ -77,7 +78,7 @@ impl TokenBackend for CardBackend {
         pins: &PinCache,
         esk: &EncryptedSessionKey,
     ) -> Result<PlainSessionKey, ErrorBody> {
-        self.with_card(token, |tx, reader| {
+        self.with_card(token, Some(pins), |tx, reader| {
             operations::decrypt_session_key(tx, reader, token, pins, esk)
         })
     }
@@ -88,7 +89,7 @@ impl TokenBackend for CardBackend {
         pins: &PinCache,
         user_id: Option<&str>,
     ) -> Result<ExportedCertificate, ErrorBody> {
-        self.with_card(token, |tx, reader| {
+        self.with_card(token, Some(pins), |tx, reader| {
             certificate::build(tx, reader, token, pins, user_id)
         })
     }
@@ -101,15 +102,41 @@ impl TokenBackend for CardBackend {
 impl CardBackend {
     /// Finds the card `card:<AID>` and runs `op` in one transaction on it, with
     /// the backend's lock held (one PC/SC conversation at a time).
+    ///
+    /// With `pins`, the PIN cached for `token` is dropped, under the same lock,
+    /// when the card is not there or went away during `op`: whatever card is
+    /// in the reader next (another one, or the same after someone else had it)
+    /// must be unlocked by the user again, not by a PIN sent on their behalf.
+    /// The removal watch in `server.rs` polls every 0.5 s and misses a card
+    /// pulled and put back between two polls; an operation that was talking to
+    /// the card when it went does not.
     fn with_card<T>(
         &self,
         token: &str,
+        pins: Option<&PinCache>,
         op: impl FnOnce(&mut Tx<'_>, &str) -> Result<T, ErrorBody>,
     ) -> Result<T, ErrorBody> {
         let wanted = token
             .strip_prefix("card:")
             .ok_or_else(|| token_not_found(token))?;
         let _turn = self.busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        discovery::with_card_by_aid(wanted, op)?.ok_or_else(|| token_not_found(token))
+        let forget = || {
+            if let Some(pins) = pins {
+                if pins.forget(token) {
+                    eprintln!("tessera-host: {token} went away; its cached PIN was dropped");
+                }
+            }
+        };
+        let found = discovery::with_card_by_aid(wanted, |tx, reader| {
+            let result = op(tx, reader);
+            if result.as_ref().is_err_and(|e| e.code == ErrorCode::CardRemoved) {
+                forget();
+            }
+            result
+        })?;
+        found.ok_or_else(|| {
+            forget();
+            token_not_found(token)
+        })
     }
 }

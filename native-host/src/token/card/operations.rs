@@ -22,16 +22,37 @@ use crate::token::session_key::{parse_plain, EncryptedSessionKey};
 use crate::token::{pin_required, Verified};
 
 pub fn card_error(reader: &str, e: &openpgp_card::Error) -> ErrorBody {
-    match e {
-        openpgp_card::Error::Smartcard(_) => ErrorBody::new(
-            ErrorCode::CardError,
-            format!("the card in `{reader}` stopped answering (was it removed?)"),
-        ),
-        other => ErrorBody::new(
-            ErrorCode::CardError,
-            format!("the card in `{reader}` refused the operation: {other}"),
-        ),
+    if broke_off(e) {
+        return removed(reader);
     }
+    ErrorBody::new(
+        ErrorCode::CardError,
+        format!("the card in `{reader}` refused the operation: {e}"),
+    )
+}
+
+/// Whether the conversation with the card broke off rather than the card
+/// answering with an error: PC/SC failed under the command (card removed or
+/// reset, reader gone), or the reply has no status word, which is what a reader
+/// hands back when the card left in the middle of a command (vpcd does; a
+/// card answers at least SW1 SW2).
+fn broke_off(e: &openpgp_card::Error) -> bool {
+    matches!(
+        e,
+        openpgp_card::Error::Smartcard(_) | openpgp_card::Error::ResponseLength(_)
+    )
+}
+
+/// The card went away during the operation. The person can act on this one:
+/// the card is in their hand. Nothing is retried, the PIN least of all: the
+/// caller drops the cached PIN, since what comes back may be another card.
+fn removed(reader: &str) -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::CardRemoved,
+        format!(
+            "the card in `{reader}` was removed during the operation (it stopped answering): insert it and try again"
+        ),
+    )
 }
 
 fn blocked(reader: &str) -> ErrorBody {
@@ -77,7 +98,9 @@ pub fn verify(
     };
     let err = match result {
         Ok(()) => return Ok(()),
-        Err(e @ openpgp_card::Error::Smartcard(_)) => return Err(card_error(reader, &e)),
+        // Gone mid-VERIFY: whether it counted the try is for the card to say
+        // once it is back; asking now would only fail again.
+        Err(e) if broke_off(&e) => return Err(removed(reader)),
         Err(e) => e,
     };
     let rejected = matches!(

@@ -64,7 +64,7 @@ export type ErrorBody = {
  * Stable error codes. The extension maps them to localized text; the
  * `message` beside them is English detail for logs and bug reports.
  */
-export type ErrorCode = "request_too_large" | "invalid_utf8" | "invalid_json" | "invalid_request" | "unknown_method" | "invalid_params" | "response_too_large" | "token_not_found" | "pcsc_unavailable" | "card_error" | "soft_token_error" | "pin_incorrect" | "pin_blocked" | "pin_required" | "wrong_key" | "unsupported_algorithm" | "store_not_found" | "entry_not_found" | "store_conflict" | "entry_too_large" | "store_io" | "host_busy" | "internal";
+export type ErrorCode = "request_too_large" | "invalid_utf8" | "invalid_json" | "invalid_request" | "unknown_method" | "invalid_params" | "response_too_large" | "token_not_found" | "pcsc_unavailable" | "card_error" | "card_removed" | "soft_token_error" | "pin_incorrect" | "pin_blocked" | "pin_required" | "wrong_key" | "unsupported_algorithm" | "store_not_found" | "entry_not_found" | "store_conflict" | "entry_too_large" | "store_io" | "host_busy" | "internal";
 
 export type ExportCertificateParams = {
   /**
