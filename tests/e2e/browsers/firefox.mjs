@@ -21,7 +21,11 @@ import { wrapPage } from "./page.mjs";
 export const FIREFOX_UUID = "6f1e0c6a-7e55-4d0b-9a3c-7e55e2e0a001";
 const ORIGIN = `moz-extension://${FIREFOX_UUID}/`;
 
-export async function launch({ host = true, locale = "en-US", args = [], prefs = {} } = {}) {
+/**
+ * `prefs`: extra Firefox preferences (e.g. a proxy, see site-proxy.mjs); `acceptInsecureCerts`:
+ * accept the fixture site's self-signed certificate (Chromium: --ignore-certificate-errors).
+ */
+export async function launch({ host = true, locale = "en-US", args = [], prefs = {}, acceptInsecureCerts = false } = {}) {
   const home = tempDir("firefox-home");
   let manifest = null;
   if (host) {
@@ -34,6 +38,7 @@ export async function launch({ host = true, locale = "en-US", args = [], prefs =
     browser: "firefox",
     executablePath: FIREFOX_BIN,
     headless: true,
+    acceptInsecureCerts,
     args: ["--remote-allow-system-access", ...args],
     env: { ...process.env, HOME: home },
     extraPrefsFirefox: {

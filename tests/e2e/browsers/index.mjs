@@ -12,6 +12,8 @@
 
 import * as chromium from "./chromium.mjs";
 import * as firefox from "./firefox.mjs";
+import { startSiteProxy } from "./site-proxy.mjs";
+import { waitFor } from "../lib.mjs";
 
 export const BROWSERS = ["chromium", "firefox"];
 
@@ -26,4 +28,50 @@ export function launchBrowser(kind, options = {}) {
 export function selectedBrowsers() {
   const only = process.env.TESSERA_E2E_BROWSERS;
   return only ? BROWSERS.filter((b) => only.split(",").includes(b)) : BROWSERS;
+}
+
+/**
+ * A browser that reaches the autofill fixture site (fixtures/autofill/server.mjs) under its
+ * *.test names on the default ports and accepts its self-signed certificate: Chromium by
+ * --host-resolver-rules, Firefox through a loopback proxy (site-proxy.mjs). `close()` also
+ * stops the proxy; the site is the caller's.
+ */
+export async function launchWithSite(kind, site, options = {}) {
+  if (kind === "chromium") {
+    const args = [`--host-resolver-rules=${site.hostRules()}`, "--ignore-certificate-errors", ...(options.args ?? [])];
+    return launchBrowser(kind, { ...options, args });
+  }
+  const proxy = await startSiteProxy(site);
+  try {
+    const browser = await launchBrowser(kind, { ...options, prefs: { ...proxy.prefs, ...options.prefs }, acceptInsecureCerts: true });
+    const close = browser.close;
+    browser.close = async () => {
+      await close();
+      await proxy.close();
+    };
+    return browser;
+  } catch (err) {
+    await proxy.close();
+    throw err;
+  }
+}
+
+/**
+ * The browser's tab ID (what ?tab= and credentials.* take) of the tab showing `url`, asked
+ * from an extension page. Chromium gives `tab.url` only with the tabs permission or explicit
+ * host permissions (content-script matches are not enough; Firefox gives it), so the top
+ * frame's URL comes from webNavigation, which the extension holds.
+ */
+export async function tabIdOf(extensionPage, url) {
+  return waitFor(
+    () =>
+      extensionPage.evaluate(async (u) => {
+        for (const tab of await chrome.tabs.query({})) {
+          const top = tab.url ?? (await chrome.webNavigation.getFrame({ tabId: tab.id, frameId: 0 }).catch(() => null))?.url;
+          if (top === u) return tab.id;
+        }
+        return null;
+      }, url),
+    { what: `a tab on ${url}` },
+  );
 }
