@@ -87,7 +87,11 @@ fn truthy(value: &str) -> bool {
 /// authenticator apps assume), the label percent-encoded.
 pub fn otp_uri_from_input(input: &str, label: &str) -> Result<Zeroizing<String>, OtpError> {
     let input = input.trim();
-    if input.len() >= 10 && input[..10].eq_ignore_ascii_case("otpauth://") {
+    // `get`: the tenth byte may fall inside a multi-byte character.
+    if input
+        .get(..10)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
+    {
         OtpParams::parse(input)?;
         return Ok(Zeroizing::new(input.to_owned()));
     }
@@ -385,6 +389,18 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn otp_input_with_a_multibyte_character_at_the_tenth_byte_is_refused_not_a_panic() {
+        // Found by the `otpauth` fuzz target (minimised): "otpauth:/" then
+        // U+0453, whose two bytes straddle byte 10; slicing there panicked.
+        let input = "otpauth:/\u{453}otp/Example:alice?secret=JBSWY3DPEHPK3PXP";
+        assert!(otp_uri_from_input(input, "label").is_err());
+        let fuzzed =
+            b"otpauth:/\xd1\x93otp/Example:alice@example.test?s\x03cret=JBSWY3DPEHPK3PXP&issuer=Example";
+        let fuzzed = std::str::from_utf8(fuzzed).expect("UTF-8");
+        assert!(otp_uri_from_input(fuzzed, "label").is_err());
+    }
 
     const SAMPLE: &str = "hunter2\nLogin: alice\nURL: https://console.example.test\nautosubmit: true\n\
 allow_subdomains: yes\notpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\n\

@@ -125,6 +125,17 @@ pub fn write(text: &str, signatures: &[Signature]) -> Result<String> {
         let hash = sig
             .hash_alg()
             .ok_or_else(|| Error::internal("a signature without a hash algorithm"))?;
+        // `Hash:` names only the algorithms `parse` knows: an unknown one
+        // (rpgp writes its number) would make a message nobody reads back.
+        if hash.to_string().parse::<HashAlgorithm>() != Ok(hash) {
+            return Err(Error::Unsupported {
+                what: "hash algorithm",
+                detail: format!(
+                    "hash algorithm {} has no name for a cleartext Hash header",
+                    u8::from(hash)
+                ),
+            });
+        }
         if !hashes.contains(&hash) {
             hashes.push(hash);
         }
@@ -181,6 +192,40 @@ fn unescape(escaped: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `cleartext` fuzz target: gpg's clearsigned message with
+    /// the signature's hash algorithm octet turned into 7 (reserved). It
+    /// parses (verification is what fails), but `write` gave it a `Hash: 7`
+    /// header that `parse` refuses; now `write` refuses it.
+    const FUZZ_UNKNOWN_HASH: &str = r#"-----BEGIN PGP SIGNED MESSAGE-----
+Hash: SHA256
+
+hello
+- - dashed line
+- -----BEGIN not really
+trailing   
+-----BEGIN PGP SIGNATURE-----
+
+iHUEARYHAB0WIQQvYF7HOqrQPwOc4tcdf8l7zkjC4wUCaw+PfAAKCRAdf8l7zkjC
+43lKAP9adMBIWELmz1xyx+A1EnbmurR4LaJqnwBgQ22HbUyarwD+PUz/SnTpwbtf
+UC23Mk5s4sUE7YPK2s/6zBaiGVj7JwM=
+=0kAd
+-----END PGP SIGNATURE-----
+"#;
+
+    #[test]
+    fn a_signature_with_an_unknown_hash_is_not_written_with_an_unreadable_header() {
+        let parsed = parse(FUZZ_UNKNOWN_HASH.as_bytes()).expect("parses");
+        assert_eq!(
+            u8::from(parsed.signatures[0].hash_alg().expect("a v4 signature")),
+            7
+        );
+        let err = write(&parsed.signed_text(), &parsed.signatures).expect_err("no Hash header for it");
+        assert_eq!(err.code(), "unsupported", "{err}");
+        // A known hash still round-trips.
+        let written = write("hi\n", &[]).expect("no signatures, no headers");
+        assert!(written.starts_with(HEADER_LINE));
+    }
 
     #[test]
     fn unescaping_and_trimming_follow_rfc_9580() {
