@@ -350,3 +350,38 @@ pub fn decrypt_session_key(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use card_backend::SmartcardError;
+    use openpgp_card::Error;
+
+    use super::*;
+
+    #[test]
+    fn a_broken_conversation_is_card_removed_and_a_refusal_is_card_error() {
+        let reader = "Virtual PCD 00 00";
+        // What vpcd hands back for a command the card left during; what
+        // card-backend-pcsc makes of a PC/SC failure under a command.
+        for gone in [
+            Error::ResponseLength(0),
+            Error::ResponseLength(1),
+            Error::Smartcard(SmartcardError::Error("Transmit failed: RemovedCard".into())),
+            Error::Smartcard(SmartcardError::NotTransacted),
+        ] {
+            let e = card_error(reader, &gone);
+            assert_eq!(e.code, ErrorCode::CardRemoved, "{gone}");
+            assert!(
+                e.message.contains("removed during the operation"),
+                "{}",
+                e.message
+            );
+            assert!(e.message.ends_with("insert it and try again"), "{}", e.message);
+            assert_eq!(e.retries_left, None);
+        }
+        let refused = Error::CardStatus(StatusBytes::ConditionOfUseNotSatisfied);
+        let e = card_error(reader, &refused);
+        assert_eq!(e.code, ErrorCode::CardError);
+        assert!(e.message.contains("refused the operation"), "{}", e.message);
+    }
+}
