@@ -223,6 +223,27 @@ fn a_request_with_a_repeated_key_is_refused_not_run() {
 }
 
 #[test]
+fn json_nested_thousands_deep_is_invalid_json_and_the_host_goes_on() {
+    let (dir, store) = store_with_slow_entries(0);
+    let mut host = Host::start(&store, &dir.path().join("data"));
+    // serde_json stops at 128 levels: no stack is spent on the rest.
+    let arrays = "[".repeat(100_000) + &"]".repeat(100_000);
+    let objects = r#"{"a":"#.repeat(50_000) + "1" + &"}".repeat(50_000);
+    let in_params = format!(
+        r#"{{"id":1,"method":"hello","params":{{"x":{}}}}}"#,
+        "[".repeat(10_000) + &"]".repeat(10_000)
+    );
+    for bad in [arrays, objects, in_params] {
+        host.send_raw(&frame(bad.as_bytes()));
+        let r = host.unmatched_reply(PROMPT);
+        assert_eq!(code(&r), "invalid_json", "{r}");
+    }
+    host.send(&json!({"id": 2, "method": "hello"}));
+    assert_eq!(host.reply(2, PROMPT)["result"]["host"], "tessera-host");
+    host.close_and_time_exit(Duration::from_secs(5));
+}
+
+#[test]
 fn error_replies_do_not_echo_the_request() {
     let (dir, store) = store_with_slow_entries(0);
     let mut host = Host::start(&store, &dir.path().join("data"));
