@@ -7,6 +7,8 @@
 //! (INS 2A: COMPUTE DIGITAL SIGNATURE or DECIPHER) it closes its vpcd link
 //! without answering, stays out of the reader for 1.5 s and comes back with its
 //! keys and retry counters (same process, same RAM): tests/virtual-card/README.md.
+//! SIGUSR2 does the same on the next VERIFY: the card leaves with the PIN on its
+//! way, where a host that sent the PIN again by itself would spend a try.
 //! The PIN must be dropped by the failed operation itself, not only by the
 //! host's removal watch (which asks pcscd every 0.5 s and misses a card put
 //! back quickly): the host's log is read for the operation's own line.
@@ -71,17 +73,37 @@ fn wait_until(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// Arms the card's pull for its next PSO and waits until the card says so
-/// (a signal arrives asynchronously).
-fn arm_pull() {
-    let before = card_log_count("pull armed");
+/// The command during which the card leaves.
+#[derive(Clone, Copy)]
+enum During {
+    /// PSO: COMPUTE DIGITAL SIGNATURE or DECIPHER (SIGUSR1).
+    Pso,
+    /// VERIFY, the PIN on its way (SIGUSR2).
+    Verify,
+}
+
+impl During {
+    /// (signal, what the card logs when armed, what it logs when it pulls)
+    fn card_lines(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            During::Pso => ("-USR1", "pull armed (SIGUSR1)", "card pulled on INS 2A"),
+            During::Verify => ("-USR2", "pull on VERIFY armed (SIGUSR2)", "card pulled on INS 20"),
+        }
+    }
+}
+
+/// Arms the card's pull for its next `during` command and waits until the
+/// card says so (a signal arrives asynchronously).
+fn arm_pull(during: During) {
+    let (signal, armed, _) = during.card_lines();
+    let before = card_log_count(armed);
     let sent = std::process::Command::new("kill")
-        .args(["-USR1", &env("TESSERA_TEST_VCARD_PID")])
+        .args([signal, &env("TESSERA_TEST_VCARD_PID")])
         .status()
         .expect("run kill");
-    assert!(sent.success(), "kill -USR1 the card");
+    assert!(sent.success(), "kill {signal} the card");
     wait_until("the card to arm its pull", Duration::from_secs(5), || {
-        card_log_count("pull armed") > before
+        card_log_count(armed) > before
     });
 }
 
@@ -124,31 +146,36 @@ fn digest_of(data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Runs `operation` with the card pulled during its PSO; checks the reply is a
-/// prompt, clear `card_removed`, that the host still answers, that the card
-/// comes back with the same retry counter and without a cached PIN.
+/// Runs `operation` with the card pulled during its `during` command; checks
+/// the reply is a prompt, clear `card_removed`, that the host still answers,
+/// that the card comes back with the same retry counter and without a cached
+/// PIN. `pin_was_cached`: the operation ran on a cached PIN, which its failure
+/// must drop (and log).
 fn pull_during(
     host: &mut LiveHost,
     log: &HostLog,
     token: &str,
     what: &str,
+    during: During,
+    pin_was_cached: bool,
     operation: impl FnOnce(&mut LiveHost) -> Value,
 ) {
+    let (_, _, pulled) = during.card_lines();
     // The line `with_card` in src/token/card/mod.rs writes when the failed
     // operation drops the PIN (the watch's line says "no longer present").
     let dropped = format!("{token} went away; its cached PIN was dropped");
     let dropped_before = log_count(log, &dropped);
-    let pulls_before = card_log_count("card pulled on INS 2A");
+    let pulls_before = card_log_count(pulled);
     let back_before = card_log_count("card inserted again");
-    arm_pull();
+    arm_pull(during);
     let started = Instant::now();
     let reply = operation(host);
     let took = started.elapsed();
     eprintln!("{what} with the card pulled mid-operation: error reply after {took:?}: {reply}");
     assert_eq!(
-        card_log_count("card pulled on INS 2A"),
+        card_log_count(pulled),
         pulls_before + 1,
-        "the card was pulled during the PSO of the {what}"
+        "the card was pulled during the {what} ({pulled})"
     );
     assert!(took < REPLY_WITHIN, "the {what} took {took:?} to fail: {reply}");
     let error = &reply["error"];
@@ -162,9 +189,11 @@ fn pull_during(
 
     // Dropped by the operation that saw the card go, before its reply (the
     // log is read from a pipe: give the reader thread a moment).
-    wait_until("the host to log the dropped PIN", Duration::from_secs(2), || {
-        log_count(log, &dropped) > dropped_before
-    });
+    if pin_was_cached {
+        wait_until("the host to log the dropped PIN", Duration::from_secs(2), || {
+            log_count(log, &dropped) > dropped_before
+        });
+    }
 
     // Still serving, while the card is out.
     let hello = host.call(&json!({"id": 20, "method": "hello"}));
@@ -188,8 +217,9 @@ fn pull_during(
     );
     let listed = host.token(token).expect("listed");
     assert_eq!(listed["pin_cached"], false, "{listed}");
-    // No try spent: the pull came after the verification, and the host
-    // never presents a PIN again on its own.
+    // No try spent: the virtual card leaves before it checks the PIN, and the
+    // host never presents a PIN again on its own (a real card may count a
+    // VERIFY it was pulled during: all the more reason).
     assert_eq!(listed["pin_retries"]["user"], 3, "{listed}");
 }
 
@@ -206,7 +236,7 @@ fn a_card_pulled_during_a_signature_is_card_removed_within_5_s_and_signs_once_ba
     assert_eq!(reply["result"]["verified"], true, "{reply}");
 
     let digest = digest_of(&random_bytes(64));
-    pull_during(&mut host, &log, &token, "signature", |host| {
+    pull_during(&mut host, &log, &token, "signature", During::Pso, true, |host| {
         sign(host, &token, &digest)
     });
 
@@ -253,7 +283,9 @@ fn a_card_pulled_during_a_decryption_is_card_removed_within_5_s_and_decrypts_onc
     let reply = verify_pin(&mut host, &token, "decrypt");
     assert_eq!(reply["result"]["verified"], true, "{reply}");
 
-    pull_during(&mut host, &log, &token, "decryption", |host| host.call(&request));
+    pull_during(&mut host, &log, &token, "decryption", During::Pso, true, |host| {
+        host.call(&request)
+    });
 
     let reply = host.call(&request);
     assert_eq!(reply["error"]["code"], "pin_required", "{reply}");
@@ -265,5 +297,51 @@ fn a_card_pulled_during_a_decryption_is_card_removed_within_5_s_and_decrypts_onc
         plaintext,
         "{reply}"
     );
+    assert_eq!(user_retries(&mut host, &token), 3);
+}
+
+#[test]
+#[ignore = "needs pcscd and the virtual card: run under scripts/lib/with-virtual-card.sh with --ignored"]
+fn a_card_pulled_while_its_pin_is_verified_is_card_removed_and_the_pin_is_not_sent_again() {
+    let _card = CARD.lock().unwrap_or_else(|p| p.into_inner());
+    let token = card_token_id();
+    let cert = alice_public_key();
+    let data = tempfile::tempdir().expect("tempdir");
+    let (mut host, log) = LiveHost::start_logged(data.path());
+    assert_eq!(user_retries(&mut host, &token), 3);
+
+    // token.verify_pin itself: nothing is cached, nothing sent again.
+    pull_during(
+        &mut host,
+        &log,
+        &token,
+        "PIN verification",
+        During::Verify,
+        false,
+        |host| verify_pin(host, &token, "sign"),
+    );
+
+    // A signature re-verifies the cached PIN on the card: pulled then, the
+    // cached PIN goes and is not presented to what comes back.
+    let reply = verify_pin(&mut host, &token, "sign");
+    assert_eq!(reply["result"]["verified"], true, "{reply}");
+    let digest = digest_of(&random_bytes(64));
+    pull_during(
+        &mut host,
+        &log,
+        &token,
+        "signature's PIN verification",
+        During::Verify,
+        true,
+        |host| sign(host, &token, &digest),
+    );
+    let reply = sign(&mut host, &token, &digest);
+    assert_eq!(reply["error"]["code"], "pin_required", "{reply}");
+    let reply = verify_pin(&mut host, &token, "sign");
+    assert_eq!(reply["result"]["verified"], true, "{reply}");
+    let reply = sign(&mut host, &token, &digest);
+    cert.primary_key
+        .verify(card_hash(), &digest, &signature_mpis(&reply))
+        .unwrap_or_else(|e| panic!("the signature after the card came back does not verify: {e}"));
     assert_eq!(user_retries(&mut host, &token), 3);
 }

@@ -20,8 +20,9 @@
 #   TESSERA_TEST_USER_PIN    123456
 #   TESSERA_TEST_ADMIN_PIN   12345678
 #   TESSERA_TEST_VCARD_PID   card process (kill it to simulate a pulled card for
-#                            good; SIGUSR1 pulls it during its next PSO and puts
-#                            it back, keys intact: tests/virtual-card/README.md)
+#                            good; SIGUSR1 / SIGUSR2 pull it during its next PSO /
+#                            VERIFY and put it back, keys intact:
+#                            tests/virtual-card/README.md)
 #   TESSERA_TEST_VCARD_LOG   the card process's stderr (says when a pull is armed)
 #   TESSERA_TEST_PCSCD_LOG   pcscd's log file
 #   TESSERA_TEST_READER      "Virtual PCD 00 00"

@@ -36,7 +36,8 @@ Test-only virtual OpenPGP card (opcard, RAM storage) for vpcd/pcscd.
 
 SIGUSR1 arms one pull: the next command with that instruction is not
 answered, the card leaves the reader (vpcd connection closed) and comes back
-after --pulled-ms with its keys and PIN counters (same process, same RAM).";
+after --pulled-ms with its keys and PIN counters (same process, same RAM).
+SIGUSR2 arms the same pull for the next VERIFY (INS 20).";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Args {

@@ -49,12 +49,11 @@ fn run(args: &Args) -> Result<()> {
     card::with_card(args.serial, |card| loop {
         match serve(&mut link, card, args.pull_ins)? {
             Ended::Closed => return Ok(()),
-            Ended::Pulled => {
+            Ended::Pulled(ins) => {
                 // Logged first: once the link closes the host can answer, and
                 // a test reading this log must find the pull already there.
                 eprintln!(
-                    "tessera-vcard: card pulled on INS {:02X}, out for {} ms",
-                    args.pull_ins,
+                    "tessera-vcard: card pulled on INS {ins:02X}, out for {} ms",
                     args.pulled.as_millis()
                 );
                 // Closing the socket is what pcscd sees as the card leaving
@@ -72,8 +71,8 @@ fn run(args: &Args) -> Result<()> {
 enum Ended {
     /// vpcd closed the link (pcscd stopped): the card process ends.
     Closed,
-    /// An armed pull happened: the card is out of the reader.
-    Pulled,
+    /// An armed pull happened on this instruction: the card is out of the reader.
+    Pulled(u8),
 }
 
 /// Answers vpcd until it closes the link or an armed pull happens.
@@ -87,11 +86,11 @@ fn serve(link: &mut Link, card: &mut OpenPgpCard<'_>, pull_ins: u8) -> Result<En
             }
             Request::GetAtr => link.send(&card::atr())?,
             Request::Apdu(apdu) => {
-                if pull::take(&apdu, pull_ins) {
+                if let Some(ins) = pull::take(&apdu, pull_ins) {
                     // Power is lost with the contacts: what the card had
                     // verified goes, what it stored (keys, retry counters) stays.
                     card.reset();
-                    return Ok(Ended::Pulled);
+                    return Ok(Ended::Pulled(ins));
                 }
                 let response = transport.exchange(card, &apdu);
                 link.send(&response)?;
