@@ -2,7 +2,9 @@
 // the popup's "Fill best match" fills and submits fixture logins (classic, open shadow root,
 // same-origin iframe, React, two steps in one page, split TOTP boxes) from a `pass` store
 // GnuPG encrypted to the virtual card; the fixture server must receive exactly the stored
-// values. Origin binding: the https entry is refused on http: and on a lookalike host.
+// values. Origin binding: the https entry is refused on http: and on a lookalike host; another
+// site's frame in the entry's page is never filled, the entry's frame in another site's page
+// only after the popup's confirmation.
 // Firefox reaches the *.test names through browsers/site-proxy.mjs. Real host, real wasm
 // core, pcscd with the virtual card: run under scripts/lib/with-virtual-card.sh.
 
@@ -96,7 +98,12 @@ for (const kind of selectedBrowsers()) {
       await popup.waitFor('[data-testid="cred-entry"]');
       assert.equal(await popup.attr('[data-testid="cred-entry"]', "data-entry"), `default:${entry}`, "the best match is listed first");
       await popup.click('[data-testid="cred-fill-best"]');
-      // The first fill asks for the PIN; later ones (PIN cached by the host) go straight to the page.
+      await pinUnlessArrived(popup, arrived);
+      return popup;
+    }
+
+    /** The first fill asks for the PIN; later ones (PIN cached by the host) go straight to the page. */
+    async function pinUnlessArrived(popup, arrived) {
       const pin = await waitFor(
         async () => (arrived() ? "arrived" : await browser.waitForExtensionPage("/pin/pin.html", { timeoutMs: 0 }).catch(() => null)),
         { timeoutMs: 30_000, intervalMs: 200, what: `the login POST or the PIN window (popup: ${await popup.text('[data-testid="cred-status"]')})` },
@@ -108,7 +115,6 @@ for (const kind of selectedBrowsers()) {
         await pin.click('[data-testid="pin-submit"]');
         await pin.waitForClose({ timeoutMs: 30_000 });
       }
-      return popup;
     }
 
     async function oneClick(host, endpoint, wantFields) {
@@ -185,6 +191,46 @@ for (const kind of selectedBrowsers()) {
         }
       }
       assert.equal(at("classic", "classic.example.test.evil.test").length, 0);
+    });
+
+    test(`[${kind}] cross-origin iframes: another site's frame in the entry's page never; the entry's frame in another site's page only after the popup's confirmation`, T, async () => {
+      const evilFrame = "https://login.evil.test/frame/login";
+      const evilUrl = `https://classic.example.test/cross-origin?frame=${encodeURIComponent(evilFrame)}`;
+      const evil = await browser.newPage(evilUrl);
+      try {
+        await evil.frameEvaluate(evilFrame, () => document.readyState);
+        const refused = await control.evaluate(
+          (tabId) => chrome.runtime.sendMessage({ type: "credentials.fill", tabId, store: "default", path: "web/classic.example.test" }),
+          await tabIdOf(control, evilUrl),
+        );
+        assert.equal(refused.ok, false, JSON.stringify(refused));
+        assert.notEqual(refused.code, "needs_confirmation", "no confirmation is even offered");
+        assert.equal(await evil.frameEvaluate(evilFrame, () => document.querySelector("[name=pass]").value), "");
+      } finally {
+        await evil.close();
+      }
+
+      const frameUrl = "https://iframe.example.test/frame/login";
+      const url = `https://portal.evil.test/cross-origin?frame=${encodeURIComponent(frameUrl)}`;
+      const page = await browser.newPage(url);
+      const popup = await browser.openExtensionPage(`popup/popup.html?tab=${await tabIdOf(control, url)}`);
+      try {
+        await page.frameEvaluate(frameUrl, () => document.readyState);
+        const before = at("iframe", "iframe.example.test").length;
+        await popup.click('[data-testid="cred-entry"][data-entry="default:web/iframe.example.test"] [data-testid="cred-fill"]');
+        await popup.waitFor('[data-testid="cred-confirm"]', { visible: true });
+        assert.match(await popup.text('[data-testid="cred-confirm-text"]'), /https:\/\/iframe\.example\.test/);
+        assert.deepEqual(await page.frameEvaluate(frameUrl, () => [document.querySelector("[name=user]").value, document.querySelector("[name=pass]").value]), ["", ""], "nothing filled before the confirmation");
+        await popup.screenshot(`${kind}-both-autofill-confirm`);
+        await popup.click('[data-testid="cred-confirm-fill"]');
+        const arrived = () => at("iframe", "iframe.example.test").length > before;
+        await pinUnlessArrived(popup, arrived);
+        await waitFor(arrived, { what: "the confirmed frame's login POST" });
+        assert.deepEqual(at("iframe", "iframe.example.test").at(-1).fields, { user: USER, pass: LOGINS["iframe.example.test"].password });
+      } finally {
+        await popup.close();
+        await page.close();
+      }
     });
 
     test(`[${kind}] the card's PIN was asked once, for the first fill`, T, () => {

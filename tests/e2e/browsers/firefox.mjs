@@ -15,7 +15,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EXT_FIREFOX, FIREFOX_BIN, GECKO_ID, installHost, puppeteer, tempDir, waitFor } from "../lib.mjs";
-import { wrapPage } from "./page.mjs";
+import { evaluateWithin, wrapPage } from "./page.mjs";
 
 /** The fixed moz-extension UUID the tests give the add-on. */
 export const FIREFOX_UUID = "6f1e0c6a-7e55-4d0b-9a3c-7e55e2e0a001";
@@ -62,13 +62,13 @@ export async function launch({ host = true, locale = "en-US", args = [], prefs =
     throw err;
   }
 
-  const hrefOf = (raw) => raw.evaluate(() => location.href).catch(() => null);
+  const hrefOf = (raw) => evaluateWithin(raw, 5_000, () => location.href).catch(() => null);
   const wrap = (raw) => wrapPage(raw, { kind: "firefox", href: () => hrefOf(raw) });
   /** Navigates without waiting for BiDi's load events (never sent for moz-extension), then polls the page. */
   async function navigate(raw, url) {
     await raw.mainFrame().browsingContext.navigate(url, "none");
     await waitFor(
-      () => raw.evaluate((u) => location.href === u && document.readyState === "complete", url).catch(() => false),
+      () => evaluateWithin(raw, 5_000, (u) => location.href === u && document.readyState === "complete", url).catch(() => false),
       { timeoutMs: 15_000, what: `${url} to load in Firefox` },
     );
   }

@@ -8,10 +8,11 @@
 // Browser: kind, hostMarker (for hostPidsUnder), extensionUrl(path), openExtensionPage(path),
 // newPage(url), waitForExtensionPage(urlPart), pageCount(), close(), raw (the driver's object).
 // Page (page.mjs): evaluate, waitFor, click, fill, check, text, texts, attr, value, count,
-// visible, href, isClosed, waitForClose, screenshot, close, raw.
+// visible, frameEvaluate, href, isClosed, waitForClose, screenshot, close, raw.
 
 import * as chromium from "./chromium.mjs";
 import * as firefox from "./firefox.mjs";
+import { evaluateWithin } from "./page.mjs";
 import { startSiteProxy } from "./site-proxy.mjs";
 import { waitFor } from "../lib.mjs";
 
@@ -65,13 +66,18 @@ export async function launchWithSite(kind, site, options = {}) {
 export async function tabIdOf(extensionPage, url) {
   return waitFor(
     () =>
-      extensionPage.evaluate(async (u) => {
-        for (const tab of await chrome.tabs.query({})) {
-          const top = tab.url ?? (await chrome.webNavigation.getFrame({ tabId: tab.id, frameId: 0 }).catch(() => null))?.url;
-          if (top === u) return tab.id;
-        }
-        return null;
-      }, url),
+      evaluateWithin(
+        extensionPage.raw,
+        5_000,
+        async (u) => {
+          for (const tab of await chrome.tabs.query({})) {
+            const top = tab.url ?? (await chrome.webNavigation.getFrame({ tabId: tab.id, frameId: 0 }).catch(() => null))?.url;
+            if (top === u) return tab.id;
+          }
+          return null;
+        },
+        url,
+      ).catch(() => null),
     { what: `a tab on ${url}` },
   );
 }

@@ -8,6 +8,18 @@ import { REPO, waitFor } from "../lib.mjs";
 const DEFAULT_TIMEOUT = 20_000;
 
 /**
+ * `evaluate` with a time limit, for polling: a driver's evaluate has none of its own, and a
+ * call into a page that never answers would otherwise hang a test instead of failing it.
+ */
+export function evaluateWithin(raw, ms, fn, arg) {
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`evaluate did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([raw.evaluate(fn, arg), late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * `raw`: the driver's page (Playwright Page or puppeteer Page); `href()`: its current
  * URL as the page itself reads it (puppeteer keeps `about:blank` for moz-extension pages).
  */
@@ -22,18 +34,18 @@ export function wrapPage(raw, { kind, href }) {
     async waitFor(selector, { timeoutMs = DEFAULT_TIMEOUT, visible = false } = {}) {
       await waitFor(
         () =>
-          raw
-            .evaluate(
-              ({ selector, visible }) => {
-                const el = document.querySelector(selector);
-                if (!el) return false;
-                if (!visible) return true;
-                const box = el.getBoundingClientRect();
-                return !el.closest("[hidden]") && getComputedStyle(el).visibility !== "hidden" && box.width > 0 && box.height > 0;
-              },
-              { selector, visible },
-            )
-            .catch(() => false),
+          evaluateWithin(
+            raw,
+            5_000,
+            ({ selector, visible }) => {
+              const el = document.querySelector(selector);
+              if (!el) return false;
+              if (!visible) return true;
+              const box = el.getBoundingClientRect();
+              return !el.closest("[hidden]") && getComputedStyle(el).visibility !== "hidden" && box.width > 0 && box.height > 0;
+            },
+            { selector, visible },
+          ).catch(() => false),
         { timeoutMs, what: `${selector}${visible ? " (visible)" : ""} in ${kind}` },
       );
     },
@@ -72,6 +84,11 @@ export function wrapPage(raw, { kind, href }) {
         const el = document.querySelector(s);
         return Boolean(el && !el.closest("[hidden]") && el.getBoundingClientRect().height > 0);
       }, selector),
+    /** Runs `fn(arg)` in the page's frame whose URL is exactly `url` (waiting for it), e.g. a cross-origin iframe. */
+    async frameEvaluate(url, fn, arg) {
+      const frame = await waitFor(() => raw.frames().find((f) => f.url() === url), { what: `a frame on ${url} in ${kind}` });
+      return frame.evaluate(fn, arg);
+    },
     /**
      * Whether the page is gone. Firefox does not tell puppeteer when a window the extension
      * opened (the PIN window) closes itself: its browsing context then answers "no such frame".
@@ -79,7 +96,7 @@ export function wrapPage(raw, { kind, href }) {
     async isClosed() {
       if (raw.isClosed()) return true;
       if (kind === "chromium") return false;
-      return raw.evaluate(() => 1).then(
+      return evaluateWithin(raw, 5_000, () => 1).then(
         () => false,
         (err) => /no such frame|closed/i.test(String(err?.message)),
       );
