@@ -317,6 +317,12 @@ fn a_cleartext_message_with_a_bad_signature_block_does_not_echo_its_text() {
     if let Err(err) = err {
         assert_no_echo("verify_inline", &err);
     }
+    // A header line that is not `Hash:` is refused without being quoted.
+    let header = format!("-----BEGIN PGP SIGNED MESSAGE-----\nNote: {SECRET}\n\n{SECRET}\n");
+    match cleartext::parse(header.as_bytes()) {
+        Ok(_) => panic!("only Hash: headers are allowed"),
+        Err(err) => assert_no_echo("cleartext header", &err),
+    }
 }
 
 #[test]

@@ -152,6 +152,10 @@ impl Error {
 /// packet length") fit in far less; only echoed input runs longer.
 pub(crate) const MAX_DETAIL_CHARS: usize = 160;
 
+/// What stands for what was cut. Written as an escape: `tests/layers.rs`
+/// reads only ASCII char literals.
+const ELLIPSIS: char = '\u{2026}';
+
 /// Runs of this many hex digits or more are data (a salt, a packet's bytes
 /// in hex), not words of a message.
 const MAX_HEX_RUN: usize = 16;
@@ -174,7 +178,7 @@ pub(crate) fn clean(detail: String) -> String {
     let mut hex_run = String::new();
     let flush_hex = |run: &mut String, out: &mut String| {
         if run.chars().count() >= MAX_HEX_RUN {
-            out.push('…');
+            out.push(ELLIPSIS);
         } else {
             out.push_str(run);
         }
@@ -223,7 +227,7 @@ pub(crate) fn clean(detail: String) -> String {
     flush_hex(&mut hex_run, &mut out);
     if out.chars().count() > MAX_DETAIL_CHARS {
         out = out.chars().take(MAX_DETAIL_CHARS).collect();
-        out.push('…');
+        out.push(ELLIPSIS);
     }
     out
 }
@@ -237,7 +241,7 @@ pub(crate) fn capped(text: &str) -> String {
         .take(MAX_DETAIL_CHARS)
         .collect();
     if text.chars().nth(MAX_DETAIL_CHARS).is_some() {
-        out.push('…');
+        out.push(ELLIPSIS);
     }
     out
 }
@@ -298,7 +302,7 @@ mod tests {
         // Anything else is cut.
         let long = clean("word ".repeat(1000));
         assert!(long.chars().count() <= MAX_DETAIL_CHARS + 1, "{long}");
-        assert!(long.ends_with('…'));
+        assert!(long.ends_with(ELLIPSIS));
         assert_eq!(capped("reason\nwith a newline"), "reason with a newline");
     }
 }

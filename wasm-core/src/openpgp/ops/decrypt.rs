@@ -30,7 +30,7 @@ use super::keyring::{normalize_fpr, Keyring};
 use super::verify::{read_and_verify, Verification};
 use crate::openpgp::cert::{fpr_hex, key_id_hex, KeyRef};
 use crate::openpgp::crypto::{aead_chunks, seipd_v1};
-use crate::openpgp::error::{clean, Error, Result};
+use crate::openpgp::error::{capped, clean, Error, Result};
 use crate::openpgp::packet::armor::{dearmor, dearmor_prefix, is_armored};
 use crate::openpgp::packet::framing::{encrypted_data_start, write_packet, EncryptedDataStart, Walk};
 use crate::openpgp::packet::wiped_read;
@@ -320,9 +320,13 @@ pub fn prepare(
         }
     }
     if candidates.is_empty() {
-        let list = recipients
+        // The first few name the recipients; a message with thousands of
+        // PKESKs must not make an error message as long as itself.
+        const NAMED: usize = 8;
+        let mut list = recipients
             .iter()
             .zip(&parsed.pkesks)
+            .take(NAMED)
             .map(|(r, p)| {
                 if is_wildcard(p) {
                     // Bcc'd to someone whose key is not among the user's.
@@ -335,6 +339,9 @@ pub fn prepare(
             })
             .collect::<Vec<_>>()
             .join(", ");
+        if recipients.len() > NAMED {
+            list.push_str(&format!(" and {} more", recipients.len() - NAMED));
+        }
         return Err(Error::NotForUs {
             recipients: if list.is_empty() {
                 "no public-key recipient (password-encrypted?)".into()
@@ -507,7 +514,7 @@ pub fn none_opened(request: &DecryptionRequest, last: &str) -> Error {
         keys.join(", ")
     );
     if !last.is_empty() {
-        recipients.push_str(&format!(" (last: {last})"));
+        recipients.push_str(&format!(" (last: {})", capped(last)));
     }
     Error::NotForUs { recipients }
 }
