@@ -103,7 +103,10 @@ pub fn decode_base32(text: &str) -> Result<Zeroizing<Vec<u8>>, OtpError> {
 
 impl OtpParams {
     pub fn parse(uri: &str) -> Result<Self, OtpError> {
-        let uri = uri.trim();
+        // The URL parser drops leading and trailing controls and spaces by
+        // itself; the URI kept for `uri_with_counter` must not keep them
+        // either, or a trailing control ends up inside a parameter there.
+        let uri = uri.trim_matches(|c: char| c.is_whitespace() || c.is_control());
         let parsed = url::Url::parse(uri).map_err(|e| OtpError::NotOtpauth(e.to_string()))?;
         if parsed.scheme() != "otpauth" {
             return Err(OtpError::NotOtpauth(format!("scheme `{}`", parsed.scheme())));
@@ -261,6 +264,21 @@ fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trailing_control_character_does_not_end_up_in_the_uri_written_back() {
+        // Found by the `otpauth` fuzz target: "period=6" then U+0010 parsed
+        // (the URL parser strips it), but `uri_with_counter` appended
+        // `&counter=` after it, so the written URI had period "6\u{10}" and
+        // did not parse.
+        let input = "otpauth://totp/Exam?secret=JBSYW3DPEHPK3PXP&issuer=Examh/ple\
+                     &algorithm=SHA256&auth://.4&period=6\u{10}";
+        let params = OtpParams::parse(input).expect("parses");
+        let written = params.uri_with_counter(7);
+        let again = OtpParams::parse(&written).expect("the written URI parses");
+        assert!(matches!(again.kind, Kind::Totp { period: 6 }));
+        assert!(!written.contains('\u{10}'));
+    }
 
     const RFC4226_SECRET: &[u8] = b"12345678901234567890";
 
