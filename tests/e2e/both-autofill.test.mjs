@@ -1,6 +1,6 @@
 // Autofill written once, run in Chromium and Firefox ESR (browsers/index.mjs): one click on
 // the popup's "Fill best match" fills and submits fixture logins (classic, open shadow root,
-// same-origin iframe, React, two steps in one page, split TOTP boxes) from a `pass` store
+// same-origin iframe, React, Vue, form-less, two steps in one page, split TOTP boxes) from a `pass` store
 // GnuPG encrypted to the virtual card; the fixture server must receive exactly the stored
 // values. Origin binding: the https entry is refused on http: and on a lookalike host; another
 // site's frame in the entry's page is never filled, the entry's frame in another site's page
@@ -27,6 +27,8 @@ const LOGINS = {
   "shadow.example.test": { page: "/shadow", password: "shadow-pw-2" },
   "iframe.example.test": { page: "/iframe", password: "iframe-pw-3" },
   "react.example.test": { page: "/react", password: "react pw ✓ 4" },
+  "vue.example.test": { page: "/vue", password: "vue pw ✓ 7" },
+  "formless.example.test": { page: "/formless", password: "formless-pw-5" },
   "spa.example.test": { page: "/spa-steps", password: "spa-pw-6" },
 };
 
@@ -148,6 +150,14 @@ for (const kind of selectedBrowsers()) {
 
     test(`[${kind}] React-controlled form: the component's submit handler gets the values`, T, async () => {
       await oneClick("react.example.test", "react", { username: USER, password: LOGINS["react.example.test"].password });
+    });
+
+    test(`[${kind}] Vue v-model form: the component's data gets the values`, T, async () => {
+      await oneClick("vue.example.test", "vue", { username: USER, password: LOGINS["vue.example.test"].password });
+    });
+
+    test(`[${kind}] form-less login`, T, async () => {
+      await oneClick("formless.example.test", "formless", { username: USER, password: LOGINS["formless.example.test"].password });
     });
 
     test(`[${kind}] two steps in one page: username, then the password step that appears`, T, async () => {
