@@ -1,15 +1,18 @@
 // The same end-to-end flows in Chromium and Firefox ESR (browsers/index.mjs): the popup
 // lists the virtual card; the host killed → disconnected → recovers; the options page's
 // keyring import and removal; decrypt with the PIN window (a wrong PIN costs exactly one
-// try); without a host manifest, the "not installed" state. Real host, real wasm core,
-// pcscd with the virtual card: run under scripts/lib/with-virtual-card.sh. Test names
-// start with the browser; TESSERA_E2E_BROWSERS=firefox runs one browser only.
+// try); encrypt, and sign + encrypt, decrypted back; without a host manifest, the "not
+// installed" state. Real host, real wasm core, pcscd with the virtual card: run under
+// scripts/lib/with-virtual-card.sh. Test names start with the browser;
+// TESSERA_E2E_BROWSERS=firefox runs one browser only.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { launchBrowser, selectedBrowsers } from "./browsers/index.mjs";
-import { HOST_BIN, cargoVersion, englishMessage, hostPidsUnder, requireBuilt, testCard, waitFor } from "./lib.mjs";
+import { HOST_BIN, cargoVersion, englishMessage, hostPidsUnder, requireBuilt, tempDir, testCard, waitFor } from "./lib.mjs";
 
 const STATE = '[data-testid="status-state"]';
 const compact = (s) => (s ?? "").replace(/\s+/g, "");
@@ -18,6 +21,21 @@ function gpg(args, input) {
   const home = process.env.TESSERA_TEST_GNUPGHOME;
   if (!home) throw new Error("TESSERA_TEST_GNUPGHOME is not set: run under scripts/lib/with-virtual-card.sh");
   return execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+}
+
+/** Packets of an OpenPGP message, listed by a GnuPG home with no keys (so it never asks a card). */
+function listPackets(armored) {
+  const home = tempDir("gpg-empty");
+  const file = join(home, "msg.asc");
+  writeFileSync(file, armored);
+  try {
+    return execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", "--list-packets", file], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    // "decryption failed: No secret key" exits 2 after listing the packets.
+    return String(err.stdout ?? "");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 /** The card's user PIN tries left, read by a separate `tessera-host tokens --json`. */
@@ -216,6 +234,60 @@ for (const kind of selectedBrowsers()) {
         assert.equal(await options.attr('[data-testid="decrypt-signature"]', "data-status"), "unsigned");
         assert.equal(cardUserTries(card.serial), 3, "a verified PIN resets the counter");
         await options.screenshot(`${kind}-both-options-decrypted`);
+      } finally {
+        await options.close();
+      }
+    });
+
+    test(`[${kind}] encrypt to Alice's encryption subkey only; it decrypts back with the PIN cached; sign + encrypt shows a good signature`, async () => {
+      const alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(gpg(["--with-colons", "--fingerprint", "--list-keys"]))[1];
+      const options = await browser.openExtensionPage("options/options.html");
+      try {
+        // The decrypt test imported Alice's key and verified the PIN (the host caches it).
+        const marker = `tessera-encrypt-${kind}-${Date.now()}`;
+        await options.fill('[data-testid="encrypt-input"]', `Round trip ${marker}`);
+        await options.check(`[data-testid="recipient-check"][data-fingerprint="${alice}"]`);
+        await options.click('[data-testid="encrypt-submit"]');
+        await options.waitFor('[data-testid="encrypt-output"]', { visible: true });
+        const armored = await options.value('[data-testid="encrypt-output"]');
+        assert.match(armored, /^-----BEGIN PGP MESSAGE-----/);
+        assert.ok(!armored.includes(marker));
+        const keyids = [...listPackets(armored).matchAll(/:pubkey enc packet: version \d+, algo \d+, keyid ([0-9A-F]{16})/g)].map((m) => m[1]);
+        assert.deepEqual(keyids, [card.decryption.fingerprint.slice(-16)], "addressed to Alice's encryption subkey only");
+
+        const pagesBefore = await browser.pageCount();
+        await options.fill('[data-testid="decrypt-input"]', armored);
+        await options.click('[data-testid="decrypt-submit"]');
+        await waitFor(async () => (await options.text('[data-testid="decrypt-output"]'))?.includes(marker), { what: "the round-trip plaintext" });
+        assert.equal(await browser.pageCount(), pagesBefore, "no PIN window while the PIN is cached");
+
+        const signed = `tessera-signed-${kind}-${Date.now()}`;
+        await options.fill('[data-testid="encrypt-input"]', `Signed ${signed}`);
+        await options.check('[data-testid="encrypt-sign"]');
+        await options.click('[data-testid="encrypt-submit"]');
+        // The signature PIN may be asked even with the decryption PIN cached (PW1/81).
+        const outcome = await waitFor(
+          async () => {
+            const out = await options.value('[data-testid="encrypt-output"]');
+            if (out !== armored && /BEGIN PGP MESSAGE/.test(out ?? "")) return "done";
+            if (await options.visible('[data-testid="encrypt-error"]')) return "error";
+            return browser.waitForExtensionPage("/pin/pin.html", { timeoutMs: 0 }).catch(() => null);
+          },
+          { timeoutMs: 30_000, intervalMs: 200, what: "the signed message or the PIN window" },
+        );
+        if (outcome === "error") assert.fail(await options.text('[data-testid="encrypt-error"]'));
+        if (outcome !== "done") {
+          await outcome.waitFor('body[data-state="ready"]');
+          await outcome.fill('[data-testid="pin-input"]', process.env.TESSERA_TEST_USER_PIN ?? "123456");
+          await outcome.click('[data-testid="pin-submit"]');
+          await waitFor(async () => (await options.value('[data-testid="encrypt-output"]')) !== armored, { timeoutMs: 30_000, what: "the signed message" });
+        }
+        const signedArmor = await options.value('[data-testid="encrypt-output"]');
+        await options.fill('[data-testid="decrypt-input"]', signedArmor);
+        await options.click('[data-testid="decrypt-submit"]');
+        await waitFor(async () => (await options.text('[data-testid="decrypt-output"]'))?.includes(signed), { what: "the signed plaintext" });
+        assert.equal(await options.attr('[data-testid="decrypt-signature"]', "data-status"), "valid");
+        await options.screenshot(`${kind}-both-options-signed`);
       } finally {
         await options.close();
       }
