@@ -2,7 +2,7 @@
 // lists the virtual card; the host killed → disconnected → recovers; the options page's
 // keyring import and removal; decrypt with the PIN window (a wrong PIN costs exactly one
 // try); encrypt, and sign + encrypt, decrypted back; without a host manifest, the "not
-// installed" state. Real host, real wasm core, pcscd with the virtual card: run under
+// installed" state; the own-key offer (the card signs its certificate) and export. Real host, real wasm core, pcscd with the virtual card: run under
 // scripts/lib/with-virtual-card.sh. Test names start with the browser;
 // TESSERA_E2E_BROWSERS=firefox runs one browser only.
 
@@ -312,6 +312,80 @@ for (const kind of selectedBrowsers()) {
       } finally {
         await browser.close();
       }
+    });
+  });
+}
+
+for (const kind of selectedBrowsers()) {
+  describe(`[${kind}] the user's own key from the card, on the options page`, () => {
+    let browser;
+    let options;
+    let card;
+
+    before(async () => {
+      requireBuilt();
+      card = testCard();
+      browser = await launchBrowser(kind, { host: true });
+      options = await browser.openExtensionPage("options/options.html");
+    });
+
+    after(async () => {
+      await browser?.close();
+    });
+
+    test(`[${kind}] first use: the offer has the card sign its certificate (PIN window), shows its fingerprint, imports it only on confirmation`, async () => {
+      const primary = card.primary_fingerprint;
+      await options.waitFor('[data-testid="own-key-offer"]', { visible: true });
+      assert.equal(await options.count('[data-testid="key"]'), 0, "the keyring starts empty");
+      await options.click('[data-testid="own-key-offer-start"]');
+      const pin = await browser.waitForExtensionPage("/pin/pin.html");
+      await pin.waitFor('body[data-state="ready"]');
+      assert.equal(await pin.text('[data-testid="pin-token-serial"]'), card.serial);
+      assert.equal(await pin.text('[data-testid="pin-purpose"]'), englishMessage("pinActionCertifyKey"));
+      await pin.fill('[data-testid="pin-input"]', process.env.TESSERA_TEST_USER_PIN ?? "123456");
+      await pin.click('[data-testid="pin-submit"]');
+      await pin.waitForClose();
+
+      await options.waitFor('[data-testid="own-key-confirmation"] [data-testid="own-key-offer-fingerprint"]', { visible: true });
+      const shown = await options.text('[data-testid="own-key-offer-fingerprint"]');
+      assert.match(shown, /^([0-9A-F]{4} )+[0-9A-F]{4}$/, "grouped in fours");
+      assert.equal(compact(shown), primary, "the card's primary fingerprint, as GnuPG provisioned it");
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await options.count('[data-testid="key"]'), 0, "not imported before the user confirms");
+      await options.click('[data-testid="own-key-confirm"]');
+      await options.waitFor(`[data-testid="key"][data-fingerprint="${primary}"][data-own="true"]`);
+      await waitFor(async () => !(await options.visible('[data-testid="own-key-offer"]')), { what: "the offer to go" });
+    });
+
+    test(`[${kind}] Export my public key: armored text, its fingerprint, a Blob file of the same text; GnuPG imports it`, async () => {
+      const primary = card.primary_fingerprint;
+      const row = `[data-testid="own-key-token"][data-token="card:${card.aid}"]`;
+      await options.click(`${row} [data-testid="own-key-export"]`); // the PIN is still cached by the host
+      await options.waitFor(`${row} [data-testid="own-key-result"]`, { visible: true });
+      assert.equal(compact(await options.text(`${row} [data-testid="own-key-fingerprint"]`)), primary);
+      const armored = await options.value(`${row} [data-testid="own-key-armored"]`);
+      assert.match(armored, /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+      const href = await options.attr(`${row} [data-testid="own-key-download"]`, "href");
+      // The Blob URL carries the extension's origin: chrome-extension://<id> or moz-extension://<uuid>.
+      assert.ok(href.startsWith(`blob:${browser.extensionUrl("").replace(/\/$/, "")}`), href);
+      assert.equal(await options.attr(`${row} [data-testid="own-key-download"]`, "download"), `${primary.slice(-16)}.asc`);
+      assert.equal(await options.evaluate(async (h) => (await fetch(h)).text(), href), armored, "the file holds the armored key");
+      const home = tempDir("gpg-own-key");
+      try {
+        writeFileSync(join(home, "me.asc"), armored);
+        execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", "--import", join(home, "me.asc")], { stdio: "pipe" });
+        const colons = execFileSync("gpg", ["--homedir", home, "--batch", "--with-colons", "--list-keys"], { encoding: "utf8" });
+        assert.match(colons, new RegExp(`fpr:+${primary}:`));
+        assert.match(colons, new RegExp(`fpr:+${card.decryption.fingerprint}:`));
+      } finally {
+        try {
+          execFileSync("gpgconf", ["--homedir", home, "--kill", "all"], { stdio: "ignore" });
+        } catch {
+          // no agent started
+        }
+        rmSync(home, { recursive: true, force: true });
+      }
+      await options.screenshot(`${kind}-both-options-own-key-export`);
     });
   });
 }
