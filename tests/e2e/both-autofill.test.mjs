@@ -4,7 +4,7 @@
 // GnuPG encrypted to the virtual card; the fixture server must receive exactly the stored
 // values. Origin binding: the https entry is refused on http: and on a lookalike host; another
 // site's frame in the entry's page is never filled, the entry's frame in another site's page
-// only after the popup's confirmation.
+// only after the popup's confirmation. A login typed on a new site is offered and saved.
 // Firefox reaches the *.test names through browsers/site-proxy.mjs. Real host, real wasm
 // core, pcscd with the virtual card: run under scripts/lib/with-virtual-card.sh.
 
@@ -45,6 +45,37 @@ function pass(store, args, input) {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, GNUPGHOME: gnupgHome(), PASSWORD_STORE_DIR: store, PASSWORD_STORE_GPG_OPTS: "--trust-model always" },
   });
+}
+
+/**
+ * `pass show` decrypts on the card (PIN by gpg-agent's loopback). gpg's scdaemon, sharing the
+ * card with the host, may miss it on a first try ("No secret key"); afterwards gpg-agent and
+ * scdaemon are stopped so the host has the card to itself (as credentials.test.mjs does).
+ */
+function passShow(store, path) {
+  const freeCard = () => execFileSync("gpgconf", ["--homedir", gnupgHome(), "--kill", "all"]);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return execFileSync("pass", ["show", path], {
+          encoding: "utf8",
+          stdio: ["pipe", "pipe", "pipe"],
+          env: {
+            ...process.env,
+            GNUPGHOME: gnupgHome(),
+            PASSWORD_STORE_DIR: store,
+            PASSWORD_STORE_GPG_OPTS: `--pinentry-mode loopback --passphrase ${PIN} --trust-model always`,
+          },
+        });
+      } catch (err) {
+        if (attempt === 3) throw err;
+        freeCard();
+        execFileSync("sleep", ["1"]);
+      }
+    }
+  } finally {
+    freeCard();
+  }
 }
 
 for (const kind of selectedBrowsers()) {
@@ -239,6 +270,38 @@ for (const kind of selectedBrowsers()) {
         assert.deepEqual(at("iframe", "iframe.example.test").at(-1).fields, { user: USER, pass: LOGINS["iframe.example.test"].password });
       } finally {
         await popup.close();
+        await page.close();
+      }
+    });
+
+    test(`[${kind}] save: a login typed and submitted on a new site is offered (no password in the offer), saved, and pass show decrypts it`, T, async () => {
+      const url = "https://new.example.test/classic";
+      const page = await browser.newPage(url);
+      try {
+        const tabId = await tabIdOf(control, url);
+        // The content script runs at document_idle; give it a moment after the load.
+        await new Promise((r) => setTimeout(r, 500));
+        await page.fill("#login", "bob@example.test");
+        await page.fill("#password", "brand-new-pw");
+        await page.click('button[type="submit"]');
+        await waitFor(() => at("classic", "new.example.test").length === 1, { what: "the new login POST" });
+        const request = (message) => control.evaluate((m) => chrome.runtime.sendMessage(m), message);
+        const offer = await waitFor(
+          async () => {
+            const r = await request({ type: "credentials.list", tabId });
+            return r.ok ? r.offers.find((o) => o.origin === "https://new.example.test") : undefined;
+          },
+          { what: "a save offer for https://new.example.test" },
+        );
+        assert.equal(offer.username, "bob@example.test");
+        assert.ok(!("password" in offer), "the offer shown to the popup has no password");
+        const saved = await request({ type: "credentials.save", offerId: offer.id, store: "default", path: `new-${kind}.example.test` });
+        assert.equal(saved.ok, true, JSON.stringify(saved));
+        const shown = passShow(store, `new-${kind}.example.test`);
+        assert.equal(shown.split("\n")[0], "brand-new-pw");
+        assert.match(shown, /^login: bob@example\.test$/m);
+        assert.match(shown, /^url: https:\/\/new\.example\.test$/m);
+      } finally {
         await page.close();
       }
     });
