@@ -16,7 +16,7 @@ import { CHROMIUM_ID, launchChromium, requireBuilt, tempDir, waitFor } from "./l
 const LEGACY = "0123456789abcdef0123456789abcdef";
 const base = `chrome-extension://${CHROMIUM_ID}`;
 
-describe("security pattern: the seed only extension pages can read", () => {
+describe("security pattern: the seed only extension pages can read", { timeout: 120_000 }, () => {
   let browser;
 
   before(async () => {
@@ -97,7 +97,7 @@ function gpgKey(uid) {
   }
 }
 
-describe("keyring: kept where content scripts cannot write it", () => {
+describe("keyring: kept where content scripts cannot write it", { timeout: 120_000 }, () => {
   let browser;
   let options;
   const carol = gpgKey("Carol <carol@example.test>");
@@ -133,6 +133,7 @@ describe("keyring: kept where content scripts cannot write it", () => {
         const req = indexedDB.deleteDatabase("tessera-worker");
         req.onsuccess = () => done("deleted");
         req.onerror = () => done("error");
+        req.onblocked = () => done("blocked by an open connection");
       });
     }, carol.armored);
     assert.equal(deleted, "deleted");
