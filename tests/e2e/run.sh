@@ -16,4 +16,8 @@ scripts/lib/wasm.sh build
 # Again when the lock changed since the last install (a new fixture library).
 (cd tests && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
 (cd extension && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node build.mjs)
-exec scripts/lib/with-virtual-card.sh node --test "$@" tests/e2e/
+# TAP on stdout as before, and the count per browser (browser-counts.mjs) at the end.
+exec scripts/lib/with-virtual-card.sh node --test \
+  --test-reporter=tap --test-reporter-destination=stdout \
+  --test-reporter=./tests/e2e/browser-counts.mjs --test-reporter-destination=stdout \
+  "$@" tests/e2e/
