@@ -13,42 +13,16 @@
 // untouched; no trace of the secret in the page's DOM.
 
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CHROMIUM_ID, launchChromium, requireBuilt, screenshot, tempDir, testCard, waitFor } from "./lib.mjs";
-import { CLIPBOARD_SPY_JS, startConsoleServer } from "./fixtures/console/console-server.mjs";
-import { startShellInABox } from "./fixtures/console/shellinabox-console.mjs";
-import { startVncConsole } from "./fixtures/console/vnc-console.mjs";
+import { CHROMIUM_ID, launchChromium, requireBuilt, screenshot, tempDir, waitFor } from "./lib.mjs";
+import { ALL_ASCII, PIN, TOTP_SECRET, cardKeyFingerprint, fillConsoleStore, gpg, sha256, startConsoles } from "./console-lib.mjs";
+import { CLIPBOARD_SPY_JS } from "./fixtures/console/console-server.mjs";
 
-const PIN = process.env.TESSERA_TEST_USER_PIN ?? "123456";
-const TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-// Every printable ASCII character, and the space among them.
-const ALL_ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
 const ROUNDS = 50;
 const CLIPBOARD_SENTINEL = "clipboard-before-typing";
-
-const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
-
-function gnupgHome() {
-  const home = process.env.TESSERA_TEST_GNUPGHOME;
-  if (!home) throw new Error("TESSERA_TEST_GNUPGHOME is not set: run under scripts/lib/with-virtual-card.sh");
-  return home;
-}
-
-const gpg = (args, input) =>
-  execFileSync("gpg", ["--homedir", gnupgHome(), "--batch", "--no-tty", ...args], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-
-function pass(store, args, input = "") {
-  return execFileSync("pass", args, {
-    input,
-    encoding: "utf8",
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, GNUPGHOME: gnupgHome(), PASSWORD_STORE_DIR: store },
-  });
-}
 
 describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Shell In A Box, a pass store on the virtual card", () => {
   let browser;
@@ -59,7 +33,7 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
   let ext;
   let store;
   let dataDir;
-  let hashesFile;
+  let consoles;
 
   const request = (message) => ext.evaluate((m) => chrome.runtime.sendMessage(m), message);
   // The tab by its exact URL, as the worker sees it (webNavigation: tabs.query has no URLs without the tabs permission).
@@ -124,36 +98,12 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
 
   before(async () => {
     requireBuilt({ host: true });
-    const colons = gpg(["--with-colons", "--fingerprint", "--list-keys", testCard().decryption.fingerprint]);
-    const alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(colons)[1];
+    const alice = cardKeyFingerprint();
     store = tempDir("console-store");
     dataDir = tempDir("console-data");
-    hashesFile = join(dataDir, "hashes");
-    server = await startConsoleServer({ hashesFile });
-    login = await startConsoleServer({
-      hashesFile: join(dataDir, "login-hashes"),
-      readerArgs: ["--then-code", TOTP_SECRET, "--verdicts", join(dataDir, "login-verdicts")],
-    });
-    sib = await startShellInABox({ hashesFile: join(dataDir, "sib-hashes"), readyFile: join(dataDir, "sib-ready") });
-    vnc = await startVncConsole({ hashesFile: join(dataDir, "vnc-hashes"), readyFile: join(dataDir, "vnc-ready") });
-    pass(store, ["init", alice]);
-    pass(
-      store,
-      ["insert", "-m", "consoles/term"],
-      `${ALL_ASCII}\nlogin: root\nurl: ${server.origin}\notpauth://totp/Console:root?secret=${TOTP_SECRET}&issuer=Console\n`,
-    );
-    pass(
-      store,
-      ["insert", "-m", "consoles/login"],
-      `${ALL_ASCII}\nlogin: root\nurl: ${login.origin}\notpauth://totp/Console:root?secret=${TOTP_SECRET}&issuer=Console\n`,
-    );
-    pass(store, ["insert", "-m", "consoles/other"], `other-pw\nurl: http://127.0.0.1:${server.port === 65535 ? 1 : server.port + 1}\n`);
-    pass(store, ["insert", "-m", "consoles/accent"], `pässword\nurl: ${server.origin}\n`);
-    pass(store, ["insert", "-m", "consoles/vnc"], `${ALL_ASCII}\nlogin: root\nurl: ${vnc.origin}\n`);
-    pass(store, ["insert", "-m", "consoles/sib"], `${ALL_ASCII}\nlogin: root\nurl: ${sib.origin}\n`);
-    pass(store, ["insert", "-m", "consoles/sib-accent"], `pässword\nurl: ${sib.origin}\n`);
-    pass(store, ["insert", "-m", "consoles/vnc-long"], `${"abcdefghij".repeat(200)}\nurl: ${vnc.origin}\n`);
-    pass(store, ["insert", "-m", "consoles/vnc-accent"], `pässword\nurl: ${vnc.origin}\n`);
+    consoles = await startConsoles(dataDir);
+    ({ server, login, vnc, sib } = consoles);
+    fillConsoleStore(store, alice, consoles);
     process.env.PASSWORD_STORE_DIR = store;
     process.env.TESSERA_DATA_DIR = dataDir;
     browser = await launchChromium({ host: true });
@@ -165,10 +115,7 @@ describe("console typing: xterm.js on a real pty, noVNC on a real VNC server, Sh
 
   after(async () => {
     await browser?.close();
-    await server?.close();
-    await login?.close();
-    await vnc?.close();
-    await sib?.close();
+    await consoles?.close();
     delete process.env.PASSWORD_STORE_DIR;
     delete process.env.TESSERA_DATA_DIR;
     for (const dir of [store, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
