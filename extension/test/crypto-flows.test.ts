@@ -182,6 +182,25 @@ test("decrypt: core errors keep their code; no token is no_token", async () => {
   await assert.rejects(decrypt(deps({ tokens: [] }).d, "x"), (e: unknown) => e instanceof HostError && e.code === "no_token");
 });
 
+test("decrypt: a message for the token's own key while the user's certificate is not in the keyring says to import it", async () => {
+  const forCard = fakeCore({
+    decryptPrepare() {
+      throw Object.assign(new Error(`the message is not encrypted to any of your keys; it is for ${DEC.slice(-16)}`), { code: "not_for_us" });
+    },
+  });
+  await assert.rejects(
+    decrypt(deps({ pgp: forCard }).d, "x"),
+    (e: unknown) => e instanceof HostError && e.code === "no_own_key" && e.message.includes(DEC.slice(-16)),
+  );
+  // For someone else's key it stays not_for_us.
+  const forOther = fakeCore({
+    decryptPrepare() {
+      throw Object.assign(new Error("the message is not encrypted to any of your keys; it is for 0123456789ABCDEF"), { code: "not_for_us" });
+    },
+  });
+  await assert.rejects(decrypt(deps({ pgp: forOther }).d, "x"), (e: unknown) => e instanceof HostError && e.code === "not_for_us");
+});
+
 test("encrypt: to the recipients plus the user's own key, unsigned", async () => {
   const pgp = fakeCore();
   const { d, sent } = deps({ pgp });

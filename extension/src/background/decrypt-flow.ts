@@ -61,6 +61,35 @@ export async function decrypt(deps: FlowDeps, armored: string, action: PinAction
   return { plaintext, signatures: out.signatures };
 }
 
+/** Key IDs of v4 (last 16 hex digits) and v6 (first 16) fingerprints. */
+function keyIds(fingerprint: string): string[] {
+  const f = fingerprint.toUpperCase();
+  return [f.slice(-16), f.slice(0, 16)];
+}
+
+/**
+ * decryptPrepare, with "not for us" made precise: the core needs the
+ * recipient's public key in the keyring to use a token's key, so a message
+ * for the token's own key, while the user's certificate was never imported,
+ * would be reported as for someone else. Say what to do instead.
+ */
+function prepareOrExplain(deps: FlowDeps, stored: string, input: Uint8Array, decryptionKeys: string[]) {
+  try {
+    return deps.pgp.decryptPrepare(stored, input, decryptionKeys);
+  } catch (err) {
+    if (err instanceof HostError && err.code === "not_for_us") {
+      const mine = decryptionKeys.flatMap(keyIds).find((id) => err.message.toUpperCase().includes(id));
+      if (mine !== undefined) {
+        throw new HostError(
+          "no_own_key",
+          `the message is for your token's key ${mine}, but your own public key is not in the keyring: import it (options page, Your key)`,
+        );
+      }
+    }
+    throw err;
+  }
+}
+
 /**
  * The same flow on a binary or armored message (password-store entries are
  * binary); the caller zeroes `data` once it has used it.
@@ -75,7 +104,7 @@ export async function decryptBytes(
   if (decryptionKeys.length === 0) throw new HostError("no_token", "no token with a decryption key is connected");
 
   // Never empty (the core says so); the first is the top-level PKESK.
-  const { candidates } = deps.pgp.decryptPrepare(stored, input, decryptionKeys);
+  const { candidates } = prepareOrExplain(deps, stored, input, decryptionKeys);
   // A session key that unwrapped but did not open the data: almost surely the
   // right key on a damaged message, reported as such if nothing else opens.
   let dataError: HostError | undefined;
