@@ -80,13 +80,13 @@ export function installHost(browser, manifestDir) {
  * --host-resolver-rules for the autofill fixtures' names).
  */
 /** `userDataDir`: a profile to start again (a browser restart); a new one by default. */
-export async function launchChromium({ host, locale = "en-US", args = [], userDataDir = tempDir("chromium") }) {
+export async function launchChromium({ host, locale = "en-US", args = [], env = {}, userDataDir = tempDir("chromium") }) {
   if (host) installHost("chromium", join(userDataDir, "NativeMessagingHosts"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_BIN,
     headless: true,
     locale,
-    env: { ...process.env, LANGUAGE: locale.replace("-", "_") },
+    env: { ...process.env, LANGUAGE: locale.replace("-", "_"), ...env },
     args: [
       "--no-sandbox",
       "--disable-gpu",

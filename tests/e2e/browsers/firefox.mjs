@@ -23,9 +23,10 @@ const ORIGIN = `moz-extension://${FIREFOX_UUID}/`;
 
 /**
  * `prefs`: extra Firefox preferences (e.g. a proxy, see site-proxy.mjs); `acceptInsecureCerts`:
- * accept the fixture site's self-signed certificate (Chromium: --ignore-certificate-errors).
+ * accept the fixture site's self-signed certificate (Chromium: --ignore-certificate-errors);
+ * `env`: added to Firefox's environment, which the hosts it starts inherit.
  */
-export async function launch({ host = true, locale = "en-US", args = [], prefs = {}, acceptInsecureCerts = false } = {}) {
+export async function launch({ host = true, locale = "en-US", args = [], env = {}, prefs = {}, acceptInsecureCerts = false } = {}) {
   const home = tempDir("firefox-home");
   let manifest = null;
   if (host) {
@@ -40,7 +41,7 @@ export async function launch({ host = true, locale = "en-US", args = [], prefs =
     headless: true,
     acceptInsecureCerts,
     args: ["--remote-allow-system-access", ...args],
-    env: { ...process.env, HOME: home },
+    env: { ...process.env, ...env, HOME: home },
     extraPrefsFirefox: {
       "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
       "intl.locale.requested": locale,

@@ -18,7 +18,10 @@ import { waitFor } from "../lib.mjs";
 
 export const BROWSERS = ["chromium", "firefox"];
 
-/** `host`: register tessera-host for this browser's profile; `locale`; `args`: extra command-line switches. */
+/**
+ * `host`: register tessera-host for this browser's profile; `locale`; `args`: extra command-line
+ * switches; `env`: added to the browser's environment (the host inherits it, e.g. TESSERA_DATA_DIR).
+ */
 export function launchBrowser(kind, options = {}) {
   if (kind === "chromium") return chromium.launch(options);
   if (kind === "firefox") return firefox.launch(options);
