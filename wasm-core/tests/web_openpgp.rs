@@ -132,7 +132,7 @@ fn sign_then_verify_in_two_phases() {
     let token = SoftToken::from_armor(A4_SECRET);
     let data = b"signed in the browser\n";
     for mode in ["inline", "cleartext"] {
-        let req = sign_prepare(&stored, A3_FPR, data, mode).unwrap();
+        let req = sign_prepare(&stored, A3_FPR, data.to_vec(), mode).unwrap();
         assert_eq!(string(&req, "hash_algorithm"), "SHA256");
         let signature = token.sign(
             &string(&req, "key_fingerprint"),
@@ -143,7 +143,7 @@ fn sign_then_verify_in_two_phases() {
             .iter()
             .map(|p| JsValue::from(Uint8Array::from(&p[..])))
             .collect();
-        let signed = sign_finish(&bytes(&req, "state"), parts).unwrap();
+        let signed = sign_finish(bytes(&req, "state"), parts).unwrap();
         let out = verify_inline(&stored, string(&signed, "armored").as_bytes()).unwrap();
         assert_eq!(
             bytes(&out, "data").trim_ascii_end(),
