@@ -16,6 +16,8 @@ export interface PageApiDeps {
   /** Null until the wasm core is loaded. */
   flows(): Promise<FlowDeps>;
   broker: PinBroker;
+  /** The security pattern's seed, in the worker's storage (pattern-store.ts). */
+  pattern: { get(): Promise<string>; replace(): Promise<string> };
 }
 
 const isStr = (v: unknown): v is string => typeof v === "string";
@@ -35,6 +37,10 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest, sen
       case "pin.cancel":
         deps.broker.cancel(String(msg.promptId));
         return { ok: true, removed: true };
+      case "pattern.get":
+        return { ok: true, seed: await deps.pattern.get() };
+      case "pattern.replace":
+        return { ok: true, seed: await deps.pattern.replace() };
       case "keyring.list":
         return { ok: true, keys: await listKeys(await deps.flows()) };
       case "keyring.import": {

@@ -10,6 +10,7 @@
 // and it connects again from the top.
 
 import { workerTrustedArea } from "./trusted-storage";
+import { workerPatternStore } from "./pattern-store";
 import { errorMessage } from "./errors";
 import { loadCore, type Core } from "./core-loader";
 import { registerCredentials } from "./credentials/register";
@@ -126,7 +127,8 @@ async function flows(): Promise<FlowDeps> {
   };
 }
 
-const pageApi: MessageHandler = (message, sender) => handlePageRequest({ flows, broker }, message as unknown as PageRequest, sender);
+const pattern = workerPatternStore();
+const pageApi: MessageHandler = (message, sender) => handlePageRequest({ flows, broker, pattern }, message as unknown as PageRequest, sender);
 const webmailApi: MessageHandler = (message, sender) => handleWebmailApiRequest(flows, message as unknown as WebmailApiRequest, sender);
 
 // Message type (".*": a prefix) → the zone allowed to send it → handler (router.ts says what
@@ -134,9 +136,11 @@ const webmailApi: MessageHandler = (message, sender) => handleWebmailApiRequest(
 const routes: Routes = {
   messages: [
     // The extension pages' page API (options, PIN prompt, webmail frames): page-api.ts.
-    ...(["keyring.list", "keyring.import", "keyring.remove", "decrypt", "encrypt", "pin.info", "pin.submit", "pin.cancel", "ownKey.export"] satisfies PageRequest["type"][]).map(
+    ...(["keyring.list", "keyring.import", "keyring.remove", "decrypt", "encrypt", "pin.info", "pin.submit", "pin.cancel", "ownKey.export", "pattern.get"] satisfies PageRequest["type"][]).map(
       (type) => ({ type, zone: "page" as const, handler: pageApi }),
     ),
+    // Only the options page (and popup) may replace the pattern.
+    { type: "pattern.replace", zone: "credentials-page", handler: pageApi },
     // PGP/MIME for the webmail frames only: webmail-api.ts.
     ...(["webmail.encryptMime", "webmail.decryptMime"] satisfies WebmailApiRequest["type"][]).map((type) => ({
       type,

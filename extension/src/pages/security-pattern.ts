@@ -1,13 +1,18 @@
 // The security pattern (shared/security-pattern.ts) as the extension pages and
-// frames draw it, from the extension origin's IndexedDB (pattern-vault.ts).
+// frames draw it, from the seed the worker keeps (background/pattern-store.ts).
 
-import { patternCss, patternSeed, replaceSeed as replaceStoredSeed } from "../shared/security-pattern";
-import { idbVault, legacySeed } from "./pattern-vault";
+import { patternCss } from "../shared/security-pattern";
+
+async function ask(type: "pattern.get" | "pattern.replace"): Promise<string> {
+  const reply = (await chrome.runtime.sendMessage({ type })) as { ok?: boolean; seed?: unknown } | undefined;
+  if (reply?.ok !== true || typeof reply.seed !== "string") throw new Error("the security pattern is not available");
+  return reply.seed;
+}
 
 export function replaceSeed(): Promise<string> {
-  return replaceStoredSeed(idbVault, legacySeed);
+  return ask("pattern.replace");
 }
 
 export async function paintPattern(target: HTMLElement): Promise<void> {
-  target.style.background = patternCss(await patternSeed(idbVault, legacySeed));
+  target.style.background = patternCss(await ask("pattern.get"));
 }

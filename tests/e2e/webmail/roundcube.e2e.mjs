@@ -58,9 +58,14 @@ import {
 } from "./lib.mjs";
 import { installSpy } from "./spy.mjs";
 
-/** The security pattern as drawn (inline background set from extension storage). */
-const patternOf = (frameOrPage) =>
-  frameOrPage.$eval('[data-testid="security-pattern"]', (e) => e.style.backgroundImage || e.style.background);
+/** The security pattern as drawn (inline background set from extension storage), once it is painted (the seed is read asynchronously). */
+const patternOf = async (frameOrPage) => {
+  await frameOrPage.waitForFunction(() => {
+    const e = document.querySelector('[data-testid="security-pattern"]');
+    return e !== null && (e.style.backgroundImage || e.style.background) !== "";
+  }, null, { timeout: 10_000 });
+  return frameOrPage.$eval('[data-testid="security-pattern"]', (e) => e.style.backgroundImage || e.style.background);
+};
 
 /** Fonts loaded in every frame of Roundcube: a late font swap moves our frame under a click in flight. */
 const settled = async (page) => {

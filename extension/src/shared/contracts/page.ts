@@ -74,9 +74,13 @@ export type PageRequest =
   | { type: "pin.info"; promptId: string }
   | { type: "pin.submit"; promptId: string; pin: string }
   | { type: "pin.cancel"; promptId: string }
-  | { type: "ownKey.export"; token: string };
+  | { type: "ownKey.export"; token: string }
+  /** The security pattern's seed (kept by the worker: frames in web pages have partitioned storage). */
+  | { type: "pattern.get" }
+  | { type: "pattern.replace" };
 
 export type PageReply =
+  | { ok: true; seed: string }
   | { ok: true; keys: KeyInfo[] }
   | { ok: true; results: ImportItemResult[] }
   | { ok: true; removed: boolean }
