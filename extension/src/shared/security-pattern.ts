@@ -5,7 +5,7 @@
 // Where the seed lives matters: chrome.storage.local is readable by the
 // extension's content scripts, so a compromised renderer (which runs those
 // scripts in the web page's process) could read it and draw a perfect fake.
-// It is kept in the extension origin's IndexedDB instead (pages/pattern-vault.ts),
+// It is kept in the extension origin's IndexedDB instead, by the worker (background/pattern-store.ts),
 // which only extension pages and frames reach; a seed left in
 // chrome.storage.local by an older version moves there once and is deleted.
 // Pure: the callers hand in both stores.
