@@ -7,12 +7,7 @@
 // chrome.storage.local moves here on first read and is deleted there.
 
 import { IdbKv } from "../shared/idb-kv";
-
-/** The part of chrome.storage.StorageArea the stores here use (KeyringStore, EntryIndex). */
-export interface KeyValueArea {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-}
+import type { KeyValueStorage } from "./keyring-store";
 
 /** Where older versions kept the same keys. */
 export interface LegacyArea {
@@ -30,7 +25,7 @@ const present = (v: unknown): v is NonNullable<unknown> => v !== undefined && v 
 /** Set once a key's leftover was looked for: chrome.storage.local is never read for it again. */
 const movedMark = (key: string): string => `moved:${key}`;
 
-export function trustedArea(store: ValueStore, legacy: LegacyArea): KeyValueArea {
+export function trustedArea(store: ValueStore, legacy: LegacyArea): KeyValueStorage {
   return {
     async get(key) {
       const v = await store.get(key);
@@ -55,7 +50,7 @@ export function trustedArea(store: ValueStore, legacy: LegacyArea): KeyValueArea
 }
 
 /** The worker's trusted area: IndexedDB of the extension origin, moving chrome.storage.local leftovers. */
-export function workerTrustedArea(): KeyValueArea {
+export function workerTrustedArea(): KeyValueStorage {
   return trustedArea(new IdbKv(indexedDB, "tessera-worker"), {
     get: (key) => chrome.storage.local.get(key),
     remove: (key) => chrome.storage.local.remove(key),

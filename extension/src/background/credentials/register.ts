@@ -16,7 +16,7 @@ import { SaveOffers, TabSessions } from "./sessions";
 import { typeBest, typeRoutes } from "./type-flow";
 import { createTypeMenu, typeWhatOfMenuItem } from "./type-menu";
 import type { MessageRoute } from "../router";
-import type { KeyValueArea } from "../trusted-storage";
+import type { KeyValueStorage } from "../keyring-store";
 import type { TypeWhat } from "../../shared/contracts/console";
 import { AUTOFILL_FIELDS_FOUND, AUTOFILL_LOGIN_SUBMITTED } from "../../shared/contracts/autofill";
 
@@ -39,7 +39,7 @@ function clearShortcutBadge(tabId: number): void {
 }
 
 /** Registers the command and tab listeners; returns the message routes (service-worker.ts lists them). */
-export function registerCredentials(opts: { flows(): Promise<FlowDeps>; storage: KeyValueArea }): MessageRoute[] {
+export function registerCredentials(opts: { flows(): Promise<FlowDeps>; storage: KeyValueStorage }): MessageRoute[] {
   const sessions = new TabSessions();
   const offers = new SaveOffers(() => crypto.randomUUID());
   const deps: ContentApiDeps = {
