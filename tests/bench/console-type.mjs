@@ -14,31 +14,26 @@
 // browser and of node on one machine. Prints figures; asserts nothing but the
 // exact arrival that makes a rate meaningful.
 //   scripts/lib/with-virtual-card.sh node tests/bench/console-type.mjs HOST_BINARY
-import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 process.env.TESSERA_HOST_BIN = resolve(process.argv[2] ?? "target/release/tessera-host");
-const { CHROMIUM_ID, launchChromium, tempDir, testCard } = await import("../e2e/lib.mjs");
+const { CHROMIUM_ID, launchChromium, tempDir } = await import("../e2e/lib.mjs");
 const { startConsoleServer } = await import("../e2e/fixtures/console/console-server.mjs");
 const { startVncConsole } = await import("../e2e/fixtures/console/vnc-console.mjs");
 const { startShellInABox } = await import("../e2e/fixtures/console/shellinabox-console.mjs");
+const { ALL_ASCII, PIN, cardKeyFingerprint, gnupgHome, gpg, sha256 } = await import("../e2e/console-lib.mjs");
 
 const RUNS = 20;
-const PIN = process.env.TESSERA_TEST_USER_PIN ?? "123456";
 // 24 characters with shifted ones among them (VNC sends Shift for those).
 const PASSWORD = "Tr0ub4dor&3-Horse!Staple";
-const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
-const LONG = printable.repeat(22).slice(0, 2000);
-const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
+const LONG = ALL_ASCII.repeat(22).slice(0, 2000);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
-const home = process.env.TESSERA_TEST_GNUPGHOME;
-if (!home) throw new Error("run under scripts/lib/with-virtual-card.sh");
-const gpg = (args) => execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-const alice = /^fpr:+([0-9A-F]{40,64}):/m.exec(gpg(["--with-colons", "--fingerprint", "--list-keys", testCard().decryption.fingerprint]))[1];
+const home = gnupgHome();
+const alice = cardKeyFingerprint();
 
 // Every key event the page sees, in the capture phase of its window: the page's own clock of the last one.
 const KEY_CLOCK_JS = `
