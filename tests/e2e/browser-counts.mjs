@@ -5,6 +5,8 @@
 // other file Chromium). Suites are not tests. Skips are counted apart, with
 // the reason in the test's name. With TESSERA_TEST_NOTES set, the line is
 // also appended to that file (scripts/test prints it under its summary).
+// TESSERA_COUNTS_LABEL names the suite (default "browser end-to-end"; the
+// webmail suite's run.sh sets "webmail end-to-end").
 import { appendFileSync } from "node:fs";
 import { basename } from "node:path";
 
@@ -28,7 +30,7 @@ export default async function* browserCounts(source) {
     bump(browserOf(name, file), event.type === "test:fail" ? "failed" : skipped ? "skipped" : "passed");
   }
   const line =
-    "browser end-to-end by browser: " +
+    `${process.env.TESSERA_COUNTS_LABEL ?? "browser end-to-end"} by browser: ` +
     Object.entries(counts)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([b, c]) => `${b} ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}`)

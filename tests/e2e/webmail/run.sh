@@ -29,5 +29,8 @@ fi
 
 export TESSERA_TEST_CARD_UID="Bob Example <bob@example.test>"
 export TESSERA_TEST_CARD_GIVEN_NAME=Bob TESSERA_TEST_CARD_SURNAME=Example
+# The spec report as before, and the count per browser (../browser-counts.mjs) at the end.
+export TESSERA_COUNTS_LABEL="webmail end-to-end"
 exec scripts/lib/with-virtual-card.sh tests/webmail/with-webmail.sh \
-  node --test --test-concurrency=1 --test-reporter=spec "$@"
+  node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=./tests/e2e/browser-counts.mjs --test-reporter-destination=stdout "$@"
