@@ -1,8 +1,8 @@
 // The core Roundcube flows written once, run in Chromium and Firefox ESR through the
 // browser-neutral harness (../browsers/): Alice (soft token) writes in the Tessera editor and
 // sends; IMAP holds only armor, which gpg with Bob's card decrypts; Bob decrypts in the reader
-// frame through the PIN window; a page's script clicks, a nearly transparent frame and a
-// covered frame start nothing (Firefox has no IntersectionObserver v2: there the content
+// frame through the PIN window; a page's script clicks, a nearly transparent frame, a
+// covered frame and a frame moved under the pointer start nothing (Firefox has no IntersectionObserver v2: there the content
 // script's check alone refuses). Every click on Tessera's UI is a real (trusted) mouse click
 // at the element's position in the top page. Run by tests/e2e/webmail/run.sh.
 
@@ -17,6 +17,8 @@ import { testCard, waitFor } from "../lib.mjs";
 import { ALICE_SOFT_PASSPHRASE, WEBMAIL_URL, armoredIn, gpg, imapRaw, makeAliceSoftToken, requireStack, writeTemp } from "./lib.mjs";
 
 const PIN = process.env.TESSERA_TEST_USER_PIN;
+/** Below the click guard's 400 ms dwell, with room for the two animation frames of a move. */
+const MOVED_CLICK_WITHIN_MS = 350;
 
 /** A tab sized like a desktop (puppeteer's default 800×600 gives Roundcube's phone layout). */
 async function newTab(browser, url) {
@@ -289,11 +291,11 @@ for (const kind of selectedBrowsers()) {
       bobPage = page;
     });
 
-    test(`[${kind}] (3) script clicks, a nearly transparent frame and a covered frame start nothing; then a real click decrypts`, async () => {
+    test(`[${kind}] (3) script clicks, a nearly transparent frame, a covered frame and a frame moved under the pointer start nothing; then a real click decrypts`, async () => {
       assert.ok(bobPage, "test (2) left Bob's page open");
       const page = bobPage;
       await page.raw.goto(`${WEBMAIL_URL}?_task=mail&_mbox=INBOX`);
-      const reader = await openMessage(page, subject);
+      let reader = await openMessage(page, subject);
       const stillReady = async (what, code, reason) => {
         await new Promise((r) => setTimeout(r, 1_500)); // time for a wrongly started decryption to show
         assert.equal(await frameAttr(reader, "body", "data-state"), "ready", `${what}: no decryption started`);
@@ -360,8 +362,52 @@ for (const kind of selectedBrowsers()) {
       await realClickInFrame(page, reader, '[data-testid="reader-decrypt"]');
       await stillReady("covered frame", "gesture_hidden", "covered");
 
-      // Control: the page stops; the same real click decrypts (PIN cached by the host, else asked).
       await inPreview(() => document.getElementById("fake-ui").remove());
+      await waitInFrame(reader, 'body[data-visible="true"]');
+
+      // (d) moved under the pointer: the mouse rests 40 px below Decrypt, the page moves the frame
+      // there, and the click comes at once. The guard's dwell (click-evidence.ts, content script,
+      // so the same in both browsers) refuses a click within 400 ms of a move; a click the machine
+      // delivered later is a click on a frame that stood still, so that round proves nothing and
+      // runs again (the frame moved back the other way, or the message opened again if it acted).
+      for (let round = 1, offset = 0; ; round++) {
+        await inFrame(reader, () => {
+          const e = document.querySelector('[data-testid="reader-error"]');
+          e.removeAttribute("data-code");
+          e.removeAttribute("data-reason");
+        });
+        const origin = await hostOrigin(page);
+        const button = await inFrame(reader, () => {
+          const r = document.querySelector('[data-testid="reader-decrypt"]').getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        });
+        const next = offset === 0 ? 40 : 0;
+        await page.raw.mouse.move(origin.x + button.x, origin.y + button.y + (next - offset));
+        const started = Date.now();
+        await inPreview((top) => {
+          const host = document.querySelector("tessera-frame");
+          host.style.position = "relative";
+          host.style.top = `${top}px`;
+          return new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+        }, next);
+        offset = next;
+        await page.raw.mouse.down();
+        await page.raw.mouse.up();
+        const elapsed = Date.now() - started;
+        await new Promise((r) => setTimeout(r, 1_500));
+        const acted = (await frameAttr(reader, "body", "data-state")) !== "ready";
+        if (acted && elapsed >= MOVED_CLICK_WITHIN_MS && round < 5) {
+          if (await pinOpen(bobBrowser)) await enterPin(bobBrowser, PIN);
+          await page.raw.goto(`${WEBMAIL_URL}?_task=mail&_mbox=INBOX`);
+          reader = await openMessage(page, subject);
+          offset = 0;
+          continue;
+        }
+        await stillReady(`moved under the pointer (click ${elapsed} ms after the move)`, "gesture_moved", "moved");
+        break;
+      }
+
+      // Control: the page stops; the same real click decrypts (PIN cached by the host, else asked).
       await waitInFrame(reader, 'body[data-visible="true"]');
       await realClickInFrame(page, reader, '[data-testid="reader-decrypt"]');
       await waitFor(async () => {
