@@ -60,6 +60,12 @@ pub async fn handle(ctx: &HostContext, id: RequestId, request: Request) -> Respo
         Request::StoreWrite(params) => requests::store_write::handle(ctx, params).await,
         Request::StoreRecipients(params) => requests::store_recipients::handle(ctx, params).await,
         Request::StoreInit(params) => requests::store_init::handle(ctx, params).await,
+        Request::CardStatus(params) => requests::card_status::handle(ctx, params).await,
+        Request::CardGenerate(params) => requests::card_generate::handle(ctx, params).await,
+        Request::CardChangePin(params) => requests::card_change_pin::handle(ctx, params).await,
+        Request::CardSetResetCode(params) => requests::card_set_reset_code::handle(ctx, params).await,
+        Request::CardUnblockPin(params) => requests::card_unblock_pin::handle(ctx, params).await,
+        Request::CardFactoryReset(params) => requests::card_factory_reset::handle(ctx, params).await,
     };
     match outcome {
         Ok(body) => ResponseFrame::result(id, body),

@@ -36,6 +36,21 @@ fn spawn_host(envs: &[(&str, &str)]) -> Child {
 /// Fails the test if the host does not exit within 20 s (a hang).
 fn exchange(input: &[u8], envs: &[(&str, &str)]) -> (Vec<Value>, std::process::ExitStatus, String) {
     let mut child = spawn_host(envs);
+    // Read stdout and stderr while the host runs, as a browser does: a pipe
+    // left unread fills (64 KiB) and the host, which does not wait on a reader
+    // that stopped reading at shutdown, would drop the replies still queued.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).expect("read stdout");
+        out
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut err = String::new();
+        stderr.read_to_string(&mut err).expect("read stderr");
+        err
+    });
     {
         let mut stdin = child.stdin.take().expect("stdin");
         // The host may stop reading early (broken input): a write error is fine.
@@ -52,20 +67,8 @@ fn exchange(input: &[u8], envs: &[(&str, &str)]) -> (Vec<Value>, std::process::E
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let mut out = Vec::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_end(&mut out)
-        .expect("read stdout");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read stderr");
+    let out = out_reader.join().expect("stdout reader");
+    let err = err_reader.join().expect("stderr reader");
     (parse_frames(&out), status, err)
 }
 
@@ -114,7 +117,13 @@ fn hello_reports_versions_and_capabilities() {
             "store.read",
             "store.write",
             "store.recipients",
-            "store.init"
+            "store.init",
+            "card.status",
+            "card.generate",
+            "card.change_pin",
+            "card.set_reset_code",
+            "card.unblock_pin",
+            "card.factory_reset"
         ])
     );
     assert_eq!(r["max_response_bytes"], 1024 * 1024);

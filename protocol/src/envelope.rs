@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::card::{
+    CardChangePinParams, CardChangedResult, CardFactoryResetParams, CardGenerateParams, CardGenerateResult,
+    CardSetResetCodeParams, CardStatusParams, CardStatusResult, CardUnblockPinParams,
+};
 use crate::certificate::{ExportCertificateParams, ExportCertificateResult};
 use crate::decrypt::{DecryptSessionKeyParams, DecryptSessionKeyResult};
 use crate::duplicate_keys::find_duplicate_key;
@@ -102,12 +106,27 @@ methods! {
     StoreWrite = "store.write" (StoreWriteParams => StoreWriteResult),
     StoreRecipients = "store.recipients" (StoreRecipientsParams => StoreRecipientsResult),
     StoreInit = "store.init" (StoreInitParams => StoreInitResult),
+    CardStatus = "card.status" (CardStatusParams => CardStatusResult),
+    CardGenerate = "card.generate" (CardGenerateParams => CardGenerateResult),
+    CardChangePin = "card.change_pin" (CardChangePinParams => CardChangedResult),
+    CardSetResetCode = "card.set_reset_code" (CardSetResetCodeParams => CardChangedResult),
+    CardUnblockPin = "card.unblock_pin" (CardUnblockPinParams => CardChangedResult),
+    CardFactoryReset = "card.factory_reset" (CardFactoryResetParams => CardChangedResult),
 }
 
 impl Request {
     /// Parameters that carry a secret, by method. They must be strings: a
     /// mistyped one is refused before serde could quote it in an error message.
-    const SECRET_PARAMS: &'static [(&'static str, &'static str)] = &[("token.verify_pin", "pin")];
+    const SECRET_PARAMS: &'static [(&'static str, &'static str)] = &[
+        ("token.verify_pin", "pin"),
+        ("card.generate", "admin_pin"),
+        ("card.change_pin", "old"),
+        ("card.change_pin", "new"),
+        ("card.set_reset_code", "admin_pin"),
+        ("card.set_reset_code", "reset_code"),
+        ("card.unblock_pin", "secret"),
+        ("card.unblock_pin", "new_pin"),
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

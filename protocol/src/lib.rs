@@ -11,6 +11,7 @@
 //! The extension's TypeScript types and constants are generated from these
 //! (`typescript.rs`, ts-rs, a dev-dependency) and checked by `cargo test`.
 
+pub mod card;
 pub mod certificate;
 pub mod constants;
 pub mod decrypt;

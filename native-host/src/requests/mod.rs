@@ -1,5 +1,11 @@
 //! One module per protocol method.
 
+pub mod card_change_pin;
+pub mod card_factory_reset;
+pub mod card_generate;
+pub mod card_set_reset_code;
+pub mod card_status;
+pub mod card_unblock_pin;
 pub mod hello;
 pub mod store_init;
 pub mod store_list;

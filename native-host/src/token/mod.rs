@@ -105,6 +105,10 @@ pub trait TokenBackend: Send + Sync {
     fn still_present(&self, _token: &str, _reader: Option<&str>) -> bool {
         true
     }
+    /// The card backend, for the `card.*` set-up methods no other token has.
+    fn as_card(&self) -> Option<&card::CardBackend> {
+        None
+    }
 }
 
 pub fn pin_required(token: &str) -> ErrorBody {
@@ -211,6 +215,19 @@ impl Tokens {
     ) -> Result<ExportedCertificate, ErrorBody> {
         self.backend_for(token)?
             .export_certificate(token, &self.pins, user_id)
+    }
+
+    /// The card backend that owns `token`, for `card.*`; a clear refusal for a soft token.
+    pub fn card(&self, token: &str) -> Result<&card::CardBackend, ErrorBody> {
+        self.backend_for(token)?.as_card().ok_or_else(|| {
+            ErrorBody::new(
+                ErrorCode::InvalidParams,
+                format!(
+                    "`{}` is not a card: card set-up applies to OpenPGP cards only",
+                    excerpt(token)
+                ),
+            )
+        })
     }
 
     /// Drops cached PINs that expired or whose token went away; returns the

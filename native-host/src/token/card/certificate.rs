@@ -19,6 +19,7 @@ use std::cell::RefCell;
 
 use openpgp_card::ocard::algorithm::{AlgorithmAttributes, Curve};
 use openpgp_card::ocard::crypto::{EccType, PublicKeyMaterial};
+use openpgp_card::ocard::data::{Fingerprint as CardFingerprint, KeyGenerationTime};
 use openpgp_card::ocard::KeyType;
 use pgp::composed::{SignedKeyDetails, SignedPublicKey, SignedPublicSubKey};
 use pgp::crypto::hash::HashAlgorithm as PgpHash;
@@ -97,8 +98,8 @@ fn mpi_wire(out: &mut Vec<u8>, value: &[u8]) {
 /// The candidate public parameters of a slot's key, in OpenPGP wire form with
 /// its algorithm. Several for ECDH: the card does not store the KDF
 /// parameters, so each usual choice is tried against the card's fingerprint.
-fn candidates(slot: &SlotKey) -> Result<Vec<(PublicKeyAlgorithm, Vec<u8>)>, String> {
-    match &slot.material {
+fn candidates(material: &PublicKeyMaterial) -> Result<Vec<(PublicKeyAlgorithm, Vec<u8>)>, String> {
+    match material {
         PublicKeyMaterial::R(rsa) => {
             let mut wire = Vec::new();
             mpi_wire(&mut wire, rsa.n());
@@ -128,10 +129,21 @@ fn candidates(slot: &SlotKey) -> Result<Vec<(PublicKeyAlgorithm, Vec<u8>)>, Stri
             if alg != PublicKeyAlgorithm::ECDH {
                 return Ok(vec![(alg, base)]);
             }
-            // GnuPG's defaults first (SHA-256/AES-128 up to 256-bit curves,
-            // SHA-384/AES-192 and SHA-512/AES-256 above), then the rest.
+            // RFC 6637 §13's KDF for the curve first (what GnuPG writes, and
+            // what a key generated here gets: SHA-256/AES-128 up to 256-bit
+            // curves, SHA-384/AES-192 for P-384, SHA-512/AES-256 for P-521),
+            // then the other usual choices.
+            let first = match curve {
+                Curve::NistP384r1 | Curve::BrainpoolP384r1 => {
+                    (PgpHash::Sha384, SymmetricKeyAlgorithm::AES192)
+                }
+                Curve::NistP521r1 | Curve::BrainpoolP512r1 => {
+                    (PgpHash::Sha512, SymmetricKeyAlgorithm::AES256)
+                }
+                _ => (PgpHash::Sha256, SymmetricKeyAlgorithm::AES128),
+            };
             let mut out = Vec::new();
-            for (hash, sym) in [
+            let others = [
                 (PgpHash::Sha256, SymmetricKeyAlgorithm::AES128),
                 (PgpHash::Sha384, SymmetricKeyAlgorithm::AES192),
                 (PgpHash::Sha512, SymmetricKeyAlgorithm::AES256),
@@ -141,7 +153,8 @@ fn candidates(slot: &SlotKey) -> Result<Vec<(PublicKeyAlgorithm, Vec<u8>)>, Stri
                 (PgpHash::Sha512, SymmetricKeyAlgorithm::AES128),
                 (PgpHash::Sha512, SymmetricKeyAlgorithm::AES192),
                 (PgpHash::Sha384, SymmetricKeyAlgorithm::AES128),
-            ] {
+            ];
+            for (hash, sym) in std::iter::once(first).chain(others.into_iter().filter(|o| *o != first)) {
                 let mut wire = base.clone();
                 wire.extend_from_slice(&[3, 1, u8::from(hash), u8::from(sym)]);
                 out.push((alg, wire));
@@ -154,28 +167,39 @@ fn candidates(slot: &SlotKey) -> Result<Vec<(PublicKeyAlgorithm, Vec<u8>)>, Stri
 /// The key packet for a slot: the candidate whose fingerprint is the one the
 /// card stores (the first candidate when the card stores none).
 fn key_inner(slot: &SlotKey, reader: &str) -> Result<PubKeyInner, ErrorBody> {
-    let name = slot_name(slot.key_type);
+    key_inner_of(
+        &slot.material,
+        slot.created,
+        slot.key_type,
+        slot.fingerprint.as_deref(),
+        reader,
+    )
+}
+
+fn key_inner_of(
+    material: &PublicKeyMaterial,
+    created: u32,
+    key_type: KeyType,
+    stored_fingerprint: Option<&[u8]>,
+    reader: &str,
+) -> Result<PubKeyInner, ErrorBody> {
+    let name = slot_name(key_type);
     let candidates =
-        candidates(slot).map_err(|e| card_problem(reader, format!("holds {e} in its {name} slot")))?;
+        candidates(material).map_err(|e| card_problem(reader, format!("holds {e} in its {name} slot")))?;
     let mut first = None;
     for (alg, wire) in candidates {
         let Ok(params) = PublicParams::try_from_reader(alg, None, &wire[..]) else {
             continue;
         };
-        let Ok(inner) = PubKeyInner::new(
-            KeyVersion::V4,
-            alg,
-            Timestamp::from_secs(slot.created),
-            None,
-            params,
-        ) else {
+        let Ok(inner) = PubKeyInner::new(KeyVersion::V4, alg, Timestamp::from_secs(created), None, params)
+        else {
             continue;
         };
         let Ok(packet) = PublicSubkey::from_inner(inner.clone()) else {
             continue;
         };
-        match &slot.fingerprint {
-            Some(want) if packet.fingerprint().as_bytes() == want.as_slice() => return Ok(inner),
+        match stored_fingerprint {
+            Some(want) if packet.fingerprint().as_bytes() == want => return Ok(inner),
             Some(_) => {
                 first.get_or_insert(inner);
             }
@@ -193,6 +217,27 @@ fn key_inner(slot: &SlotKey, reader: &str) -> Result<PubKeyInner, ErrorBody> {
             }
         ),
     ))
+}
+
+/// The v4 fingerprint of a key the card just generated, for `openpgp-card`'s
+/// `generate_key` to store on the card: computed from the same key packet
+/// [`build`] makes later (for ECDH, with RFC 6637's KDF for the curve), so the
+/// certificate's fingerprints are the ones the card shows.
+pub fn new_key_fingerprint(
+    material: &PublicKeyMaterial,
+    created: KeyGenerationTime,
+    key_type: KeyType,
+) -> Result<CardFingerprint, openpgp_card::Error> {
+    let fail =
+        |what: String| openpgp_card::Error::InternalError(format!("the new key's fingerprint: {what}"));
+    let inner = key_inner_of(material, created.get(), key_type, None, "").map_err(|e| fail(e.message))?;
+    let packet = PublicSubkey::from_inner(inner).map_err(|e| fail(e.to_string()))?;
+    let bytes: [u8; 20] = packet
+        .fingerprint()
+        .as_bytes()
+        .try_into()
+        .map_err(|_| fail("not a v4 fingerprint".into()))?;
+    Ok(CardFingerprint::from(bytes))
 }
 
 fn slot_name(key_type: KeyType) -> &'static str {

@@ -5,16 +5,21 @@
 //! Each call opens a fresh PC/SC context and short transactions: cards close
 //! idle sessions, and a card may be pulled or plugged between two requests.
 
+pub mod admin;
 pub mod certificate;
 pub mod discovery;
 pub mod operations;
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use openpgp_card::state::Transaction;
 use openpgp_card::Card;
 use pgp::composed::PlainSessionKey;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
+use tessera_protocol::card::{
+    CardDefaultPins, CardGenerateResult, CardPin, CardStatusResult, CardUnblockWith,
+};
 use tessera_protocol::pin::PinPurpose;
 use tessera_protocol::sign::HashAlgorithm;
 use tessera_protocol::token::Backend;
@@ -32,6 +37,9 @@ pub struct CardBackend {
     // One PC/SC conversation at a time: concurrent requests must not
     // interleave APDUs on a card.
     busy: Mutex<()>,
+    /// Per card, whether its PINs still have their factory values, as far as
+    /// this host saw (see `CardDefaultPins`): never found out by trying a PIN.
+    defaults: Mutex<HashMap<String, CardDefaultPins>>,
 }
 
 impl TokenBackend for CardBackend {
@@ -55,9 +63,15 @@ impl TokenBackend for CardBackend {
         purpose: PinPurpose,
     ) -> Result<Verified, ErrorBody> {
         // `Tokens::verify_pin` drops the cached PIN itself when this fails.
-        self.with_card(token, None, |tx, reader| {
+        let verified = self.with_card(token, None, |tx, reader| {
             operations::verify_given(tx, reader, pin, purpose)
-        })
+        })?;
+        self.saw_pin(token, CardPin::User, pin);
+        Ok(verified)
+    }
+
+    fn as_card(&self) -> Option<&CardBackend> {
+        Some(self)
     }
 
     fn sign(
@@ -100,6 +114,114 @@ impl TokenBackend for CardBackend {
 }
 
 impl CardBackend {
+    fn note_default(&self, token: &str, pin: CardPin, default: bool) {
+        let mut all = self.defaults.lock().unwrap_or_else(|p| p.into_inner());
+        let d = all.entry(token.to_owned()).or_default();
+        match pin {
+            CardPin::User => d.user = Some(default),
+            CardPin::Admin => d.admin = Some(default),
+        }
+    }
+
+    /// The card accepted `pin`: whether it is the factory value is now known.
+    fn saw_pin(&self, token: &str, which: CardPin, pin: &SecretString) {
+        let default = match which {
+            CardPin::User => admin::DEFAULT_USER_PIN,
+            CardPin::Admin => admin::DEFAULT_ADMIN_PIN,
+        };
+        self.note_default(token, which, pin.expose_secret() == default);
+    }
+
+    fn defaults_of(&self, token: &str) -> CardDefaultPins {
+        let all = self.defaults.lock().unwrap_or_else(|p| p.into_inner());
+        all.get(token).cloned().unwrap_or_default()
+    }
+
+    pub fn status(&self, token: &str) -> Result<CardStatusResult, ErrorBody> {
+        let defaults = self.defaults_of(token);
+        self.with_card(token, None, |tx, reader| {
+            admin::status(tx, reader, token, defaults)
+        })
+    }
+
+    pub fn generate(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        g: &admin::Generate<'_>,
+    ) -> Result<CardGenerateResult, ErrorBody> {
+        let made = self.with_card(token, Some(pins), |tx, reader| admin::generate(tx, reader, g))?;
+        self.saw_pin(token, CardPin::Admin, g.admin_pin);
+        Ok(made)
+    }
+
+    pub fn change_pin(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        which: CardPin,
+        old: &SecretString,
+        new: &SecretString,
+    ) -> Result<CardStatusResult, ErrorBody> {
+        self.with_card(token, Some(pins), |tx, reader| {
+            admin::change_pin(tx, reader, which, old, new)
+        })?;
+        if which == CardPin::User {
+            // The cached PIN is the old one: the next operation asks again.
+            pins.forget(token);
+        }
+        self.saw_pin(token, which, new);
+        self.status(token)
+    }
+
+    pub fn set_reset_code(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        admin_pin: &SecretString,
+        code: &SecretString,
+    ) -> Result<CardStatusResult, ErrorBody> {
+        self.with_card(token, Some(pins), |tx, reader| {
+            admin::set_reset_code(tx, reader, admin_pin, code)
+        })?;
+        self.saw_pin(token, CardPin::Admin, admin_pin);
+        self.status(token)
+    }
+
+    pub fn unblock_pin(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        with: CardUnblockWith,
+        secret: &SecretString,
+        new_pin: &SecretString,
+    ) -> Result<CardStatusResult, ErrorBody> {
+        self.with_card(token, Some(pins), |tx, reader| {
+            admin::unblock_pin(tx, reader, with, secret, new_pin)
+        })?;
+        pins.forget(token);
+        if with == CardUnblockWith::AdminPin {
+            self.saw_pin(token, CardPin::Admin, secret);
+        }
+        self.saw_pin(token, CardPin::User, new_pin);
+        self.status(token)
+    }
+
+    pub fn factory_reset(
+        &self,
+        token: &str,
+        pins: &PinCache,
+        confirm: &str,
+    ) -> Result<CardStatusResult, ErrorBody> {
+        self.with_card(token, Some(pins), |tx, reader| {
+            admin::factory_reset(tx, reader, confirm)
+        })?;
+        pins.forget(token);
+        self.note_default(token, CardPin::User, true);
+        self.note_default(token, CardPin::Admin, true);
+        self.status(token)
+    }
+
     /// Finds the card `card:<AID>` and runs `op` in one transaction on it, with
     /// the backend's lock held (one PC/SC conversation at a time).
     ///

@@ -43,6 +43,15 @@ fn broke_off(e: &openpgp_card::Error) -> bool {
     )
 }
 
+/// `e` as is, or `card_removed` when the conversation broke off under it.
+pub fn removed_or(reader: &str, e: openpgp_card::Error) -> Result<openpgp_card::Error, ErrorBody> {
+    if broke_off(&e) {
+        Err(removed(reader))
+    } else {
+        Ok(e)
+    }
+}
+
 /// The card went away during the operation. The person can act on this one:
 /// the card is in their hand. Nothing is retried, the PIN least of all: the
 /// caller drops the cached PIN, since what comes back may be another card.

@@ -23,6 +23,181 @@ export type BackendProblem = {
   message: string;
 };
 
+export type CardChangePinParams = {
+  token: string;
+  pin: CardPin;
+  old: string;
+  new: string;
+};
+
+/**
+ * The reply of the `card.*` methods that change the card: what it shows now.
+ */
+export type CardChangedResult = {
+  status: CardStatusResult;
+};
+
+/**
+ * Whether a PIN still has its factory value, as far as the host can know
+ * without spending a try: `true` after a factory reset made here or after the
+ * card accepted the default value in a request; `false` after it was changed
+ * here; null when unknown (the host never tries a PIN to find out).
+ */
+export type CardDefaultPins = {
+  user: boolean | null;
+  admin: boolean | null;
+};
+
+export type CardFactoryResetParams = {
+  token: string;
+  /**
+   * The card's serial as `card.status` shows it, typed by the user: a
+   * factory reset destroys every key on the card, so the host refuses a
+   * request that does not name the card it would wipe.
+   */
+  confirm_serial: string;
+};
+
+export type CardGenerateParams = {
+  token: string;
+  admin_pin: string;
+  algorithm: CardKeyAlgorithm;
+  /**
+   * Must be true when the card already holds a key: generating replaces
+   * every key on it, and what was encrypted to the old ones is lost.
+   */
+  replace: boolean;
+  /**
+   * Set as the cardholder name when given ("Given Surname").
+   */
+  cardholder_name?: string;
+  /**
+   * Set as the public key URL when given (https://…).
+   */
+  url?: string;
+};
+
+export type CardGenerateResult = {
+  /**
+   * The new keys' fingerprints (upper-case hex) by slot. The certificate is
+   * built next by `token.export_certificate` with a User ID: it needs the user PIN.
+   */
+  signature: string;
+  decryption: string;
+  authentication: string;
+};
+
+/**
+ * The key algorithms Tessera sets up on a card (OpenPGP card 3.4 §4.4.3.9).
+ * The signature and authentication slots get the signing flavour (EdDSA,
+ * ECDSA, RSA), the decryption slot the encryption one (ECDH, RSA).
+ */
+export type CardKeyAlgorithm = "cv25519" | "rsa2048" | "rsa3072" | "rsa4096" | "nist_p256" | "nist_p384" | "nist_p521";
+
+/**
+ * Which PIN of the card.
+ */
+export type CardPin = "user" | "admin";
+
+export type CardPinRetries = {
+  user: number;
+  /**
+   * Tries left for the reset code; 0 also when none is set.
+   */
+  reset_code: number;
+  admin: number;
+};
+
+export type CardSetResetCodeParams = {
+  token: string;
+  admin_pin: string;
+  /**
+   * At least 8 characters; an empty string removes the reset code.
+   */
+  reset_code: string;
+};
+
+/**
+ * One key slot as the card shows it.
+ */
+export type CardSlotStatus = {
+  /**
+   * `signature`, `decryption` or `authentication`.
+   */
+  slot: string;
+  /**
+   * The algorithm the slot is set to, e.g. `ed25519`, `cv25519`, `rsa3072`, `nistp256`.
+   */
+  algorithm: string;
+  /**
+   * Upper-case hex fingerprint the card stores, or null for an empty slot.
+   */
+  fingerprint: string | null;
+  /**
+   * Key creation time (seconds since the epoch), or null.
+   */
+  created: number | null;
+  /**
+   * `off`, `on`, `fixed`, `cached`, `cached_fixed`, or null when the card has no touch button.
+   */
+  touch_policy: string | null;
+};
+
+export type CardStatusParams = {
+  /**
+   * Token id from `token.list` (`card:…`).
+   */
+  token: string;
+};
+
+export type CardStatusResult = {
+  token: string;
+  /**
+   * Manufacturer name (or its id in hex when unknown) and serial, as on the card's label.
+   */
+  manufacturer: string;
+  serial: string;
+  /**
+   * The cardholder name, GnuPG's `Surname<<Given` turned into "Given Surname"; empty when unset.
+   */
+  cardholder_name: string;
+  /**
+   * The public key URL the card stores; empty when unset.
+   */
+  url: string;
+  slots: Array<CardSlotStatus>;
+  pin_retries: CardPinRetries;
+  /**
+   * Whether every signature needs the user PIN again (GnuPG's "forcesig").
+   */
+  signature_pin_forced: boolean;
+  /**
+   * What `card.generate` can make on this card; every algorithm when the
+   * card does not list what it supports (cards before OpenPGP card 3.4).
+   */
+  algorithms: Array<CardKeyAlgorithm>;
+  /**
+   * Whether the card listed its algorithms itself (`algorithms` is then exact).
+   */
+  algorithms_listed: boolean;
+  default_pins: CardDefaultPins;
+};
+
+export type CardUnblockPinParams = {
+  token: string;
+  with: CardUnblockWith;
+  /**
+   * The reset code or the admin PIN, as `with` says.
+   */
+  secret: string;
+  new_pin: string;
+};
+
+/**
+ * What unblocks the user PIN.
+ */
+export type CardUnblockWith = "reset_code" | "admin_pin";
+
 export type DecryptSessionKeyParams = {
   token: string;
   /**
@@ -405,8 +580,14 @@ export interface Methods {
   "store.write": { params: StoreWriteParams; result: StoreWriteResult };
   "store.recipients": { params: StoreRecipientsParams; result: StoreRecipientsResult };
   "store.init": { params: StoreInitParams; result: StoreInitResult };
+  "card.status": { params: CardStatusParams; result: CardStatusResult };
+  "card.generate": { params: CardGenerateParams; result: CardGenerateResult };
+  "card.change_pin": { params: CardChangePinParams; result: CardChangedResult };
+  "card.set_reset_code": { params: CardSetResetCodeParams; result: CardChangedResult };
+  "card.unblock_pin": { params: CardUnblockPinParams; result: CardChangedResult };
+  "card.factory_reset": { params: CardFactoryResetParams; result: CardChangedResult };
 }
 export type Method = keyof Methods;
 export type Params<M extends Method> = Methods[M]["params"];
 export type Result<M extends Method> = Methods[M]["result"];
-export const METHODS = ["hello", "token.list", "token.verify_pin", "token.forget_pin", "token.sign", "token.decrypt_session_key", "token.export_certificate", "store.list", "store.read", "store.write", "store.recipients", "store.init"] as const satisfies readonly Method[];
+export const METHODS = ["hello", "token.list", "token.verify_pin", "token.forget_pin", "token.sign", "token.decrypt_session_key", "token.export_certificate", "store.list", "store.read", "store.write", "store.recipients", "store.init", "card.status", "card.generate", "card.change_pin", "card.set_reset_code", "card.unblock_pin", "card.factory_reset"] as const satisfies readonly Method[];
