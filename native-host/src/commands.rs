@@ -18,7 +18,7 @@ use crate::token::soft::SoftBackend;
 use crate::token::Tokens;
 use crate::{doctor, install, server, store, token};
 
-fn load_config() -> Result<Config, String> {
+pub(crate) fn load_config() -> Result<Config, String> {
     Config::from_env().map_err(|e| e.to_string())
 }
 
@@ -57,7 +57,7 @@ pub fn serve() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn all_backends(config: &Config) -> Tokens {
+pub(crate) fn all_backends(config: &Config) -> Tokens {
     Tokens::new(
         vec![
             Box::new(CardBackend::default()),
@@ -116,31 +116,7 @@ pub fn tokens(json: bool) -> Result<ExitCode, String> {
 pub fn export_cert(token: Option<&str>, user_id: Option<&str>) -> Result<ExitCode, String> {
     let config = load_config()?;
     let tokens = all_backends(&config);
-    let id = match token {
-        Some(id) => id.to_owned(),
-        None => {
-            let (found, problems) = tokens.list_all();
-            match found.as_slice() {
-                [one] => one.id.clone(),
-                [] => {
-                    let why: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
-                    return Err(if why.is_empty() {
-                        "no token found: plug in your card, or create a soft token with `tessera-host soft-token init`".into()
-                    } else {
-                        format!("no token found ({})", why.join("; "))
-                    });
-                }
-                many => {
-                    let ids: Vec<_> = many.iter().map(|t| t.id.as_str()).collect();
-                    return Err(format!(
-                        "{} tokens are present: choose one with --token ({})",
-                        many.len(),
-                        ids.join(", ")
-                    ));
-                }
-            }
-        }
-    };
+    let id = pick_token(&tokens, token, false)?;
     let exported = match tokens.export_certificate(&id, user_id) {
         Err(e) if e.code == tessera_protocol::ErrorCode::PinRequired => {
             let pin = read_secret(&format!("PIN of {id} (to sign the certificate on the card): "))?;
@@ -163,9 +139,42 @@ pub fn export_cert(token: Option<&str>, user_id: Option<&str>) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
+/// The token a command acts on: the one given, else the only one present (a
+/// card, with `cards_only`); several or none is an error that says what to do.
+pub(crate) fn pick_token(tokens: &Tokens, token: Option<&str>, cards_only: bool) -> Result<String, String> {
+    if let Some(id) = token {
+        return Ok(id.to_owned());
+    }
+    let (found, problems) = tokens.list_all();
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|t| !cards_only || t.id.starts_with("card:"))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => {
+            let why: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+            Err(match (why.is_empty(), cards_only) {
+                (true, true) => "no OpenPGP card found: plug in your card (is pcscd running?)".into(),
+                (true, false) => "no token found: plug in your card, or create a soft token with `tessera-host soft-token init`".into(),
+                (false, _) => format!("no {} found ({})", if cards_only { "card" } else { "token" }, why.join("; ")),
+            })
+        }
+        many => {
+            let ids: Vec<_> = many.iter().map(|t| t.id.as_str()).collect();
+            Err(format!(
+                "{} {} are present: choose one with --token ({})",
+                many.len(),
+                if cards_only { "cards" } else { "tokens" },
+                ids.join(", ")
+            ))
+        }
+    }
+}
+
 /// Writes command output; a reader that went away (`tessera-host tokens | head`)
 /// is not an error. `println!` would panic on the broken pipe.
-fn write_stdout(text: &str) -> Result<(), String> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
@@ -264,7 +273,7 @@ fn print_slots(info: &tessera_protocol::token::TokenInfo) {
 
 /// Reads a secret: typed at the terminal without echo, or the first line of
 /// stdin when stdin is not a terminal (scripts, tests).
-fn read_secret(prompt: &str) -> Result<Zeroizing<String>, String> {
+pub(crate) fn read_secret(prompt: &str) -> Result<Zeroizing<String>, String> {
     let stdin = std::io::stdin();
     let line = if stdin.is_terminal() {
         Zeroizing::new(

@@ -6,6 +6,7 @@
 //! ([`server`], [`dispatch`]); started by a person it installs, uninstalls and
 //! checks itself ([`install`], [`doctor`]) or lists and creates tokens ([`token`]).
 
+pub mod card_commands;
 pub mod commands;
 pub mod config;
 pub mod dispatch;

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use tessera_host::commands;
 use tessera_host::install::{Browser, Scope};
+use tessera_host::{card_commands, commands};
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +49,13 @@ enum Command {
         /// "Jane Doe <jane@example.org>" (default: the card's cardholder name).
         #[arg(long)]
         user_id: Option<String>,
+    },
+    /// Set up an OpenPGP card without GnuPG: its state, keys generated on it,
+    /// its PINs and reset code, a factory reset. PINs are read without echo
+    /// (or one per line from stdin) and tried once.
+    Card {
+        #[command(subcommand)]
+        action: CardAction,
     },
     /// Manage the embedded soft token (used when no card is present).
     SoftToken {
@@ -102,6 +109,63 @@ enum SoftTokenAction {
     },
 }
 
+#[derive(Subcommand)]
+enum CardAction {
+    /// What the card holds and allows: keys, algorithms, tries left, touch policies.
+    Status {
+        #[arg(long)]
+        token: Option<String>,
+        /// Print the protocol's JSON result (`card.status`) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate keys on the card (asks the admin PIN); with --user-id, build the
+    /// certificate and print it (asks the user PIN).
+    Generate {
+        #[arg(long)]
+        token: Option<String>,
+        /// cv25519, rsa2048, rsa3072, rsa4096, nist_p256, nist_p384 or nist_p521.
+        #[arg(long, default_value = "cv25519")]
+        algorithm: String,
+        /// Replace the keys the card holds (they are lost).
+        #[arg(long)]
+        replace: bool,
+        /// Cardholder name to store, "Given Surname" (ASCII).
+        #[arg(long)]
+        name: Option<String>,
+        /// Public key URL to store on the card.
+        #[arg(long)]
+        url: Option<String>,
+        /// User ID of the certificate to print, e.g. "Jane Doe <jane@example.org>".
+        #[arg(long)]
+        user_id: Option<String>,
+    },
+    /// Change the user PIN (or the admin PIN with --admin).
+    Passwd {
+        #[arg(long)]
+        token: Option<String>,
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set the reset code (asks the admin PIN), which unblocks the user PIN.
+    ResetCode {
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Set a new user PIN with the reset code (or the admin PIN with --admin-pin).
+    Unblock {
+        #[arg(long)]
+        token: Option<String>,
+        #[arg(long)]
+        admin_pin: bool,
+    },
+    /// Erase the card (asks you to type its serial).
+    FactoryReset {
+        #[arg(long)]
+        token: Option<String>,
+    },
+}
+
 /// Arguments a browser passes when it starts a native-messaging host.
 fn started_by_browser(args: &[String]) -> bool {
     match args.get(1) {
@@ -117,6 +181,31 @@ fn started_by_browser(args: &[String]) -> bool {
     }
 }
 
+fn run_card(action: CardAction) -> Result<ExitCode, String> {
+    match action {
+        CardAction::Status { token, json } => card_commands::status(token.as_deref(), json),
+        CardAction::Generate {
+            token,
+            algorithm,
+            replace,
+            name,
+            url,
+            user_id,
+        } => card_commands::generate(&card_commands::GenerateArgs {
+            token: token.as_deref(),
+            algorithm: &algorithm,
+            replace,
+            name: name.as_deref(),
+            url: url.as_deref(),
+            user_id: user_id.as_deref(),
+        }),
+        CardAction::Passwd { token, admin } => card_commands::change_pin(token.as_deref(), admin),
+        CardAction::ResetCode { token } => card_commands::set_reset_code(token.as_deref()),
+        CardAction::Unblock { token, admin_pin } => card_commands::unblock(token.as_deref(), admin_pin),
+        CardAction::FactoryReset { token } => card_commands::factory_reset(token.as_deref()),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if started_by_browser(&args) {
@@ -129,6 +218,7 @@ fn main() -> ExitCode {
         Command::Doctor => commands::doctor(),
         Command::Tokens { json } => commands::tokens(json),
         Command::ExportCert { token, user_id } => commands::export_cert(token.as_deref(), user_id.as_deref()),
+        Command::Card { action } => run_card(action),
         Command::SoftToken {
             action: SoftTokenAction::Init { user_id },
         } => commands::soft_token_init(&user_id),

@@ -461,3 +461,108 @@ fn generation_refuses_before_touching_the_card_without_confirmation_a_bad_name_o
     );
     s.factory_reset();
 }
+
+/// Runs `tessera-host card …` with `stdin` as its input (PINs one per line).
+fn cli(data: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera-host"))
+        .arg("card")
+        .args(args)
+        .env("TESSERA_DATA_DIR", data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start tessera-host card");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+#[ignore = "needs pcscd and the virtual card: run under scripts/lib/with-virtual-card.sh with --ignored"]
+fn the_command_line_sets_a_card_up_with_pins_read_once_each() {
+    let _card = CARD.lock().unwrap_or_else(|p| p.into_inner());
+    let data = tempfile::tempdir().expect("tempdir");
+    let d = data.path();
+    let (ok, out, err) = cli(d, &["status", "--json"], "");
+    assert!(ok, "{err}");
+    let serial = serde_json::from_str::<Value>(&out).expect("status JSON")["serial"]
+        .as_str()
+        .expect("serial")
+        .to_owned();
+
+    // The wrong serial erases nothing; the right one does.
+    let (ok, _, err) = cli(d, &["factory-reset"], "00000000\n");
+    assert!(!ok && err.contains("nothing was erased"), "{err}");
+    let (ok, out, err) = cli(d, &["factory-reset"], &format!("{serial}\n"));
+    assert!(ok && out.contains("(empty)"), "{out}{err}");
+
+    // Generate, and print the certificate the card signs: gpg imports it.
+    let (ok, cert, err) = cli(
+        d,
+        &[
+            "generate",
+            "--name",
+            "Carol Example",
+            "--user-id",
+            "Carol Example <carol@example.test>",
+        ],
+        &format!("{ADMIN_DEFAULT}\n{USER_DEFAULT}\n"),
+    );
+    assert!(
+        ok && cert.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"),
+        "{err}"
+    );
+    let fingerprint = err
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint: "))
+        .expect("fingerprint on stderr")
+        .to_owned();
+    let home = tempfile::tempdir().expect("gpg home");
+    let path = home.path().join("carol.asc");
+    std::fs::write(&path, &cert).expect("write");
+    gpg(home.path(), &["--import", path.to_str().expect("path")]);
+    assert!(check_sigs(home.path(), &fingerprint)
+        .lines()
+        .any(|l| l.starts_with("sig:!")));
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--kill", "all"])
+        .status();
+
+    // A wrong admin PIN ends the command with the tries left; nothing is retried.
+    let (ok, _, err) = cli(d, &["reset-code"], "00000000\n11223344\n");
+    assert!(!ok && err.contains("wrong admin PIN: 2 tries left"), "{err}");
+    let (ok, out, err) = cli(d, &["reset-code"], &format!("{ADMIN_DEFAULT}\n11223344\n"));
+    assert!(ok && out.contains("reset code 3"), "{out}{err}");
+    let (ok, _, err) = cli(d, &["passwd"], &format!("{USER_DEFAULT}\n24681357\n"));
+    assert!(ok, "{err}");
+    let (ok, out, err) = cli(d, &["unblock"], "11223344\n13572468\n");
+    assert!(ok && out.contains("user PIN 3"), "{out}{err}");
+    let (ok, _, err) = cli(d, &["passwd", "--admin"], &format!("{ADMIN_DEFAULT}\n87654321\n"));
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli(d, &["unblock", "--admin-pin"], "87654321\n11112222\n");
+    assert!(ok, "{err}");
+    let card = gpg_card_status();
+    assert_eq!(
+        record(&card, "pinretry")[1..4],
+        ["3".to_owned(), "3".to_owned(), "3".to_owned()]
+    );
+    assert_eq!(
+        record(&card, "name")[1..3],
+        ["Carol".to_owned(), "Example".to_owned()]
+    );
+    let (ok, _, err) = cli(d, &["factory-reset"], &format!("{serial}\n"));
+    assert!(ok, "{err}");
+}
