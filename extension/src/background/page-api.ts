@@ -3,6 +3,7 @@
 
 import { fromBase64 } from "../shared/base64";
 import type { PageReply, PageRequest } from "../shared/contracts/page";
+import { cardSetup, cardStatus } from "./card-setup-flow";
 import { decrypt } from "./decrypt-flow";
 import { encrypt, readHidden } from "./encrypt-flow";
 import type { FlowDeps } from "./flow-deps";
@@ -18,6 +19,8 @@ export interface PageApiDeps {
   broker: PinBroker;
   /** The security pattern's seed, in the worker's storage (pattern-store.ts). */
   pattern: { get(): Promise<string>; replace(): Promise<string> };
+  /** The card's keys or PINs changed (card set-up): read the token list again. */
+  tokensChanged(): void;
 }
 
 const isStr = (v: unknown): v is string => typeof v === "string";
@@ -34,6 +37,22 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest, sen
       case "pin.submit":
         if (!isStr(msg.pin)) return { ok: false, code: "pin_empty", message: "no PIN" };
         return await deps.broker.submit(String(msg.promptId), msg.pin);
+      case "pin.submitCard": {
+        const s = (msg.secrets ?? {}) as { current?: unknown; next?: unknown; confirm?: unknown };
+        if (!isStr(s.current)) return { ok: false, code: "pin_empty", message: "no PIN" };
+        return await deps.broker.submitCard(String(msg.promptId), {
+          current: s.current,
+          ...(isStr(s.next) ? { next: s.next } : {}),
+          ...(isStr(s.confirm) ? { confirm: s.confirm } : {}),
+        });
+      }
+      case "card.status":
+        return { ok: true, card: await cardStatus(await deps.flows(), String(msg.token)) };
+      case "card.setup": {
+        const flows = await deps.flows();
+        const outcome = await cardSetup({ ...flows, broker: deps.broker, tokensChanged: deps.tokensChanged }, String(msg.token), msg.op);
+        return { ok: true, ...outcome };
+      }
       case "pin.cancel":
         deps.broker.cancel(String(msg.promptId));
         return { ok: true, removed: true };

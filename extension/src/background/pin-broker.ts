@@ -6,7 +6,8 @@
 // two of the card's tries). The PIN string is passed through and not kept.
 
 import { HostError } from "./errors";
-import type { PinAction, PinPromptInfo, PinPurpose, PinSubmitResult } from "../shared/contracts/page";
+import { setsNewSecret } from "../shared/contracts/page";
+import type { CardSecrets, CardSecretsKind, PinAction, PinPromptInfo, PinPurpose, PinSubmitResult } from "../shared/contracts/page";
 import type { TokenInfo } from "../shared/status";
 
 export interface PinBrokerDeps {
@@ -23,7 +24,9 @@ interface Prompt {
   info: PinPromptInfo;
   handle: unknown;
   busy: boolean;
-  resolve(): void;
+  /** Card set-up: the one card request a submit makes with the secrets typed. */
+  run?: (secrets: CardSecrets) => Promise<unknown>;
+  resolve(value?: unknown): void;
   reject(err: HostError): void;
 }
 
@@ -72,6 +75,97 @@ export class PinBroker {
     });
   }
 
+  /**
+   * Card set-up: asks for `kind`'s secrets in the PIN window; each submit runs
+   * `run` once with them (one card request: the card counts a wrong one). A
+   * wrong secret keeps the window open with the tries left, for the user to
+   * try again or cancel; nothing is retried here. Resolves with `run`'s result.
+   */
+  requestCardSecrets<T>(
+    token: TokenInfo,
+    kind: CardSecretsKind,
+    retriesLeft: number | null,
+    run: (secrets: CardSecrets) => Promise<T>,
+  ): Promise<T> {
+    const id = this.deps.newId();
+    const info: PinPromptInfo = {
+      tokenId: token.id,
+      backend: token.backend,
+      serial: token.serial,
+      cardholder: token.cardholder,
+      purpose: "sign",
+      action: null,
+      retriesLeft,
+      blocked: retriesLeft === 0,
+      card: kind,
+    };
+    return new Promise<T>((resolve, reject) => {
+      const prompt: Prompt = {
+        id,
+        info,
+        handle: null,
+        busy: false,
+        run,
+        resolve: (v) => resolve(v as T),
+        reject,
+      };
+      this.prompts.set(id, prompt);
+      this.deps.openPrompt(id).then(
+        (handle) => {
+          prompt.handle = handle;
+          if (!this.prompts.has(id)) this.deps.closePrompt(handle);
+        },
+        (err: unknown) => {
+          this.prompts.delete(id);
+          reject(new HostError("pin_prompt_failed", String(err)));
+        },
+      );
+    });
+  }
+
+  /** One submit from a card set-up prompt = at most one card request. */
+  async submitCard(promptId: string, secrets: CardSecrets): Promise<PinSubmitResult> {
+    const p = this.prompts.get(promptId);
+    if (p === undefined || p.run === undefined || p.info.card === undefined) {
+      return { ok: false, code: "pin_prompt_gone", message: "this PIN prompt is no longer active" };
+    }
+    if (p.info.blocked) return { ok: false, code: "pin_blocked" };
+    if (p.busy) return { ok: false, code: "pin_busy", message: "a PIN is already being checked" };
+    if (secrets.current === "") return { ok: false, code: "pin_empty", message: "no PIN entered" };
+    if (setsNewSecret(p.info.card)) {
+      if ((secrets.next ?? "") === "") return { ok: false, code: "pin_empty", message: "no new PIN entered" };
+      // Checked in the window too; again here, so a mistyped new PIN never reaches the card.
+      if (secrets.next !== secrets.confirm) return { ok: false, code: "pin_mismatch", message: "the two new PINs differ" };
+    }
+    p.busy = true;
+    let value: unknown;
+    try {
+      value = await p.run(secrets);
+    } catch (err) {
+      const code = err instanceof HostError ? err.code : "internal";
+      if (code === "pin_incorrect") {
+        const left = retriesLeftOf(err);
+        p.info.retriesLeft = left;
+        if (left === 0) p.info.blocked = true;
+        return { ok: false, code: "pin_incorrect", retriesLeft: left };
+      }
+      if (code === "pin_blocked") {
+        p.info.blocked = true;
+        p.info.retriesLeft = 0;
+        return { ok: false, code: "pin_blocked" };
+      }
+      // Anything else ends the set-up step: the options page says what happened.
+      this.finish(p);
+      p.reject(err instanceof HostError ? err : new HostError("internal", String(err)));
+      return { ok: false, code, message: err instanceof Error ? err.message : String(err) };
+    } finally {
+      p.busy = false;
+    }
+    this.finish(p);
+    p.resolve(value);
+    return { ok: true };
+  }
+
   info(promptId: string): PinPromptInfo | null {
     const p = this.prompts.get(promptId);
     return p === undefined ? null : { ...p.info };
@@ -80,7 +174,7 @@ export class PinBroker {
   /** One submit from the prompt = at most one token.verify_pin. */
   async submit(promptId: string, pin: string): Promise<PinSubmitResult> {
     const p = this.prompts.get(promptId);
-    if (p === undefined) return { ok: false, code: "pin_prompt_gone", message: "this PIN prompt is no longer active" };
+    if (p === undefined || p.run !== undefined) return { ok: false, code: "pin_prompt_gone", message: "this PIN prompt is no longer active" };
     if (p.info.blocked) return { ok: false, code: "pin_blocked" };
     if (p.busy) return { ok: false, code: "pin_busy", message: "a PIN is already being checked" };
     if (pin === "") return { ok: false, code: "pin_empty", message: "no PIN entered" };
@@ -116,7 +210,7 @@ export class PinBroker {
     this.finish(p);
     p.reject(
       p.info.blocked
-        ? new HostError("pin_blocked", "the card's user PIN is blocked")
+        ? new HostError("pin_blocked", p.info.card === undefined ? "the card's user PIN is blocked" : "the card's PIN is blocked")
         : new HostError("pin_cancelled", "PIN entry was cancelled"),
     );
   }

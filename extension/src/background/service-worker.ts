@@ -128,7 +128,8 @@ async function flows(): Promise<FlowDeps> {
 }
 
 const pattern = workerPatternStore();
-const pageApi: MessageHandler = (message, sender) => handlePageRequest({ flows, broker, pattern }, message as unknown as PageRequest, sender);
+const pageApi: MessageHandler = (message, sender) =>
+  handlePageRequest({ flows, broker, pattern, tokensChanged: () => connection.refresh() }, message as unknown as PageRequest, sender);
 const webmailApi: MessageHandler = (message, sender) => handleWebmailApiRequest(flows, message as unknown as WebmailApiRequest, sender);
 
 // Message type (".*": a prefix) → the zone allowed to send it → handler (router.ts says what
@@ -141,6 +142,10 @@ const routes: Routes = {
     ),
     // Only the options page (and popup) may replace the pattern.
     { type: "pattern.replace", zone: "credentials-page", handler: pageApi },
+    // Card set-up changes the card: from the options page (and its PIN window's submits) only.
+    { type: "card.status", zone: "credentials-page", handler: pageApi },
+    { type: "card.setup", zone: "credentials-page", handler: pageApi },
+    { type: "pin.submitCard", zone: "page", handler: pageApi },
     // PGP/MIME for the webmail frames only: webmail-api.ts.
     ...(["webmail.encryptMime", "webmail.decryptMime"] satisfies WebmailApiRequest["type"][]).map((type) => ({
       type,

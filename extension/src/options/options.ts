@@ -9,6 +9,7 @@ import { errorText, localizePage, t } from "../shared/i18n";
 import { failureText, send, signatureText } from "../pages/page-replies";
 import { STATUS_PORT_NAME, type BackgroundToPage } from "../shared/status";
 import { byTestId, el } from "../pages/dom";
+import { cardTokens, setupCardSection } from "./card-section";
 import { ownKeyKeys, ownKeyTokens, setupOwnKeySection } from "./own-key-section";
 import { setupPatternSection } from "./pattern-section";
 import { setupWebmailSites } from "./webmail-sites";
@@ -256,12 +257,16 @@ function main(): void {
   const open = (): void => {
     const port = chrome.runtime.connect({ name: STATUS_PORT_NAME });
     port.onMessage.addListener((msg: BackgroundToPage) => {
-      if (msg.type === "status") ownKeyTokens(msg.status.tokens);
+      if (msg.type === "status") {
+        ownKeyTokens(msg.status.tokens);
+        cardTokens(msg.status.tokens);
+      }
       void refreshKeys();
     });
     port.onDisconnect.addListener(() => setTimeout(open, 500));
   };
   setupOwnKeySection(refreshKeys);
+  setupCardSection(refreshKeys);
   open();
   void refreshKeys();
   setupPatternSection();

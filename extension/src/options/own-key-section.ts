@@ -152,7 +152,9 @@ export function setupOwnKeySection(imported: () => Promise<void>): void {
 
 /** The tokens changed (status from the background). */
 export function ownKeyTokens(next: TokenInfo[]): void {
-  const same = next.length === tokens.length && next.every((tk, i) => tk.id === tokens[i]?.id);
+  // A card set up here keeps its id but changes its cardholder and keys: those count too.
+  const label = (tk: TokenInfo | undefined) => (tk === undefined ? "" : `${tk.id}|${tk.cardholder ?? ""}|${tk.slots.map((s) => s.fingerprint ?? "").join(",")}`);
+  const same = next.length === tokens.length && next.every((tk, i) => label(tk) === label(tokens[i]));
   tokens = next;
   if (!same) {
     renderTokens();

@@ -3,7 +3,8 @@
 // once); nothing here retries. The input is cleared as soon as the PIN is
 // read, and the PIN is not stored anywhere.
 
-import type { PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/contracts/page";
+import { setsNewSecret } from "../shared/contracts/page";
+import type { CardSecretsKind, PageReply, PageRequest, PinPromptInfo, PinSubmitResult } from "../shared/contracts/page";
 import { errorText, localizePage, t } from "../shared/i18n";
 import { byTestId } from "../pages/dom";
 import { paintPattern } from "../pages/security-pattern";
@@ -57,6 +58,32 @@ function actionText(info: PinPromptInfo): string {
   }
 }
 
+/** Card set-up: the title, what is asked first, and what the new secret is. */
+const CARD_TEXT: Record<CardSecretsKind, { title: string; current: string; next?: string; confirm?: string }> = {
+  admin_pin: { title: "pinCardAdminTitle", current: "pinAdminLabel" },
+  change_user_pin: { title: "pinCardChangeUserTitle", current: "pinCurrentUserLabel", next: "pinNewLabel", confirm: "pinConfirmLabel" },
+  change_admin_pin: { title: "pinCardChangeAdminTitle", current: "pinCurrentAdminLabel", next: "pinNewAdminLabel", confirm: "pinConfirmAdminLabel" },
+  set_reset_code: { title: "pinCardResetCodeTitle", current: "pinAdminLabel", next: "pinNewResetCodeLabel", confirm: "pinConfirmResetCodeLabel" },
+  unblock_with_reset_code: { title: "pinCardUnblockTitle", current: "pinResetCodeLabel", next: "pinNewLabel", confirm: "pinConfirmLabel" },
+  unblock_with_admin_pin: { title: "pinCardUnblockTitle", current: "pinAdminLabel", next: "pinNewLabel", confirm: "pinConfirmLabel" },
+};
+
+function renderCard(kind: CardSecretsKind): void {
+  const text = CARD_TEXT[kind];
+  document.body.dataset["card"] = kind;
+  const title = t(text.title);
+  document.title = title;
+  byTestId("pin-title").textContent = title;
+  byTestId("pin-purpose").textContent = t("pinCardPurpose");
+  byTestId("pin-label").textContent = t(text.current);
+  byTestId("pin-note").textContent = t("pinCardNote");
+  byTestId<HTMLButtonElement>("pin-submit").textContent = t("pinCardSubmit");
+  byTestId("pin-new-fields").hidden = !setsNewSecret(kind);
+  if (text.next !== undefined) byTestId("pin-new-label").textContent = t(text.next);
+  if (text.confirm !== undefined) byTestId("pin-confirm-label").textContent = t(text.confirm);
+  byTestId("pin-blocked").textContent = t("pinCardBlocked");
+}
+
 function render(info: PinPromptInfo): void {
   byTestId("pin-purpose").textContent = actionText(info);
   const soft = info.backend === "soft";
@@ -75,6 +102,7 @@ function render(info: PinPromptInfo): void {
   byTestId("pin-token-serial").textContent = info.serial;
   byTestId("pin-token-cardholder").textContent = info.cardholder ?? "—";
   showRetries(info.retriesLeft);
+  if (info.card !== undefined) renderCard(info.card);
   if (info.blocked) showBlocked();
 }
 
@@ -119,15 +147,40 @@ async function main(): Promise<void> {
   document.body.dataset["state"] = reply.prompt.blocked ? "blocked" : "ready";
   input.focus();
 
+  const card = reply.prompt.card;
+  const next = byTestId<HTMLInputElement>("pin-new");
+  const confirm = byTestId<HTMLInputElement>("pin-confirm");
   byTestId<HTMLFormElement>("pin-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (submit.disabled) return;
     const pin = input.value;
-    input.value = ""; // not kept in the page after sending
     if (pin === "") return;
+    let request: PageRequest;
+    if (card === undefined) {
+      request = { type: "pin.submit", promptId, pin };
+    } else if (setsNewSecret(card)) {
+      if (next.value === "") {
+        next.focus();
+        return;
+      }
+      // A mistyped new PIN never reaches the card: nothing is sent, nothing is spent.
+      if (next.value !== confirm.value) {
+        showError("pin_mismatch", t("pinMismatch"));
+        confirm.value = "";
+        confirm.focus();
+        return;
+      }
+      request = { type: "pin.submitCard", promptId, secrets: { current: pin, next: next.value, confirm: confirm.value } };
+    } else {
+      request = { type: "pin.submitCard", promptId, secrets: { current: pin } };
+    }
+    // Not kept in the page after sending.
+    input.value = "";
+    next.value = "";
+    confirm.value = "";
     submit.disabled = true;
     document.body.dataset["state"] = "checking";
-    void send({ type: "pin.submit", promptId, pin })
+    void send(request)
       .then((r) => applyResult(r as PinSubmitResult))
       .finally(() => {
         if (document.body.dataset["state"] !== "blocked") submit.disabled = false;

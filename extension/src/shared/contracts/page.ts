@@ -3,6 +3,7 @@
 // only the extension's own pages; a content script never gets an answer.
 
 import type { KeyInfo } from "./generated/core";
+import type { CardKeyAlgorithm, CardStatusResult } from "./generated/protocol";
 
 /** One certificate as the core lists it: generated from wasm-core's openpgp::keyring::KeyInfo. */
 export type { KeyInfo };
@@ -36,6 +37,38 @@ export type PinAction =
   /** A card signs the certificate the host builds from its keys (token.export_certificate). */
   | { kind: "certify_key" };
 
+/**
+ * What the card set-up asks for in the PIN window, one card request per submit:
+ * the admin PIN alone, or a current secret with a new one (typed twice).
+ */
+export type CardSecretsKind =
+  | "admin_pin"
+  | "change_user_pin"
+  | "change_admin_pin"
+  | "set_reset_code"
+  | "unblock_with_reset_code"
+  | "unblock_with_admin_pin";
+
+/** Secrets typed in the PIN window for the card set-up: `next` and `confirm` for the kinds that set a new one. */
+export interface CardSecrets {
+  current: string;
+  next?: string;
+  confirm?: string;
+}
+
+/** Whether a kind of card prompt sets a new secret (then typed twice). */
+export function setsNewSecret(kind: CardSecretsKind): boolean {
+  return kind !== "admin_pin";
+}
+
+/** One card set-up operation asked from the options page (PINs never travel in it: the PIN window asks). */
+export type CardSetupOp =
+  | { kind: "generate"; algorithm: CardKeyAlgorithm; replace: boolean; name: string; email: string; url?: string }
+  | { kind: "change_pin"; pin: "user" | "admin" }
+  | { kind: "set_reset_code" }
+  | { kind: "unblock"; with: "reset_code" | "admin_pin" }
+  | { kind: "factory_reset"; confirmSerial: string };
+
 export interface PinPromptInfo {
   tokenId: string;
   /** `card` (a PIN, digits) or `soft` (the soft token's passphrase). */
@@ -45,9 +78,11 @@ export interface PinPromptInfo {
   purpose: PinPurpose;
   /** Null when the caller did not say (the purpose alone is shown). */
   action: PinAction | null;
-  /** User PIN tries left as last read from the card; null for the soft token. */
+  /** Tries left of the secret asked (the user PIN, or in card set-up the admin PIN or reset code); null for the soft token. */
   retriesLeft: number | null;
   blocked: boolean;
+  /** Card set-up: which secrets the window asks for (absent: the user PIN, verified and cached). */
+  card?: CardSecretsKind;
 }
 
 export type PinSubmitResult =
@@ -74,7 +109,10 @@ export type PageRequest =
   | { type: "pin.info"; promptId: string }
   | { type: "pin.submit"; promptId: string; pin: string }
   | { type: "pin.cancel"; promptId: string }
+  | { type: "pin.submitCard"; promptId: string; secrets: CardSecrets }
   | { type: "ownKey.export"; token: string }
+  | { type: "card.status"; token: string }
+  | { type: "card.setup"; token: string; op: CardSetupOp }
   /** The security pattern's seed (kept by the worker: frames in web pages have partitioned storage). */
   | { type: "pattern.get" }
   | { type: "pattern.replace" };
@@ -88,5 +126,7 @@ export type PageReply =
   | { ok: true; armored: string; recipientKeys: string[] }
   | { ok: true; prompt: PinPromptInfo }
   | { ok: true; certificate: OwnCertificate }
+  /** Card set-up: the card as it is now, and after a generation the certificate the card signed. */
+  | { ok: true; card: CardStatusResult; certificate?: OwnCertificate }
   | PinSubmitResult
   | OpFailure;
