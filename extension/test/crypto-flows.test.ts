@@ -417,7 +417,7 @@ test("page request encrypt: hidden is checked (strings, among the recipients, bo
     },
   });
   const { d } = deps({ pgp });
-  const api = { flows: async () => d, broker: new PinBroker({} as PinBrokerDeps), pattern: { get: async () => "", replace: async () => "" }, tokensChanged: () => {} };
+  const api = { flows: async () => d, broker: new PinBroker({} as PinBrokerDeps), pattern: { get: async () => "", replace: async () => "" }, tokensChanged: () => {}, discovery: { fetch, keyserver: async () => "", setKeyserver: async () => {} } };
   const request = (extra: Record<string, unknown>) =>
     handlePageRequest(api, { type: "encrypt", text: "t", recipients: ["BOB", "CAROL"], sign: false, ...extra } as PageRequest);
 

@@ -21,9 +21,12 @@ HORDE_PKGS=(php-horde-imp)
 # Typing into consoles without a login form (tests/e2e/console-type.test.mjs): noVNC through
 # websockify to a TigerVNC server showing an xterm, and Shell In A Box.
 CONSOLE_PKGS=(novnc websockify tigervnc-standalone-server xterm shellinabox)
+# Key discovery by WKD (tests/e2e/wkd.test.mjs): a real HTTPS server on loopback with a throwaway
+# CA, which certutil adds to the test browsers' certificate databases.
+WKD_PKGS=(nginx-light libnss3-tools)
 
 missing=()
-for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "${HORDE_PKGS[@]}" "${CONSOLE_PKGS[@]}" "$@"; do
+for p in "${BUILD_PKGS[@]}" "${WASM_PKGS[@]}" "${CARD_PKGS[@]}" "${BROWSER_PKGS[@]}" "${MISC_PKGS[@]}" "${STORE_PKGS[@]}" "${WEBMAIL_PKGS[@]}" "${HORDE_PKGS[@]}" "${CONSOLE_PKGS[@]}" "${WKD_PKGS[@]}" "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -5,6 +5,8 @@ import { fromBase64 } from "../shared/base64";
 import type { PageReply, PageRequest } from "../shared/contracts/page";
 import { cardSetup, cardStatus } from "./card-setup-flow";
 import { decrypt } from "./decrypt-flow";
+import { findKeys, importFound } from "./discovery/discovery-flow";
+import { keyserverUrl } from "./discovery/keyserver";
 import { encrypt, readHidden } from "./encrypt-flow";
 import type { FlowDeps } from "./flow-deps";
 import { importKeys, listKeys, removeKey } from "./keyring-flow";
@@ -21,6 +23,12 @@ export interface PageApiDeps {
   pattern: { get(): Promise<string>; replace(): Promise<string> };
   /** The card's keys or PINs changed (card set-up): read the token list again. */
   tokensChanged(): void;
+  /** Key discovery: the network, and the keyserver setting ("" = off, the default). */
+  discovery: {
+    fetch: typeof fetch;
+    keyserver(): Promise<string>;
+    setKeyserver(url: string): Promise<void>;
+  };
 }
 
 const isStr = (v: unknown): v is string => typeof v === "string";
@@ -45,6 +53,24 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest, sen
           ...(isStr(s.next) ? { next: s.next } : {}),
           ...(isStr(s.confirm) ? { confirm: s.confirm } : {}),
         });
+      }
+      case "keys.find": {
+        const flows = await deps.flows();
+        const found = await findKeys(
+          { pgp: flows.pgp, keyring: flows.keyring, fetch: deps.discovery.fetch, keyserver: deps.discovery.keyserver, newId: () => crypto.randomUUID() },
+          String(msg.address),
+        );
+        return { ok: true, found };
+      }
+      case "keys.importFound":
+        return { ok: true, imported: await importFound(await deps.flows(), String(msg.id)) };
+      case "keyserver.get":
+        return { ok: true, keyserver: await deps.discovery.keyserver() };
+      case "keyserver.set": {
+        const url = String(msg.url ?? "").trim();
+        if (url !== "") keyserverUrl(url, "check@example.org"); // throws a clear error for a bad one
+        await deps.discovery.setKeyserver(url);
+        return { ok: true, keyserver: url };
       }
       case "card.status":
         return { ok: true, card: await cardStatus(await deps.flows(), String(msg.token)) };

@@ -19,6 +19,7 @@ import type { FlowDeps } from "./flow-deps";
 import { HostConnection } from "./host-connection";
 import { KEYRING_STORAGE_KEY, KeyringStore } from "./keyring-store";
 import { ENTRY_INDEX_STORAGE_KEY } from "./credentials/entry-index";
+import { KEYSERVER_STORAGE_KEY } from "./discovery/keyserver";
 import { handlePageRequest } from "./page-api";
 import { PinBroker } from "./pin-broker";
 import { realTimers } from "./requests";
@@ -128,8 +129,18 @@ async function flows(): Promise<FlowDeps> {
 }
 
 const pattern = workerPatternStore();
+// Key discovery: the browser's own fetch (its TLS and trust store; servers must allow CORS, as
+// WKD servers for web clients do) and the keyserver setting, off unless the user names one.
+const discovery = {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+  keyserver: async () => {
+    const v = (await chrome.storage.local.get(KEYSERVER_STORAGE_KEY))[KEYSERVER_STORAGE_KEY];
+    return typeof v === "string" ? v : "";
+  },
+  setKeyserver: (url: string) => chrome.storage.local.set({ [KEYSERVER_STORAGE_KEY]: url }),
+};
 const pageApi: MessageHandler = (message, sender) =>
-  handlePageRequest({ flows, broker, pattern, tokensChanged: () => connection.refresh() }, message as unknown as PageRequest, sender);
+  handlePageRequest({ flows, broker, pattern, tokensChanged: () => connection.refresh(), discovery }, message as unknown as PageRequest, sender);
 const webmailApi: MessageHandler = (message, sender) => handleWebmailApiRequest(flows, message as unknown as WebmailApiRequest, sender);
 
 // Message type (".*": a prefix) → the zone allowed to send it → handler (router.ts says what
@@ -143,6 +154,10 @@ const routes: Routes = {
     // Only the options page (and popup) may replace the pattern.
     { type: "pattern.replace", zone: "credentials-page", handler: pageApi },
     // Card set-up changes the card: from the options page (and its PIN window's submits) only.
+    { type: "keys.find", zone: "page", handler: pageApi },
+    { type: "keys.importFound", zone: "page", handler: pageApi },
+    { type: "keyserver.get", zone: "credentials-page", handler: pageApi },
+    { type: "keyserver.set", zone: "credentials-page", handler: pageApi },
     { type: "card.status", zone: "credentials-page", handler: pageApi },
     { type: "card.setup", zone: "credentials-page", handler: pageApi },
     { type: "pin.submitCard", zone: "page", handler: pageApi },

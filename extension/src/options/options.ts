@@ -10,6 +10,7 @@ import { failureText, send, signatureText } from "../pages/page-replies";
 import { STATUS_PORT_NAME, type BackgroundToPage } from "../shared/status";
 import { byTestId, el } from "../pages/dom";
 import { cardTokens, setupCardSection } from "./card-section";
+import { lookUp, setupFindSection } from "./find-section";
 import { ownKeyKeys, ownKeyTokens, setupOwnKeySection } from "./own-key-section";
 import { setupPatternSection } from "./pattern-section";
 import { setupWebmailSites } from "./webmail-sites";
@@ -74,6 +75,14 @@ function renderKey(key: KeyInfo): HTMLLIElement {
   item.append(meta);
 
   const actions = el("div", { class: "row" });
+  // An expired key, or one that expires within 30 days: its owner may have published a newer version.
+  const address = key.user_ids.map((u) => /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(u)?.[1]).find((a) => a !== undefined);
+  const soon = key.expires !== null && key.expires !== undefined && key.expires * 1000 - Date.now() < 30 * 86_400_000;
+  if (address !== undefined && !key.own && (key.validity === "expired" || (key.validity === "valid" && soon))) {
+    const refresh = el("button", { type: "button", "data-testid": "key-refresh" }, t("keyRefresh"));
+    refresh.addEventListener("click", () => void lookUp(address));
+    actions.append(refresh, " ");
+  }
   const remove = el("button", { type: "button", "data-testid": "key-remove" }, t("removeKey"));
   const confirm = el("span", { "data-testid": "key-remove-confirmation", hidden: "" });
   const yes = el("button", { type: "button", "data-testid": "key-remove-confirm" }, t("removeConfirm"));
@@ -267,6 +276,7 @@ function main(): void {
   };
   setupOwnKeySection(refreshKeys);
   setupCardSection(refreshKeys);
+  setupFindSection(refreshKeys);
   open();
   void refreshKeys();
   setupPatternSection();

@@ -99,6 +99,16 @@ export interface OwnCertificate {
   fingerprint: string;
 }
 
+/** Keys a lookup found for an address (only those with a User ID holding it), kept by the worker until imported. */
+export interface FoundKeys {
+  /** What `keys.importFound` takes to import exactly these. */
+  id: string;
+  address: string;
+  source: "wkd_advanced" | "wkd_direct" | "keyserver";
+  url: string;
+  keys: KeyInfo[];
+}
+
 export type PageRequest =
   | { type: "keyring.list" }
   | { type: "keyring.import"; text?: string; base64?: string }
@@ -111,6 +121,12 @@ export type PageRequest =
   | { type: "pin.cancel"; promptId: string }
   | { type: "pin.submitCard"; promptId: string; secrets: CardSecrets }
   | { type: "ownKey.export"; token: string }
+  /** Looks an address's key up (WKD, then the keyserver the user set); imports nothing. */
+  | { type: "keys.find"; address: string }
+  /** Imports what `keys.find` returned under `id`, after the user confirmed. */
+  | { type: "keys.importFound"; id: string }
+  | { type: "keyserver.get" }
+  | { type: "keyserver.set"; url: string }
   | { type: "card.status"; token: string }
   | { type: "card.setup"; token: string; op: CardSetupOp }
   /** The security pattern's seed (kept by the worker: frames in web pages have partitioned storage). */
@@ -126,6 +142,9 @@ export type PageReply =
   | { ok: true; armored: string; recipientKeys: string[] }
   | { ok: true; prompt: PinPromptInfo }
   | { ok: true; certificate: OwnCertificate }
+  | { ok: true; found: FoundKeys }
+  | { ok: true; imported: string[] }
+  | { ok: true; keyserver: string }
   /** Card set-up: the card as it is now, and after a generation the certificate the card signed. */
   | { ok: true; card: CardStatusResult; certificate?: OwnCertificate }
   | PinSubmitResult
