@@ -7,6 +7,7 @@ import { cardSetup, cardStatus } from "./card-setup-flow";
 import { decrypt } from "./decrypt-flow";
 import { findKeys, importFound } from "./discovery/discovery-flow";
 import { keyserverUrl } from "./discovery/keyserver";
+import { ownKeyArmored, wkdLayout } from "./discovery/wkd-export";
 import { encrypt, readHidden } from "./encrypt-flow";
 import type { FlowDeps } from "./flow-deps";
 import { importKeys, listKeys, removeKey } from "./keyring-flow";
@@ -64,6 +65,11 @@ export async function handlePageRequest(deps: PageApiDeps, msg: PageRequest, sen
       }
       case "keys.importFound":
         return { ok: true, imported: await importFound(await deps.flows(), String(msg.id)) };
+      case "wkd.layout": {
+        const flows = await deps.flows();
+        const armored = "armored" in msg ? String(msg.armored) : await ownKeyArmored(flows, String(msg.fingerprint));
+        return { ok: true, layout: await wkdLayout(flows, armored) };
+      }
       case "keyserver.get":
         return { ok: true, keyserver: await deps.discovery.keyserver() };
       case "keyserver.set": {

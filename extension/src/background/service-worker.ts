@@ -157,6 +157,7 @@ const routes: Routes = {
     { type: "keys.find", zone: "page", handler: pageApi },
     { type: "keys.importFound", zone: "page", handler: pageApi },
     { type: "keyserver.get", zone: "credentials-page", handler: pageApi },
+    { type: "wkd.layout", zone: "credentials-page", handler: pageApi },
     { type: "keyserver.set", zone: "credentials-page", handler: pageApi },
     { type: "card.status", zone: "credentials-page", handler: pageApi },
     { type: "card.setup", zone: "credentials-page", handler: pageApi },

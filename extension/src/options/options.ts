@@ -11,7 +11,7 @@ import { STATUS_PORT_NAME, type BackgroundToPage } from "../shared/status";
 import { byTestId, el } from "../pages/dom";
 import { cardTokens, setupCardSection } from "./card-section";
 import { lookUp, setupFindSection } from "./find-section";
-import { ownKeyKeys, ownKeyTokens, setupOwnKeySection } from "./own-key-section";
+import { ownKeyKeys, ownKeyTokens, setupOwnKeySection, wkdPublishing } from "./own-key-section";
 import { setupPatternSection } from "./pattern-section";
 import { setupWebmailSites } from "./webmail-sites";
 
@@ -84,6 +84,7 @@ function renderKey(key: KeyInfo): HTMLLIElement {
     actions.append(refresh, " ");
   }
   const remove = el("button", { type: "button", "data-testid": "key-remove" }, t("removeKey"));
+  if (key.own) item.append(wkdPublishing({ fingerprint: key.fingerprint }));
   const confirm = el("span", { "data-testid": "key-remove-confirmation", hidden: "" });
   const yes = el("button", { type: "button", "data-testid": "key-remove-confirm" }, t("removeConfirm"));
   const no = el("button", { type: "button", "data-testid": "key-remove-cancel" }, t("cancel"));

@@ -5,6 +5,7 @@
 // imported only when the user confirms.
 
 import type { KeyInfo, OwnCertificate, PageReply } from "../shared/contracts/page";
+import { fromBase64 } from "../shared/base64";
 import { formatFingerprint } from "../shared/fingerprint";
 import { t } from "../shared/i18n";
 import type { TokenInfo } from "../shared/status";
@@ -46,6 +47,57 @@ function renderCertificate(cert: OwnCertificate): HTMLElement {
   const save = el("a", { href: downloadUrl, download: fileName(cert), "data-testid": "own-key-download" }, t("ownKeySave"));
   box.append(fpr, text, el("div", { class: "row" }, undefined));
   box.lastElementChild?.append(save);
+  box.append(wkdPublishing({ armored: cert.armored }));
+  return box;
+}
+
+// Blob URLs of the WKD files shown, revoked when new ones are made.
+let wkdUrls: string[] = [];
+
+/** "Publish in a Web Key Directory": the files an administrator serves, and their exact paths. */
+export function wkdPublishing(source: { armored: string } | { fingerprint: string }): HTMLElement {
+  const box = el("div", { class: "wkd", "data-testid": "wkd-publish" });
+  const show = el("button", { type: "button", "data-testid": "wkd-show" }, t("wkdShow"));
+  const out = el("div");
+  show.addEventListener("click", () => {
+    show.disabled = true;
+    void send({ type: "wkd.layout", ...source }).then((reply) => {
+      show.disabled = false;
+      if (!reply.ok || !("layout" in reply)) {
+        out.replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "wkd-error" }, failureText(reply)));
+        return;
+      }
+      for (const u of wkdUrls) URL.revokeObjectURL(u);
+      const binary = fromBase64(reply.layout.binaryBase64);
+      const keyUrl = URL.createObjectURL(new Blob([binary.slice().buffer as ArrayBuffer], { type: "application/octet-stream" }));
+      const policyUrl = URL.createObjectURL(new Blob([], { type: "text/plain" }));
+      wkdUrls = [keyUrl, policyUrl];
+      const items = reply.layout.entries.map((e) => {
+        const item = el("div", { "data-testid": "wkd-entry", "data-address": e.address, "data-hash": e.hash });
+        item.append(el("p", {}, t("wkdFor", [e.address])));
+        const paths = el("dl", { class: "wkd-paths" });
+        for (const [label, value, testid] of [
+          [t("wkdAdvancedKey"), e.advancedKey, "wkd-advanced-key"],
+          [t("wkdAdvancedPolicy"), e.advancedPolicy, "wkd-advanced-policy"],
+          [t("wkdDirectKey"), e.directKey, "wkd-direct-key"],
+          [t("wkdDirectPolicy"), e.directPolicy, "wkd-direct-policy"],
+        ] as const) {
+          paths.append(el("dt", {}, label), el("dd", {}, undefined));
+          paths.lastElementChild?.append(el("code", { "data-testid": testid }, value));
+        }
+        const files = el("div", { class: "row" });
+        files.append(
+          el("a", { href: keyUrl, download: e.hash, "data-testid": "wkd-key-file" }, t("wkdKeyFile", [e.hash])),
+          " ",
+          el("a", { href: policyUrl, download: "policy", "data-testid": "wkd-policy-file" }, t("wkdPolicyFile")),
+        );
+        item.append(paths, files);
+        return item;
+      });
+      out.replaceChildren(el("p", { class: "hint" }, t("wkdHint")), ...items);
+    });
+  });
+  box.append(show, out);
   return box;
 }
 

@@ -109,6 +109,14 @@ export interface FoundKeys {
   keys: KeyInfo[];
 }
 
+/** Where the user's key goes in a Web Key Directory, per address of its user IDs. */
+export interface WkdLayout {
+  fingerprint: string;
+  /** The certificate in binary, the content of each `hu/<hash>` file. */
+  binaryBase64: string;
+  entries: Array<{ address: string; hash: string; advancedKey: string; advancedPolicy: string; directKey: string; directPolicy: string }>;
+}
+
 export type PageRequest =
   | { type: "keyring.list" }
   | { type: "keyring.import"; text?: string; base64?: string }
@@ -125,6 +133,9 @@ export type PageRequest =
   | { type: "keys.find"; address: string }
   /** Imports what `keys.find` returned under `id`, after the user confirmed. */
   | { type: "keys.importFound"; id: string }
+  /** The Web Key Directory files for an armored certificate of the user's (nothing is sent anywhere). */
+  | { type: "wkd.layout"; armored: string }
+  | { type: "wkd.layout"; fingerprint: string }
   | { type: "keyserver.get" }
   | { type: "keyserver.set"; url: string }
   | { type: "card.status"; token: string }
@@ -145,6 +156,7 @@ export type PageReply =
   | { ok: true; found: FoundKeys }
   | { ok: true; imported: string[] }
   | { ok: true; keyserver: string }
+  | { ok: true; layout: WkdLayout }
   /** Card set-up: the card as it is now, and after a generation the certificate the card signed. */
   | { ok: true; card: CardStatusResult; certificate?: OwnCertificate }
   | PinSubmitResult
