@@ -5,6 +5,7 @@
 
 import type { KeyInfo, PageReply } from "../../shared/contracts/page";
 import { byTestId, el } from "../../pages/dom";
+import { formatFingerprint } from "../../shared/fingerprint";
 import { localizePage, t } from "../../shared/i18n";
 import { paintPattern } from "../../pages/security-pattern";
 import { parseAddresses, type Recipients, type ToFrame, type WebmailApiReply, type WebmailApiRequest } from "../../shared/contracts/webmail";
@@ -274,6 +275,45 @@ byTestId("editor-discard-confirm").addEventListener("click", () => {
 });
 byTestId<HTMLFormElement>("editor-import").addEventListener("submit", guarded(importKey));
 byTestId<HTMLFormElement>("editor-import").addEventListener("submit", (event) => event.preventDefault());
+
+// Recipients without a key: looked up by their address (WKD, then the keyserver the user
+// set), each shown with its fingerprint and added only on a (guarded) click.
+byTestId("editor-find").addEventListener("click", guarded(findMissing));
+
+async function findMissing(): Promise<void> {
+  const list = byTestId("editor-find-results");
+  const missing = recipients.filter((r) => keyFor(r.address) === undefined).map((r) => r.address);
+  list.replaceChildren(...missing.map((address) => el("li", { "data-testid": "editor-find-item", "data-address": address }, t("findWorking", [address]))));
+  await Promise.all(
+    missing.map(async (address) => {
+      const item = list.querySelector<HTMLElement>(`[data-testid="editor-find-item"][data-address="${CSS.escape(address)}"]`);
+      if (item === null) return;
+      const reply = await send({ type: "keys.find", address });
+      if (!reply.ok || !("found" in reply)) {
+        item.dataset["code"] = !reply.ok && "code" in reply ? reply.code : "";
+        item.replaceChildren(`${address}: ${failureText(reply)}`);
+        return;
+      }
+      const found = reply.found;
+      item.dataset["fingerprint"] = found.keys.map((k) => k.fingerprint).join(" ");
+      const add = el("button", { type: "button", "data-testid": "editor-find-add" }, t("findImport"));
+      add.addEventListener(
+        "click",
+        guarded(async () => {
+          add.disabled = true;
+          const r = await send({ type: "keys.importFound", id: found.id });
+          item.append(" ", r.ok ? t("findImported") : failureText(r));
+          await loadKeys();
+        }),
+      );
+      item.replaceChildren(
+        `${t(found.source === "keyserver" ? "findSourceKeyserver" : "findSourceWkd", [address, new URL(found.url).host])} `,
+        ...found.keys.map((k) => el("span", { class: "fingerprint" }, `${formatFingerprint(k.fingerprint)} (${k.user_ids.join(", ")}) `)),
+        add,
+      );
+    }),
+  );
+}
 
 async function importKey(): Promise<void> {
   const input = byTestId<HTMLTextAreaElement>("editor-import-text");
