@@ -6,9 +6,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pgp::armor::BlockType;
 use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SignedPublicKey, SubkeyParamsBuilder};
+use pgp::crypto::aead::AeadAlgorithm;
 use pgp::crypto::ecc_curve::ECCCurve;
 use pgp::crypto::hash::HashAlgorithm as PgpHash;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
+use pgp::types::KeyVersion;
 use smallvec_shim::sv;
 use sop::errors::Error as SopError;
 use sop::ops::{
@@ -133,6 +135,7 @@ impl<'s> sop::SOP<'s> for TesseraSop {
             signing_only: false,
             password: None,
             user_ids: Vec::new(),
+            profile: KeyProfile::Rfc4880,
         }))
     }
 
@@ -269,9 +272,58 @@ struct GenerateKeyOp<'s> {
     signing_only: bool,
     password: Option<Zeroizing<String>>,
     user_ids: Vec<String>,
+    profile: KeyProfile,
+}
+
+/// What `generate-key --profile` makes. The first is the default (`list-profiles`
+/// prints it first): v4 keys, which every OpenPGP implementation in use reads
+/// (GnuPG 2.2 and 2.4 do not read v6).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyProfile {
+    /// Ed25519 (legacy EdDSA) and Curve25519 ECDH, OpenPGP v4.
+    Rfc4880,
+    /// Ed25519 and X25519, OpenPGP v6 (RFC 9580), AEAD (OCB) preferred.
+    Rfc9580,
+}
+
+impl KeyProfile {
+    const ALL: [(KeyProfile, &'static str, &'static str); 2] = [
+        (
+            KeyProfile::Rfc4880,
+            "rfc4880",
+            "Curve25519, OpenPGP v4: read by every OpenPGP implementation (default)",
+        ),
+        (
+            KeyProfile::Rfc9580,
+            "rfc9580",
+            "Ed25519 and X25519, OpenPGP v6 (RFC 9580): not read by GnuPG 2.2 or 2.4",
+        ),
+    ];
+
+    fn named(name: &str) -> Option<KeyProfile> {
+        if name == "default" {
+            return Some(KeyProfile::Rfc4880);
+        }
+        Self::ALL.iter().find(|(_, n, _)| *n == name).map(|(p, _, _)| *p)
+    }
 }
 
 impl<'s> GenerateKey<'s, TesseraSop, Keys<'s>> for GenerateKeyOp<'s> {
+    fn list_profiles(&self) -> Vec<(String, String)> {
+        KeyProfile::ALL
+            .iter()
+            .map(|(_, name, what)| ((*name).to_owned(), (*what).to_owned()))
+            .collect()
+    }
+
+    fn profile(mut self: Box<Self>, profile: &str) -> R<Box<dyn GenerateKey<'s, TesseraSop, Keys<'s>> + 's>> {
+        self.profile = KeyProfile::named(profile).ok_or_else(|| {
+            eprintln!("tessera-sop: unknown profile `{profile}` (sop list-profiles generate-key lists them)");
+            SopError::UnsupportedProfile
+        })?;
+        Ok(self)
+    }
+
     fn signing_only(mut self: Box<Self>) -> Box<dyn GenerateKey<'s, TesseraSop, Keys<'s>> + 's> {
         self.signing_only = true;
         self
@@ -303,19 +355,32 @@ impl<'s> GenerateKey<'s, TesseraSop, Keys<'s>> for GenerateKeyOp<'s> {
             eprintln!("tessera-sop: cannot generate the key: {e}");
             SopError::UnspecifiedFailure
         };
+        let v6 = self.profile == KeyProfile::Rfc9580;
+        let version = if v6 { KeyVersion::V6 } else { KeyVersion::V4 };
         let mut subkeys = Vec::new();
         if !self.signing_only {
             subkeys.push(
                 SubkeyParamsBuilder::default()
-                    .key_type(KeyType::ECDH(ECCCurve::Curve25519Legacy))
+                    .version(version)
+                    .key_type(if v6 {
+                        KeyType::X25519
+                    } else {
+                        KeyType::ECDH(ECCCurve::Curve25519Legacy)
+                    })
                     .can_encrypt(EncryptionCaps::All)
                     .passphrase(pw())
                     .build()
                     .map_err(|e| fail(&e))?,
             );
         }
-        let params = SecretKeyParamsBuilder::default()
-            .key_type(KeyType::Ed25519Legacy)
+        let mut builder = SecretKeyParamsBuilder::default();
+        builder
+            .version(version)
+            .key_type(if v6 {
+                KeyType::Ed25519
+            } else {
+                KeyType::Ed25519Legacy
+            })
             .can_certify(true)
             .can_sign(true)
             .primary_user_id(primary_uid.clone())
@@ -323,9 +388,14 @@ impl<'s> GenerateKey<'s, TesseraSop, Keys<'s>> for GenerateKeyOp<'s> {
             .preferred_symmetric_algorithms(sv![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128])
             .preferred_hash_algorithms(sv![PgpHash::Sha256, PgpHash::Sha512])
             .passphrase(pw())
-            .subkeys(subkeys)
-            .build()
-            .map_err(|e| fail(&e))?;
+            .subkeys(subkeys);
+        if v6 {
+            // RFC 9580 §9.1: v6 keys advertise SEIPDv2, with OCB as the AEAD every implementation has.
+            builder
+                .feature_seipd_v2(true)
+                .preferred_aead_algorithms(sv![(SymmetricKeyAlgorithm::AES256, AeadAlgorithm::Ocb)]);
+        }
+        let params = builder.build().map_err(|e| fail(&e))?;
         let key = params.generate(rand::thread_rng()).map_err(|e| fail(&e))?;
         Ok(Keys::from_items(self.sop, vec![KeyItem::Secret(key)]))
     }

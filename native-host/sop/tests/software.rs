@@ -844,3 +844,81 @@ fn a_v6_skesk_opens_with_its_password_and_reports_the_seipd_v2_session_key() {
         b"Hello, world!"
     );
 }
+
+#[test]
+fn rfc9580_profile_makes_v6_keys_that_round_trip_and_sign() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profiles =
+        String::from_utf8(sop(dir.path(), &["list-profiles", "generate-key"], b"").ok()).expect("utf-8");
+    let names: Vec<&str> = profiles.lines().filter_map(|l| l.split(':').next()).collect();
+    assert_eq!(names, ["rfc4880", "rfc9580"], "{profiles}");
+
+    let key = sop(
+        dir.path(),
+        &["generate-key", "--profile=rfc9580", "Vera <vera@example.org>"],
+        b"",
+    )
+    .ok();
+    write(dir.path(), "vera.key", &key);
+    let cert = sop(dir.path(), &["extract-cert"], &key).ok();
+    write(dir.path(), "vera.cert", &cert);
+    // Version 6 keys: the primary and its subkey, as rpgp reads them back.
+    let (parsed, _) =
+        <pgp::composed::SignedPublicKey as pgp::composed::Deserializable>::from_armor_single(&cert[..])
+            .expect("cert");
+    use pgp::types::KeyDetails;
+    assert_eq!(parsed.primary_key.version(), pgp::types::KeyVersion::V6);
+    assert_eq!(parsed.public_subkeys.len(), 1);
+    assert_eq!(parsed.public_subkeys[0].key.version(), pgp::types::KeyVersion::V6);
+    assert_eq!(
+        parsed.primary_key.fingerprint().as_bytes().len(),
+        32,
+        "a v6 fingerprint is SHA-256"
+    );
+
+    let msg = sop(
+        dir.path(),
+        &["encrypt", "--sign-with", "vera.key", "vera.cert"],
+        MESSAGE,
+    )
+    .ok();
+    let out = sop(
+        dir.path(),
+        &[
+            "decrypt",
+            "--verifications-out",
+            "v.txt",
+            "--verify-with",
+            "vera.cert",
+            "vera.key",
+        ],
+        &msg,
+    );
+    assert_eq!(out.ok(), MESSAGE);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("v.txt"))
+            .expect("verifications")
+            .lines()
+            .count(),
+        1
+    );
+
+    // The default stays v4, which GnuPG 2.2 and 2.4 read; an unknown profile is refused.
+    let v4 = sop(
+        dir.path(),
+        &["generate-key", "--profile=default", "Walt <w@example.org>"],
+        b"",
+    )
+    .ok();
+    let v4cert = sop(dir.path(), &["extract-cert"], &v4).ok();
+    let (v4parsed, _) =
+        <pgp::composed::SignedPublicKey as pgp::composed::Deserializable>::from_armor_single(&v4cert[..])
+            .expect("cert");
+    assert_eq!(v4parsed.primary_key.version(), pgp::types::KeyVersion::V4);
+    let out = sop(
+        dir.path(),
+        &["generate-key", "--profile=rfc9999", "X <x@example.org>"],
+        b"",
+    );
+    assert_ne!(out.code, 0, "an unknown profile is refused");
+}

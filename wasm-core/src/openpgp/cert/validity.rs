@@ -7,7 +7,7 @@
 
 use pgp::composed::{SignedPublicKey, SignedPublicSubKey};
 use pgp::packet::{KeyFlags, PacketTrait, PublicKey, PublicSubkey, RevocationCode, Signature, SignatureType};
-use pgp::types::{KeyDetails, PublicParams, Tag, Timestamp};
+use pgp::types::{KeyDetails, KeyVersion, PublicParams, Tag, Timestamp};
 
 use super::dates::format_date;
 use super::names::fpr_hex;
@@ -339,13 +339,25 @@ pub fn evaluate(cert: &SignedPublicKey, now: Timestamp) -> Evaluation<'_> {
 
     // The binding signature that defines the primary key's flags and expiry.
     let self_sig = best_cert.map(|(_, s)| s).or(direct);
-    let (flags, expires) = match self_sig {
-        Some(sig) => {
+    // RFC 9580 §5.2.3.10 and §10.1.1: a v6 key's own flags and expiry are on its
+    // direct-key signature (which a v6 certificate must have); user ID
+    // self-signatures may carry none. A v4 key's are on its primary user ID's.
+    let v6 = primary.version() == KeyVersion::V6;
+    let (flags, expires) = match (v6, direct, self_sig) {
+        (true, Some(d), _) => {
+            let flags = if d.key_flags() == KeyFlags::default() {
+                self_sig.map(|s| s.key_flags()).unwrap_or_default()
+            } else {
+                d.key_flags()
+            };
+            (flags, expiry(primary.created_at(), d))
+        }
+        (_, _, Some(sig)) => {
             let expires = expiry(primary.created_at(), sig)
                 .or_else(|| direct.and_then(|d| expiry(primary.created_at(), d)));
             (sig.key_flags(), expires)
         }
-        None => (KeyFlags::default(), None),
+        (_, _, None) => (KeyFlags::default(), None),
     };
     let seipd_v2 = self_sig
         .and_then(|s| s.features())
