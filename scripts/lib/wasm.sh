@@ -191,7 +191,7 @@ build() {
     say "$WASM_BINDGEN --target web --out-dir $PKG_DIR"
     rm -f "$stamp"
     "$WASM_BINDGEN" --target web --out-dir "$PKG_DIR" --out-name "$OUT_NAME" "$input"
-    if [ "$profile" = wasm-release ]; then
+    if [ "$profile" != dev ]; then
       find_wasm_opt
       say "$WASM_OPT -Oz ($("$WASM_OPT" --version))"
       "$WASM_OPT" -Oz "${WASM_OPT_FEATURES[@]}" "$output" -o "$output.opt"
@@ -231,6 +231,8 @@ case $cmd in
       # Its own target dir: the same crate with other features would otherwise
       # overwrite tessera_core.wasm between the two builds.
       FEATURES=(--no-default-features --features credentials)
+      # opt-level z (the workspace Cargo.toml says why).
+      if [ "$profile" = wasm-release ]; then profile=wasm-release-credentials; fi
       OUT_NAME=tessera_credentials
       PKG_DIR=$CRATE_DIR/pkg-credentials
       TARGET_DIR=$REPO/target/wasm-credentials
