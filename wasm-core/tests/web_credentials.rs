@@ -117,7 +117,7 @@ fn fill_decisions_of_the_issue_in_the_browser() {
         (
             E,
             false,
-            "https://xn--cnsole-5ve.example.test/",
+            "https://xn--cnsole-wqf.example.test/",
             "refuse",
             "its punycode",
         ),
