@@ -126,12 +126,14 @@ fn site_matches(site: &EntrySite, page: &WebUrl) -> Result<(), String> {
     if *host == site.host {
         return Ok(());
     }
-    if site.allow_subdomains {
-        if kind == HostKind::Domain && web_url::host_kind(&site.host) == Some(HostKind::Domain) {
-            if let (Some(p), Some(e)) = (registrable(host), registrable(&site.host)) {
-                if p == e {
-                    return Ok(());
-                }
+    // IP addresses match exactly only.
+    if site.allow_subdomains
+        && kind == HostKind::Domain
+        && web_url::host_kind(&site.host) == Some(HostKind::Domain)
+    {
+        if let (Some(p), Some(e)) = (registrable(host), registrable(&site.host)) {
+            if p == e {
+                return Ok(());
             }
         }
     }
