@@ -1,9 +1,10 @@
 //! The parts of a web URL that origin binding reads, from a WHATWG URL
 //! parser: in the extension the browser's own `new URL()` (the parser that
 //! decides a frame's origin, with its IDNA/punycode rules), natively the `url`
-//! crate. The module thus carries no URL parser nor IDNA data (they were
-//! 2/3 of its size); the origin tests run on both parsers (natively and in
-//! Chromium, `scripts/lib/wasm.sh test`) and must decide alike.
+//! crate. The module thus carries no URL parser and no IDNA/Unicode data
+//! (docs/benchmarks.md, "Size of the credentials module"); the origin tests
+//! run on both parsers (natively and in Chromium, `scripts/lib/wasm.sh
+//! test`) and must decide alike.
 
 /// A parsed URL: what `new URL(s)` reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
