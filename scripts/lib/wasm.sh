@@ -3,7 +3,8 @@
 #
 #   scripts/lib/wasm.sh [build] [--dev]   build wasm-core/pkg/tessera_core{.js,_bg.wasm,.d.ts}
 #                                         and wasm-core/pkg-credentials/tessera_credentials{…}
-#   scripts/lib/wasm.sh test              run wasm-core/tests/web.rs in headless Chromium
+#   scripts/lib/wasm.sh test              run wasm-core/tests/web*.rs in headless Chromium, then
+#                                         the credentials module's tests (origin, OTP) there
 #   scripts/lib/wasm.sh build --bench     the benchmark build (feature `bench`) into target/wasm-bench-pkg
 #
 # Toolchain: rustup's cargo when its toolchain has the wasm32-unknown-unknown
@@ -190,7 +191,7 @@ build() {
     say "$WASM_BINDGEN --target web --out-dir $PKG_DIR"
     rm -f "$stamp"
     "$WASM_BINDGEN" --target web --out-dir "$PKG_DIR" --out-name "$OUT_NAME" "$input"
-    if [ "$profile" = wasm-release ]; then
+    if [ "$profile" != dev ]; then
       find_wasm_opt
       say "$WASM_OPT -Oz ($("$WASM_OPT" --version))"
       "$WASM_OPT" -Oz "${WASM_OPT_FEATURES[@]}" "$output" -o "$output.opt"
@@ -217,7 +218,7 @@ run_tests() {
     WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-30}" \
     WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$runner" \
-    "${CARGO[@]}" test -p tessera-core --target "$TARGET" --target-dir "$TARGET_DIR" "${FEATURES[@]}" "${BUILD_STD[@]}")
+    "${CARGO[@]}" test -p tessera-core --target "$TARGET" --target-dir "$TARGET_DIR" "${FEATURES[@]}" "${BUILD_STD[@]}" "$@")
 }
 
 WB_VERSION=$(lock_version wasm-bindgen)
@@ -230,11 +231,23 @@ case $cmd in
       # Its own target dir: the same crate with other features would otherwise
       # overwrite tessera_core.wasm between the two builds.
       FEATURES=(--no-default-features --features credentials)
+      # opt-level z (the workspace Cargo.toml says why).
+      if [ "$profile" = wasm-release ]; then profile=wasm-release-credentials; fi
       OUT_NAME=tessera_credentials
       PKG_DIR=$CRATE_DIR/pkg-credentials
       TARGET_DIR=$REPO/target/wasm-credentials
       build
     fi
     ;;
-  test) run_tests ;;
+  test)
+    run_tests
+    if [ "$CREDENTIALS" = 1 ]; then
+      # The credentials module's unit tests (origin binding, OTP) in Chromium:
+      # there URLs are parsed by the browser's `new URL()`, natively by the
+      # `url` crate, and both must decide alike (credentials/web_url.rs).
+      FEATURES=(--no-default-features --features credentials)
+      TARGET_DIR=$REPO/target/wasm-credentials
+      run_tests --lib --test web_credentials
+    fi
+    ;;
 esac

@@ -7,3 +7,9 @@
 pub mod entry;
 pub mod origin;
 pub mod otp;
+pub mod public_suffix;
+pub mod web_url;
+
+// The unit tests of origin/ and otp/ also run in Chromium (`scripts/lib/wasm.sh test`).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -5,8 +5,12 @@
 //! `allow_subdomains: true` the page may be any host of the same registrable
 //! domain (public suffix list). A cross-origin frame needs the user's
 //! confirmation. Everything else is refused, with the reason.
+//!
+//! URLs are parsed by a WHATWG URL parser (`web_url`): the browser's own in
+//! the extension, the `url` crate natively.
 
-use url::{Host, Url};
+use super::public_suffix;
+use super::web_url::{self, HostKind, WebUrl};
 
 /// What the extension may do on a page with an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +27,9 @@ pub enum FillDecision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntrySite {
     scheme_is_http: bool,
-    host: Host<String>,
+    /// As the parser serialises it (`web_url::WebUrl::host`): equal strings
+    /// are equal hosts.
+    host: String,
     port: Option<u16>,
     allow_subdomains: bool,
 }
@@ -38,8 +44,8 @@ pub fn entry_site(url: &str, allow_subdomains: bool) -> Result<EntrySite, String
         format!("https://{url}")
     };
     let parsed =
-        Url::parse(&with_scheme).map_err(|e| format!("the entry's url `{url}` is not a URL: {e}"))?;
-    let scheme_is_http = match parsed.scheme() {
+        web_url::parse(&with_scheme).ok_or_else(|| format!("the entry's url `{url}` is not a URL"))?;
+    let scheme_is_http = match parsed.scheme.as_str() {
         "https" => false,
         "http" => true,
         other => {
@@ -48,14 +54,13 @@ pub fn entry_site(url: &str, allow_subdomains: bool) -> Result<EntrySite, String
             ))
         }
     };
-    let host = parsed
-        .host()
-        .map(|h| h.to_owned())
-        .ok_or_else(|| format!("the entry's url `{url}` has no host"))?;
+    if parsed.host.is_empty() {
+        return Err(format!("the entry's url `{url}` has no host"));
+    }
     Ok(EntrySite {
         scheme_is_http,
-        host,
-        port: parsed.port(),
+        host: parsed.host,
+        port: parsed.port,
         allow_subdomains,
     })
 }
@@ -72,55 +77,63 @@ pub fn may_fill(site: &EntrySite, frame_url: &str, top_url: &str) -> FillDecisio
         return FillDecision::Refuse(reason);
     }
     match page(top_url) {
-        Ok(top) if top.origin() == frame.origin() => FillDecision::Fill,
+        Ok(top) if same_origin(&top, &frame) => FillDecision::Fill,
         Ok(top) => FillDecision::NeedsConfirmation(format!(
             "the form is in a frame of {} inside a page of {}: fill only if you trust that page",
-            frame.origin().ascii_serialization(),
-            top.origin().ascii_serialization()
+            frame.origin(),
+            top.origin()
         )),
         Err(reason) => FillDecision::NeedsConfirmation(format!("the top page is not a web page ({reason})")),
     }
 }
 
-fn page(url: &str) -> Result<Url, String> {
-    let u = Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
-    if !matches!(u.scheme(), "https" | "http") {
-        return Err(format!("pages with scheme `{}` are never filled", u.scheme()));
+/// Same origin (scheme, host, port) as `URL.origin` compares web pages.
+fn same_origin(a: &WebUrl, b: &WebUrl) -> bool {
+    a.scheme == b.scheme && a.host == b.host && a.port_or_default() == b.port_or_default()
+}
+
+fn page(url: &str) -> Result<WebUrl, String> {
+    let u = web_url::parse(url).ok_or_else(|| format!("`{url}` is not a URL"))?;
+    if !matches!(u.scheme.as_str(), "https" | "http") {
+        return Err(format!("pages with scheme `{}` are never filled", u.scheme));
     }
-    if !u.username().is_empty() || u.password().is_some() {
+    if !u.username.is_empty() || !u.password.is_empty() {
         // https://console.example.test@evil.test is evil.test: refuse outright.
         return Err(format!(
             "the page's URL carries a user name or password (the host is {}): never filled",
-            u.host_str().unwrap_or("?")
+            if u.host.is_empty() { "?" } else { &u.host }
         ));
     }
     Ok(u)
 }
 
-fn site_matches(site: &EntrySite, page: &Url) -> Result<(), String> {
-    if page.scheme() == "http" && !site.scheme_is_http {
+fn site_matches(site: &EntrySite, page: &WebUrl) -> Result<(), String> {
+    if page.scheme == "http" && !site.scheme_is_http {
         return Err("the page is http:, the entry's url is https: (only an entry whose url names http: fills over http)".into());
     }
-    let Some(host) = page.host().map(|h| h.to_owned()) else {
+    let Some(kind) = page.host_kind() else {
         return Err("the page has no host".into());
     };
+    let host = &page.host;
     // An http: entry also fills its https: page; ports compare as written (None = the scheme's default).
-    if page.port() != site.port {
-        let page_port = page.port_or_known_default().unwrap_or(0);
+    if page.port != site.port {
+        let page_port = page.port_or_default().unwrap_or(0);
         let entry_port = site.port.unwrap_or(if site.scheme_is_http { 80 } else { 443 });
         return Err(format!(
             "the page is on port {page_port}, the entry's site on port {entry_port}"
         ));
     }
-    if host == site.host {
+    if *host == site.host {
         return Ok(());
     }
-    if site.allow_subdomains {
-        if let (Host::Domain(page_host), Host::Domain(entry_host)) = (&host, &site.host) {
-            if let (Some(p), Some(e)) = (registrable(page_host), registrable(entry_host)) {
-                if p == e {
-                    return Ok(());
-                }
+    // IP addresses match exactly only.
+    if site.allow_subdomains
+        && kind == HostKind::Domain
+        && web_url::host_kind(&site.host) == Some(HostKind::Domain)
+    {
+        if let (Some(p), Some(e)) = (registrable(host), registrable(&site.host)) {
+            if p == e {
+                return Ok(());
             }
         }
     }
@@ -140,8 +153,7 @@ fn site_matches(site: &EntrySite, page: &Url) -> Result<(), String> {
 /// `None` for a public suffix itself (`co.uk`, `github.io`).
 pub fn registrable(host: &str) -> Option<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let d = psl::domain(host.as_bytes())?;
-    std::str::from_utf8(d.as_bytes()).ok().map(str::to_owned)
+    public_suffix::domain(&host).map(str::to_owned)
 }
 
 /// An entry as the ranking sees it.
@@ -216,16 +228,16 @@ fn name_is_site(component: &str) -> bool {
     if component.is_empty() || component.contains(['@', '?', '#', '\\', ' ']) {
         return false;
     }
-    let Ok(u) = Url::parse(&format!("https://{component}/")) else {
+    let Some(u) = web_url::parse(&format!("https://{component}/")) else {
         return false;
     };
     // The parse must not have moved anything into a path, user or query.
-    if u.path() != "/" || !u.username().is_empty() {
+    if u.path != "/" || !u.username.is_empty() {
         return false;
     }
-    match u.host() {
-        Some(Host::Domain(d)) => d.contains('.') && !d.ends_with('.'),
-        Some(Host::Ipv4(_) | Host::Ipv6(_)) => true,
+    match u.host_kind() {
+        Some(HostKind::Domain) => u.host.contains('.') && !u.host.ends_with('.'),
+        Some(HostKind::Ipv4 | HostKind::Ipv6) => true,
         None => false,
     }
 }
@@ -238,9 +250,10 @@ pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
     let Ok(page) = page(tab_url) else {
         return Vec::new();
     };
-    let Some(page_host) = page.host().map(|h| h.to_owned()) else {
+    if page.host.is_empty() {
         return Vec::new();
-    };
+    }
+    let page_host = &page.host;
     let mut out: Vec<Ranked> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         let from_url = c.url.as_deref().is_some_and(|u| !u.trim().is_empty());
@@ -250,7 +263,7 @@ pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
         let Ok(site) = entry_site(&url, c.allow_subdomains) else {
             continue;
         };
-        let exact = site.host == page_host;
+        let exact = site.host == *page_host;
         let verdict = match site_matches(&site, &page) {
             Ok(()) => Ok(match (from_url, exact) {
                 (true, true) => Match::UrlExact,
@@ -259,7 +272,7 @@ pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
                 (false, false) => Match::PathDomain,
             }),
             Err(_) if !exact => continue,
-            Err(_) if page.scheme() == "http" && !site.scheme_is_http && !c.url_known => {
+            Err(_) if page.scheme == "http" && !site.scheme_is_http && !c.url_known => {
                 let mut as_http = site.clone();
                 as_http.scheme_is_http = true;
                 if site_matches(&as_http, &page).is_ok() {
@@ -268,7 +281,7 @@ pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
                     Err(NearMiss::Scheme)
                 }
             }
-            Err(_) if page.scheme() == "http" && !site.scheme_is_http => Err(NearMiss::Scheme),
+            Err(_) if page.scheme == "http" && !site.scheme_is_http => Err(NearMiss::Scheme),
             Err(_) => Err(NearMiss::Port),
         };
         out.push(Ranked {
@@ -292,10 +305,7 @@ pub fn rank(candidates: &[Candidate], tab_url: &str) -> Vec<Ranked> {
 /// The origin an entry's site names, for the user (`http://host:8080`).
 fn site_origin(site: &EntrySite) -> String {
     let scheme = if site.scheme_is_http { "http" } else { "https" };
-    let host = match &site.host {
-        Host::Ipv6(a) => format!("[{a}]"),
-        h => h.to_string(),
-    };
+    let host = &site.host;
     match site.port {
         Some(p) => format!("{scheme}://{host}:{p}"),
         None => format!("{scheme}://{host}"),
@@ -305,6 +315,10 @@ fn site_origin(site: &EntrySite) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The same tests in Chromium (`scripts/lib/wasm.sh test`), where the
+    // browser's URL parser decides: both parsers must give the same decisions.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn decide(entry_url: &str, subdomains: bool, frame: &str, top: &str) -> FillDecision {
         may_fill(&entry_site(entry_url, subdomains).expect("entry url"), frame, top)
@@ -410,9 +424,9 @@ mod tests {
     fn punycode_and_homographs() {
         // Cyrillic "о" (U+043E) in place of the Latin "o": a different host.
         assert!(!fills(E, false, "https://c\u{043e}nsole.example.test/"));
-        let homograph = Url::parse("https://c\u{043e}nsole.example.test/").expect("url");
-        assert!(homograph.host_str().expect("host").starts_with("xn--"));
-        assert!(!fills(E, false, homograph.as_str()));
+        let homograph = web_url::parse("https://c\u{043e}nsole.example.test/").expect("url");
+        assert!(homograph.host.starts_with("xn--"), "{}", homograph.host);
+        assert!(!fills(E, false, &format!("https://{}/", homograph.host)));
         // A Unicode entry fills its punycode page and the other way round.
         assert!(fills(
             "https://b\u{fc}cher.example.test",

@@ -1,6 +1,7 @@
 // The credentials wasm module (pass entries, OTP, origin binding), loaded on
 // the first autofill use so that the service worker's start does not pay for
-// its URL/IDNA/public-suffix code. Typed here; tests pass a fake CredCore.
+// it (its public suffix table; URLs it has the worker's own `URL` parse).
+// Typed here; tests pass a fake CredCore.
 
 import { HostError, errorMessage } from "../errors";
 import type {
