@@ -231,11 +231,13 @@ pub fn doctor() -> Result<ExitCode, String> {
 
 /// Creates the soft token's key, protected by a passphrase from the terminal
 /// or from the first line of stdin.
-pub fn soft_token_init(user_id: &str) -> Result<ExitCode, String> {
+pub fn soft_token_init(user_id: &str, profile: &str) -> Result<ExitCode, String> {
+    let profile = token::soft::KeyProfile::named(profile)
+        .ok_or_else(|| format!("unknown key profile `{profile}`: rfc4880 (the default) or rfc9580"))?;
     let config = load_config()?;
     let passphrase = read_passphrase()?;
     let path = config.soft_token_path();
-    let info = token::soft::init(&path, user_id, &passphrase).map_err(|e| e.to_string())?;
+    let info = token::soft::init_with(&path, user_id, &passphrase, profile).map_err(|e| e.to_string())?;
     println!("soft token created at {}", path.display());
     print_slots(&info);
     Ok(ExitCode::SUCCESS)

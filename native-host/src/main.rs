@@ -98,6 +98,10 @@ enum SoftTokenAction {
         /// User ID of the key, e.g. "Jane Doe <jane@example.org>".
         #[arg(long)]
         user_id: String,
+        /// rfc4880 (default: Curve25519 v4 keys, which every OpenPGP program reads) or
+        /// rfc9580 (Ed25519 and X25519 v6 keys; GnuPG 2.2 and 2.4 cannot read them).
+        #[arg(long, default_value = "rfc4880")]
+        profile: String,
     },
     /// Make an existing key the soft token: FILE is an armored secret key as
     /// `gpg --export-secret-keys --armor` writes it, passphrase-protected, with
@@ -220,8 +224,8 @@ fn main() -> ExitCode {
         Command::ExportCert { token, user_id } => commands::export_cert(token.as_deref(), user_id.as_deref()),
         Command::Card { action } => run_card(action),
         Command::SoftToken {
-            action: SoftTokenAction::Init { user_id },
-        } => commands::soft_token_init(&user_id),
+            action: SoftTokenAction::Init { user_id, profile },
+        } => commands::soft_token_init(&user_id, &profile),
         Command::SoftToken {
             action: SoftTokenAction::Import { file },
         } => commands::soft_token_import(&file),

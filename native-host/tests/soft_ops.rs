@@ -408,3 +408,105 @@ fn a_gpg_default_key_imports_and_its_primary_signs() {
         .args(["--kill", "all"])
         .status();
 }
+
+#[test]
+fn a_v6_soft_token_signs_with_ed25519_and_opens_a_seipdv2_message_to_x25519() {
+    use base64::Engine;
+    use pgp::composed::MessageBuilder;
+    use pgp::crypto::aead::{AeadAlgorithm, ChunkSize};
+    use pgp::crypto::sym::SymmetricKeyAlgorithm;
+    use pgp::types::KeyVersion;
+
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(HOST)
+        .args([
+            "soft-token",
+            "init",
+            "--user-id",
+            "Vera <vera@example.org>",
+            "--profile",
+            "rfc9580",
+        ])
+        .env("TESSERA_DATA_DIR", data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start soft-token init");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSPHRASE}").expect("passphrase");
+    assert!(child.wait().expect("wait").success());
+    let text = std::fs::read_to_string(data.path().join("soft-token.asc")).expect("key file");
+    let key = SignedSecretKey::from_string(&text).expect("parse key").0;
+    assert_eq!(key.primary_key.version(), KeyVersion::V6);
+    assert!(key
+        .secret_subkeys
+        .iter()
+        .all(|s| s.key.version() == KeyVersion::V6));
+    let token = format!("soft:{}", common::hex_upper(key.fingerprint().as_bytes()));
+    assert_eq!(token.len(), "soft:".len() + 64, "a v6 fingerprint: 32 bytes");
+
+    let mut host = start(data.path());
+    assert_eq!(verify(&mut host, &token, PASSPHRASE)["result"]["verified"], true);
+
+    // Ed25519 (RFC 9580): one native 64-byte signature, verified by the signing subkey.
+    let digest = sha2::Sha256::digest(random_bytes(40)).to_vec();
+    let reply = host.call(&json!({"id": 2, "method": "token.sign",
+        "params": {"token": token, "hash_algorithm": "SHA256", "digest": b64(&digest)}}));
+    let parts = reply["result"]["signature"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{reply}"));
+    assert_eq!(parts.len(), 1, "{reply}");
+    let native = base64::engine::general_purpose::STANDARD
+        .decode(parts[0].as_str().expect("base64"))
+        .expect("base64");
+    assert_eq!(native.len(), 64);
+    let signer = key
+        .secret_subkeys
+        .iter()
+        .find(|s| s.signatures.last().is_some_and(|sig| sig.key_flags().sign()))
+        .expect("signing subkey")
+        .key
+        .public_key();
+    signer
+        .verify(
+            HashAlgorithm::Sha256,
+            &digest,
+            &SignatureBytes::Native(native.into()),
+        )
+        .expect("signature verifies");
+
+    // A SEIPDv2 (OCB) message with a v6 PKESK to the X25519 subkey, made by rpgp.
+    let enc = key
+        .secret_subkeys
+        .iter()
+        .find(|s| {
+            s.signatures
+                .last()
+                .is_some_and(|sig| sig.key_flags().encrypt_comms())
+        })
+        .expect("encryption subkey")
+        .key
+        .public_key();
+    let plaintext = random_bytes(3000);
+    let mut rng = rand::thread_rng();
+    let mut builder = MessageBuilder::from_bytes("", plaintext.clone()).seipd_v2(
+        &mut rng,
+        SymmetricKeyAlgorithm::AES256,
+        AeadAlgorithm::Ocb,
+        ChunkSize::default(),
+    );
+    builder.encrypt_to_key(&mut rng, &enc).expect("encrypt to X25519");
+    let message = builder.to_vec(&mut rng).expect("message");
+    let esks = pkesks(&message);
+    assert_eq!(esks.len(), 1);
+    let reply = host.call(&json!({"id": 3, "method": "token.decrypt_session_key",
+        "params": {"token": token, "pkesk": b64(&esks[0].1), "recipient_key": b64(&packet_bytes(&enc))}}));
+    assert!(
+        reply["result"]["symmetric_algorithm"].is_null(),
+        "a v6 session key carries no algorithm: {reply}"
+    );
+    assert_eq!(
+        decrypt_with_session_key(&message, &reply["result"]),
+        plaintext,
+        "{reply}"
+    );
+}

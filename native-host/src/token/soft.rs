@@ -11,7 +11,7 @@ use pgp::composed::{
     SubkeyParamsBuilder,
 };
 use pgp::crypto::ecc_curve::ECCCurve;
-use pgp::types::{DecryptionKey, KeyDetails, Password, SignatureBytes, SigningKey};
+use pgp::types::{DecryptionKey, KeyDetails, KeyVersion, Password, SignatureBytes, SigningKey};
 use secrecy::{ExposeSecret, SecretString};
 use tessera_protocol::pin::PinPurpose;
 use tessera_protocol::sign::HashAlgorithm;
@@ -370,7 +370,39 @@ pub enum InitError {
 /// Creates the soft token: a Curve25519 key (certify-only primary, with signing,
 /// encryption and authentication subkeys, as a card holds them), every secret
 /// part encrypted with `passphrase`. Written with mode 0600, atomically.
+/// Which kind of key `init` makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeyProfile {
+    /// Curve25519, OpenPGP v4 (legacy EdDSA and ECDH): read by every OpenPGP
+    /// implementation in use, GnuPG 2.2 and 2.4 included. The default.
+    #[default]
+    Rfc4880,
+    /// Ed25519 and X25519, OpenPGP v6 (RFC 9580). GnuPG 2.2 and 2.4 cannot
+    /// read it: only for correspondents whose software reads v6.
+    Rfc9580,
+}
+
+impl KeyProfile {
+    pub fn named(name: &str) -> Option<Self> {
+        match name {
+            "rfc4880" | "default" => Some(Self::Rfc4880),
+            "rfc9580" => Some(Self::Rfc9580),
+            _ => None,
+        }
+    }
+}
+
 pub fn init(path: &Path, user_id: &str, passphrase: &Zeroizing<String>) -> Result<TokenInfo, InitError> {
+    init_with(path, user_id, passphrase, KeyProfile::Rfc4880)
+}
+
+/// As `init`, with the key profile to make.
+pub fn init_with(
+    path: &Path,
+    user_id: &str,
+    passphrase: &Zeroizing<String>,
+    profile: KeyProfile,
+) -> Result<TokenInfo, InitError> {
     if path.exists() {
         return Err(InitError::Exists(path.to_owned()));
     }
@@ -379,8 +411,16 @@ pub fn init(path: &Path, user_id: &str, passphrase: &Zeroizing<String>) -> Resul
     }
     let gen = |e: &dyn std::fmt::Display| InitError::Generate(e.to_string());
     let pw = || Some(passphrase.as_str().to_owned());
+    let v6 = profile == KeyProfile::Rfc9580;
+    let version = if v6 { KeyVersion::V6 } else { KeyVersion::V4 };
+    let (signing, encrypting) = if v6 {
+        (KeyType::Ed25519, KeyType::X25519)
+    } else {
+        (KeyType::Ed25519Legacy, KeyType::ECDH(ECCCurve::Curve25519Legacy))
+    };
     let subkey = |key_type, sign, encrypt, auth| {
         SubkeyParamsBuilder::default()
+            .version(version)
             .key_type(key_type)
             .can_sign(sign)
             .can_encrypt(encrypt)
@@ -388,26 +428,24 @@ pub fn init(path: &Path, user_id: &str, passphrase: &Zeroizing<String>) -> Resul
             .passphrase(pw())
             .build()
     };
-    let params = SecretKeyParamsBuilder::default()
-        .key_type(KeyType::Ed25519Legacy)
+    let mut builder = SecretKeyParamsBuilder::default();
+    builder
+        .version(version)
+        .key_type(signing.clone())
         .can_certify(true)
         .can_sign(false)
         .can_encrypt(EncryptionCaps::None)
         .primary_user_id(user_id.into())
         .passphrase(pw())
         .subkeys(vec![
-            subkey(KeyType::Ed25519Legacy, true, EncryptionCaps::None, false).map_err(|e| gen(&e))?,
-            subkey(
-                KeyType::ECDH(ECCCurve::Curve25519Legacy),
-                false,
-                EncryptionCaps::All,
-                false,
-            )
-            .map_err(|e| gen(&e))?,
-            subkey(KeyType::Ed25519Legacy, false, EncryptionCaps::None, true).map_err(|e| gen(&e))?,
-        ])
-        .build()
-        .map_err(|e| gen(&e))?;
+            subkey(signing.clone(), true, EncryptionCaps::None, false).map_err(|e| gen(&e))?,
+            subkey(encrypting, false, EncryptionCaps::All, false).map_err(|e| gen(&e))?,
+            subkey(signing, false, EncryptionCaps::None, true).map_err(|e| gen(&e))?,
+        ]);
+    if v6 {
+        builder.feature_seipd_v2(true);
+    }
+    let params = builder.build().map_err(|e| gen(&e))?;
     let key = params.generate(rand::thread_rng()).map_err(|e| gen(&e))?;
     let armored = Zeroizing::new(key.to_armored_string(None.into()).map_err(|e| gen(&e))?);
     atomic_file::write(path, armored.as_bytes(), Access::Private).map_err(|source| InitError::Write {
