@@ -18,7 +18,7 @@ import { launchBrowser, selectedBrowsers } from "./browsers/index.mjs";
 import { chromiumHomeTrusting, firefoxPolicyTrusting, mapNames, startWkdServer, trustForDirmngr } from "./fixtures/wkd/wkd-server.mjs";
 import { requireBuilt, tempDir, waitFor } from "./lib.mjs";
 
-const NAMES = ["openpgpkey.example.test", "example.test", "direct.test", "hang.test", "openpgpkey.hang.test", "openpgpkey.example.org"];
+const NAMES = ["openpgpkey.example.test", "example.test", "direct.test", "hang.test", "openpgpkey.hang.test", "openpgpkey.example.org", "keys.example.test"];
 
 function gpgIn(home, args, input) {
   return execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", "", ...args], {
@@ -63,6 +63,7 @@ for (const kind of selectedBrowsers()) describe(`[${kind}] key discovery by WKD 
       ["127.0.0.2", "openpgpkey.hang.test"],
       // The card's user (Alice, alice@example.org) publishes there by the advanced method.
       ["127.0.0.1", "openpgpkey.example.org"],
+      ["127.0.0.1", "keys.example.test"],
     ]);
     unTrust = trustForDirmngr(server.ca);
 
@@ -148,6 +149,29 @@ for (const kind of selectedBrowsers()) describe(`[${kind}] key discovery by WKD 
     assert.equal(await options.attr('[data-testid="find-key"]', "data-validity"), "valid");
     await options.click('[data-testid="find-import"]');
     await options.waitFor(`${item}[data-validity="valid"]`);
+  });
+
+  test(`[${kind}] a keyserver, off by default, asked after WKD once the user sets one (VKS)`, async () => {
+    const frank = makeKey("Frank Example <frank@nowkd.test>");
+    // nginx serves the VKS path as a file (it decodes %40 to @ in the path it looks up).
+    server.put("keys.example.test", "/vks/v1/by-email/frank@nowkd.test", frank.export());
+    await find("frank@nowkd.test");
+    assert.equal(await options.attr('[data-testid="find-error"]', "data-code"), "lookup_not_found", "no keyserver asked by default");
+    assert.doesNotMatch(server.accessLog(), /\/vks\//, "the keyserver never heard of the address");
+    await options.fill('[data-testid="keyserver-input"]', "http://keys.example.test");
+    await options.click('[data-testid="keyserver-save"]');
+    await waitFor(async () => ((await options.text('[data-testid="keyserver-status"]')) ?? "") !== "", { what: "the keyserver's status" });
+    assert.equal(await options.attr('[data-testid="keyserver-status"]', "class"), "error", "http:// is refused");
+    await options.fill('[data-testid="keyserver-input"]', "https://keys.example.test");
+    await options.click('[data-testid="keyserver-save"]');
+    await waitFor(async () => (await options.attr('[data-testid="keyserver-status"]', "class")) === "", { what: "the keyserver saved" });
+    await find("frank@nowkd.test");
+    assert.equal(await options.attr('[data-testid="find-found"]', "data-source"), "keyserver");
+    assert.equal(await options.attr('[data-testid="find-key"]', "data-fingerprint"), frank.fingerprint);
+    // Off again: the next lookups ask WKD only.
+    await options.fill('[data-testid="keyserver-input"]', "");
+    await options.click('[data-testid="keyserver-save"]');
+    await options.waitFor('[data-testid="keyserver-status"]:not(.error)');
   });
 
   test(`[${kind}] a server that hangs: a clear timeout, in bounded time`, async () => {
