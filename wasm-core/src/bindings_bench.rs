@@ -80,6 +80,40 @@ impl BenchEngine {
         let limits = Limits::default();
         let req = decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
         let session_key = self.session_key(&req.pkesk, &req.token_fingerprint)?;
+        self.finish(message, session_key, limits)
+    }
+
+    /// The private-key step alone (the card's `token.decrypt_session_key` in
+    /// real use): phase 1, then the PKESK opened with the secret key. Returns
+    /// the symmetric algorithm id (0 for a v6 PKESK) followed by the key.
+    #[wasm_bindgen(js_name = unwrapSessionKey)]
+    pub fn unwrap_session_key(&self, message: &[u8]) -> Result<Vec<u8>, JsError> {
+        let req = decrypt::prepare(message, &self.ring, &self.subkeys, &Limits::default()).map_err(err)?;
+        let sk = self.session_key(&req.pkesk, &req.token_fingerprint)?;
+        let mut out = vec![sk.symmetric_algorithm.unwrap_or(0)];
+        out.extend_from_slice(&sk.key);
+        Ok(out)
+    }
+
+    /// Everything but the private-key step: phase 1, then phase 2 with a
+    /// session key from [`BenchEngine::unwrap_session_key`].
+    #[wasm_bindgen(js_name = decryptWithSessionKey)]
+    pub fn decrypt_with_session_key(&self, message: &[u8], session_key: &[u8]) -> Result<js_sys::Promise, JsError> {
+        let limits = Limits::default();
+        decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
+        let (&alg, key) = session_key
+            .split_first()
+            .ok_or_else(|| JsError::new("empty session key"))?;
+        let session_key = SessionKey {
+            symmetric_algorithm: (alg != 0).then_some(alg),
+            key: key.to_vec().into(),
+        };
+        self.finish(message, session_key, limits)
+    }
+}
+
+impl BenchEngine {
+    fn finish(&self, message: &[u8], session_key: SessionKey, limits: Limits) -> Result<js_sys::Promise, JsError> {
         let finishing =
             decrypt::finish_begin(message, session_key, &self.ring, &limits, now()).map_err(err)?;
         let ring = Rc::clone(&self.ring);
@@ -90,9 +124,7 @@ impl BenchEngine {
                 .map_err(|e| JsValue::from_str(&e.to_string()))
         }))
     }
-}
 
-impl BenchEngine {
     fn session_key(&self, pkesk: &[u8], fingerprint: &str) -> Result<SessionKey, JsError> {
         let pkesk: PublicKeyEncryptedSessionKey = match PacketParser::new(pkesk).next() {
             Some(Ok(Packet::PublicKeyEncryptedSessionKey(p))) => p,
