@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::openpgp::ops::{
-    decrypt,
+    decompression, decrypt,
     encrypt::{self, Payload},
     keyring::Keyring,
     sign::{self, SignMode},
@@ -174,7 +174,7 @@ pub async fn decrypt_finish(
     };
     let limits = Limits::default();
     let now = cert::now();
-    let finishing = decrypt::finish_begin(&input, key, &ring, &limits, now).map_err(js_err)?;
+    let finishing = decrypt::finish_begin(&input, key, &limits).map_err(js_err)?;
     drop(input);
     let out = webcrypto::finish_decryption(finishing, &ring, &limits, now)
         .await
@@ -182,10 +182,22 @@ pub async fn decrypt_finish(
     to_js(&view::Decrypted::from(&out))
 }
 
-/// Verifies an inline-signed or cleartext-signed message: `Verified`.
+/// Verifies an inline-signed or cleartext-signed message: a promise of
+/// `Verified` (compressed data, as GnuPG signs by default, is inflated by the
+/// browser: `decompression.rs`).
 #[wasm_bindgen(js_name = verifyInline)]
-pub fn verify_inline(stored: &str, input: &[u8]) -> Result<JsValue, JsValue> {
-    let ring = ring(stored)?;
-    let out = verify::verify_inline(&ring, input, &Limits::default(), cert::now()).map_err(js_err)?;
+pub async fn verify_inline(stored: String, input: Vec<u8>) -> Result<JsValue, JsValue> {
+    let ring = ring(&stored)?;
+    let limits = Limits::default();
+    let now = cert::now();
+    let out = match verify::inline_start(&ring, &input, &limits, now).map_err(js_err)? {
+        verify::Inline::Cleartext(done) => done,
+        verify::Inline::Packets(bytes) => {
+            let contents = decompression::read(&bytes, &limits, "message")
+                .await
+                .map_err(js_err)?;
+            verify::verify_contents(&ring, contents, now)
+        }
+    };
     to_js(&view::Verified::from(&out))
 }

@@ -54,5 +54,6 @@ declare module "tessera-core" {
     symmetricAlgorithm: number | undefined,
     sessionKey: Uint8Array,
   ): Promise<Decrypted>;
-  export function verifyInline(stored: string, input: Uint8Array): Verified;
+  /** A promise: compressed data (GnuPG signs compressed by default) is inflated by the browser's DecompressionStream. */
+  export function verifyInline(stored: string, input: Uint8Array): Promise<Verified>;
 }

@@ -166,6 +166,21 @@ pub fn verify_inline(
     limits: &Limits,
     now: Timestamp,
 ) -> Result<VerifiedMessage> {
+    match inline_start(keyring, input, limits, now)? {
+        Inline::Cleartext(done) => Ok(done),
+        Inline::Packets(bytes) => read_and_verify(keyring, &bytes, limits, now, "message"),
+    }
+}
+
+/// A signed message's first step: a cleartext-signed message is verified
+/// whole; any other is dearmored, its packets left to read (in the browser
+/// with its inflate, `decompression.rs`).
+pub enum Inline {
+    Cleartext(VerifiedMessage),
+    Packets(Vec<u8>),
+}
+
+pub fn inline_start(keyring: &Keyring, input: &[u8], limits: &Limits, now: Timestamp) -> Result<Inline> {
     limits.check(input.len())?;
     let trimmed = input
         .iter()
@@ -179,13 +194,13 @@ pub fn verify_inline(
             .iter()
             .map(|sig| judge(keyring, sig, now, |key| sig.verify(key, text.as_bytes())))
             .collect();
-        return Ok(VerifiedMessage {
+        return Ok(Inline::Cleartext(VerifiedMessage {
             data: Zeroizing::new(text.replace("\r\n", "\n").into_bytes()),
             verifications,
-        });
+        }));
     }
     let (_, bytes) = dearmor(input, "message")?;
-    read_and_verify(keyring, &bytes, limits, now, "message")
+    Ok(Inline::Packets(bytes))
 }
 
 /// Reads a (decrypted) message held in memory ([`message`]), bounded by
@@ -197,7 +212,16 @@ pub(crate) fn read_and_verify(
     now: Timestamp,
     what: &'static str,
 ) -> Result<VerifiedMessage> {
-    let contents = message::read(bytes, limits, what)?;
+    Ok(verify_contents(keyring, message::read(bytes, limits, what)?, now))
+}
+
+/// Checks the signatures of a message read by [`message::read`] (or, in the
+/// browser, `decompression::read`).
+pub(crate) fn verify_contents(
+    keyring: &Keyring,
+    contents: message::Contents,
+    now: Timestamp,
+) -> VerifiedMessage {
     let data = contents.data;
     let verifications = if contents.signatures.is_empty() {
         vec![Verification::Unsigned]
@@ -208,5 +232,5 @@ pub(crate) fn read_and_verify(
             .map(|sig| judge(keyring, sig, now, |key| sig.verify(key, &data[..])))
             .collect()
     };
-    Ok(VerifiedMessage { data, verifications })
+    VerifiedMessage { data, verifications }
 }

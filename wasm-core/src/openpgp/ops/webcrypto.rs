@@ -23,9 +23,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
+use super::decompression;
 use super::decrypt::{Decrypted, Finishing};
 use super::encrypt::{Encrypted, Sealing};
 use super::keyring::Keyring;
+use super::verify::verify_contents;
 use crate::openpgp::error::{Error, Result};
 use crate::openpgp::types::{Container, Limits};
 
@@ -130,7 +132,9 @@ pub async fn sha1(data: &[u8]) -> Result<Vec<u8>> {
     Ok(Uint8Array::new(&digest).to_vec())
 }
 
-/// Finishes a decryption ([`Finishing`]), the MDC's SHA-1 by WebCrypto.
+/// Finishes a decryption ([`Finishing`]), the MDC's SHA-1 by WebCrypto and
+/// compressed data inflated by the browser (`decompression.rs`), after the
+/// MDC or AEAD authenticated it.
 pub async fn finish_decryption(
     finishing: Finishing,
     keyring: &Keyring,
@@ -141,5 +145,12 @@ pub async fn finish_decryption(
         Some(data) => Some(sha1(data).await?),
         None => None,
     };
-    finishing.complete(digest.as_deref(), keyring, limits, now)
+    let opened = finishing.authenticate(digest.as_deref())?;
+    let contents = decompression::read(opened.packets(), limits, "decrypted message").await?;
+    let verified = verify_contents(keyring, contents, now);
+    Ok(Decrypted {
+        data: verified.data,
+        verifications: verified.verifications,
+        container: opened.container,
+    })
 }
