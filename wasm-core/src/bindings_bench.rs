@@ -98,7 +98,11 @@ impl BenchEngine {
     /// Everything but the private-key step: phase 1, then phase 2 with a
     /// session key from [`BenchEngine::unwrap_session_key`].
     #[wasm_bindgen(js_name = decryptWithSessionKey)]
-    pub fn decrypt_with_session_key(&self, message: &[u8], session_key: &[u8]) -> Result<js_sys::Promise, JsError> {
+    pub fn decrypt_with_session_key(
+        &self,
+        message: &[u8],
+        session_key: &[u8],
+    ) -> Result<js_sys::Promise, JsError> {
         let limits = Limits::default();
         decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
         let (&alg, key) = session_key
@@ -110,12 +114,50 @@ impl BenchEngine {
         };
         self.finish(message, session_key, limits)
     }
+
+    /// [`BenchEngine::decrypt_with_session_key`] with compressed data inflated
+    /// by rpgp's decompressor (zlib-rs) compiled to wasm, as the core did
+    /// before it used the browser's `DecompressionStream`: kept here only to
+    /// time one against the other.
+    #[wasm_bindgen(js_name = decryptWithSessionKeyWasmInflate)]
+    pub fn decrypt_with_session_key_wasm_inflate(
+        &self,
+        message: &[u8],
+        session_key: &[u8],
+    ) -> Result<js_sys::Promise, JsError> {
+        let limits = Limits::default();
+        decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
+        let (&alg, key) = session_key
+            .split_first()
+            .ok_or_else(|| JsError::new("empty session key"))?;
+        let session_key = SessionKey {
+            symmetric_algorithm: (alg != 0).then_some(alg),
+            key: key.to_vec().into(),
+        };
+        let finishing = decrypt::finish_begin(message, session_key, &limits).map_err(err)?;
+        let ring = Rc::clone(&self.ring);
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let fail = |e: crate::openpgp::Error| JsValue::from_str(&e.to_string());
+            let digest = match finishing.mdc_input() {
+                Some(data) => Some(webcrypto::sha1(data).await.map_err(fail)?),
+                None => None,
+            };
+            finishing
+                .complete(digest.as_deref(), &ring, &limits, now())
+                .map(|out| js_sys::Uint8Array::from(&out.data[..]).into())
+                .map_err(fail)
+        }))
+    }
 }
 
 impl BenchEngine {
-    fn finish(&self, message: &[u8], session_key: SessionKey, limits: Limits) -> Result<js_sys::Promise, JsError> {
-        let finishing =
-            decrypt::finish_begin(message, session_key, &self.ring, &limits, now()).map_err(err)?;
+    fn finish(
+        &self,
+        message: &[u8],
+        session_key: SessionKey,
+        limits: Limits,
+    ) -> Result<js_sys::Promise, JsError> {
+        let finishing = decrypt::finish_begin(message, session_key, &limits).map_err(err)?;
         let ring = Rc::clone(&self.ring);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             webcrypto::finish_decryption(finishing, &ring, &limits, now())

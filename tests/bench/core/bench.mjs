@@ -1,5 +1,6 @@
 // Runs in one headless Chromium page: Tessera's core (wasm, benchmark build)
-// against OpenPGP.js v6, same Curve25519 key, keys parsed once outside the loops.
+// against OpenPGP.js v6, same keys, parsed once outside the loops: random data
+// (run()) and gpg's messages (gpgRows(), served by run.mjs under /gpg/).
 // Results go to window.benchResult; scripts/bench core prints them.
 import init, { BenchEngine } from "/tessera/tessera_core.js";
 import * as openpgp from "/openpgp/openpgp.min.mjs";
@@ -29,6 +30,21 @@ async function median(runs, fn, batch) {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
+}
+
+// Like median(), for several functions at once, one sample of each in turn:
+// on a shared machine, load that comes and goes falls on all of them alike.
+async function medians(runs, fns, batch) {
+  for (const fn of fns) await fn();
+  const times = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      for (let j = 0; j < batch; j++) await fn();
+      times[k].push((performance.now() - t0) / batch);
+    }
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
 }
 
 function same(a, b) {
@@ -114,15 +130,21 @@ async function gpgRows() {
           openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage }), sessionKeys: jsKey, format: "binary" });
         const tsDecrypt = () => tessera.decrypt(bytes);
         const tsRest = () => tessera.decryptWithSessionKey(bytes, tsKey);
+        // The same with inflate in wasm (rpgp's zlib-rs), as before the core
+        // used the browser's DecompressionStream: only the benchmark build has it.
+        const tsRestWasm = () => tessera.decryptWithSessionKeyWasmInflate(bytes, tsKey);
         for (const [name, fn] of [["OpenPGP.js", jsDecrypt], ["OpenPGP.js (session key)", jsRest],
-          ["Tessera", tsDecrypt], ["Tessera (session key)", tsRest]]) {
+          ["Tessera", tsDecrypt], ["Tessera (session key)", tsRest], ["Tessera (wasm inflate)", tsRestWasm]]) {
           const out = await fn();
           if (!same(out.data ?? out, plain)) throw new Error(`${name}: wrong plaintext for the gpg message ${id} ${keyName} ${variantLabel}`);
         }
+        const [jsTotal, tsTotal] = await medians(runs, [jsDecrypt, tsDecrypt], batch);
+        const [jsR, tsR, tsW] = await medians(runs, [jsRest, tsRest, tsRestWasm], batch);
         rows.push({
           key: keyName, size: label, variant: variantLabel,
-          total: { openpgpjs: await median(runs, jsDecrypt, batch), tessera: await median(runs, tsDecrypt, batch) },
-          rest: { openpgpjs: await median(runs, jsRest, batch), tessera: await median(runs, tsRest, batch) },
+          total: { openpgpjs: jsTotal, tessera: tsTotal },
+          rest: { openpgpjs: jsR, tessera: tsR },
+          wasmInflate: { openpgpjs: jsR, tessera: tsW },
         });
         if (label === "4 KiB" && variant === "z") {
           const pkBatch = keyName === "rsa3072" ? 4 : 20;
@@ -130,10 +152,11 @@ async function gpgRows() {
           // parsed copy per call, parsed before the loop.
           const pool = [];
           for (let i = 0; i < (11 + 1) * pkBatch; i++) pool.push(await openpgp.readMessage({ armoredMessage }));
-          privateKeyStep[keyName] = {
-            openpgpjs: await median(11, () => openpgp.decryptSessionKeys({ message: pool.pop(), decryptionKeys: pgpPrivate }), pkBatch),
-            tessera: await median(11, async () => tessera.unwrapSessionKey(bytes), pkBatch),
-          };
+          const [js, ts] = await medians(11, [
+            () => openpgp.decryptSessionKeys({ message: pool.pop(), decryptionKeys: pgpPrivate }),
+            async () => tessera.unwrapSessionKey(bytes),
+          ], pkBatch);
+          privateKeyStep[keyName] = { openpgpjs: js, tessera: ts };
         }
       }
     }
