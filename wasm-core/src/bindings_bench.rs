@@ -15,7 +15,8 @@ use crate::openpgp::cert::{fpr_hex, now};
 use crate::openpgp::ops::decrypt::{self, SessionKey};
 use crate::openpgp::ops::encrypt::{self, Payload};
 use crate::openpgp::ops::keyring::Keyring;
-use crate::openpgp::ops::webcrypto;
+use crate::openpgp::ops::verify::verify_contents;
+use crate::openpgp::ops::{decompression, webcrypto};
 use crate::openpgp::types::Limits;
 
 fn err(e: impl std::fmt::Display) -> JsError {
@@ -105,36 +106,23 @@ impl BenchEngine {
     ) -> Result<js_sys::Promise, JsError> {
         let limits = Limits::default();
         decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
-        let (&alg, key) = session_key
-            .split_first()
-            .ok_or_else(|| JsError::new("empty session key"))?;
-        let session_key = SessionKey {
-            symmetric_algorithm: (alg != 0).then_some(alg),
-            key: key.to_vec().into(),
-        };
-        self.finish(message, session_key, limits)
+        self.finish(message, given_session_key(session_key)?, limits)
     }
 
     /// [`BenchEngine::decrypt_with_session_key`] with compressed data inflated
-    /// by rpgp's decompressor (zlib-rs) compiled to wasm, as the core did
-    /// before it used the browser's `DecompressionStream`: kept here only to
-    /// time one against the other.
-    #[wasm_bindgen(js_name = decryptWithSessionKeyWasmInflate)]
-    pub fn decrypt_with_session_key_wasm_inflate(
+    /// by the browser's `DecompressionStream` (`ops/decompression.rs`)
+    /// instead of the core's own inflate: kept only to time one against the
+    /// other.
+    #[wasm_bindgen(js_name = decryptWithSessionKeyBrowserInflate)]
+    pub fn decrypt_with_session_key_browser_inflate(
         &self,
         message: &[u8],
         session_key: &[u8],
     ) -> Result<js_sys::Promise, JsError> {
         let limits = Limits::default();
         decrypt::prepare(message, &self.ring, &self.subkeys, &limits).map_err(err)?;
-        let (&alg, key) = session_key
-            .split_first()
-            .ok_or_else(|| JsError::new("empty session key"))?;
-        let session_key = SessionKey {
-            symmetric_algorithm: (alg != 0).then_some(alg),
-            key: key.to_vec().into(),
-        };
-        let finishing = decrypt::finish_begin(message, session_key, &limits).map_err(err)?;
+        let finishing =
+            decrypt::finish_begin(message, given_session_key(session_key)?, &limits).map_err(err)?;
         let ring = Rc::clone(&self.ring);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let fail = |e: crate::openpgp::Error| JsValue::from_str(&e.to_string());
@@ -142,12 +130,25 @@ impl BenchEngine {
                 Some(data) => Some(webcrypto::sha1(data).await.map_err(fail)?),
                 None => None,
             };
-            finishing
-                .complete(digest.as_deref(), &ring, &limits, now())
-                .map(|out| js_sys::Uint8Array::from(&out.data[..]).into())
-                .map_err(fail)
+            let opened = finishing.authenticate(digest.as_deref()).map_err(fail)?;
+            let contents = decompression::read(opened.packets(), &limits, "decrypted message")
+                .await
+                .map_err(fail)?;
+            let verified = verify_contents(&ring, contents, now());
+            Ok(js_sys::Uint8Array::from(&verified.data[..]).into())
         }))
     }
+}
+
+/// A session key as [`BenchEngine::unwrap_session_key`] returns it.
+fn given_session_key(bytes: &[u8]) -> Result<SessionKey, JsError> {
+    let (&alg, key) = bytes
+        .split_first()
+        .ok_or_else(|| JsError::new("empty session key"))?;
+    Ok(SessionKey {
+        symmetric_algorithm: (alg != 0).then_some(alg),
+        key: key.to_vec().into(),
+    })
 }
 
 impl BenchEngine {

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::openpgp::ops::{
-    decompression, decrypt,
+    decrypt,
     encrypt::{self, Payload},
     keyring::Keyring,
     sign::{self, SignMode},
@@ -182,22 +182,10 @@ pub async fn decrypt_finish(
     to_js(&view::Decrypted::from(&out))
 }
 
-/// Verifies an inline-signed or cleartext-signed message: a promise of
-/// `Verified` (compressed data, as GnuPG signs by default, is inflated by the
-/// browser: `decompression.rs`).
+/// Verifies an inline-signed or cleartext-signed message: `Verified`.
 #[wasm_bindgen(js_name = verifyInline)]
-pub async fn verify_inline(stored: String, input: Vec<u8>) -> Result<JsValue, JsValue> {
-    let ring = ring(&stored)?;
-    let limits = Limits::default();
-    let now = cert::now();
-    let out = match verify::inline_start(&ring, &input, &limits, now).map_err(js_err)? {
-        verify::Inline::Cleartext(done) => done,
-        verify::Inline::Packets(bytes) => {
-            let contents = decompression::read(&bytes, &limits, "message")
-                .await
-                .map_err(js_err)?;
-            verify::verify_contents(&ring, contents, now)
-        }
-    };
+pub fn verify_inline(stored: &str, input: &[u8]) -> Result<JsValue, JsValue> {
+    let ring = ring(stored)?;
+    let out = verify::verify_inline(&ring, input, &Limits::default(), cert::now()).map_err(js_err)?;
     to_js(&view::Verified::from(&out))
 }

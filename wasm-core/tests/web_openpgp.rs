@@ -129,7 +129,7 @@ async fn encrypt_then_decrypt_in_two_phases_round_trips() {
 }
 
 #[wasm_bindgen_test]
-async fn sign_then_verify_in_two_phases() {
+fn sign_then_verify_in_two_phases() {
     let stored = stored();
     let token = SoftToken::from_armor(A4_SECRET);
     let data = b"signed in the browser\n";
@@ -146,9 +146,7 @@ async fn sign_then_verify_in_two_phases() {
             .map(|p| JsValue::from(Uint8Array::from(&p[..])))
             .collect();
         let signed = sign_finish(bytes(&req, "state"), parts).unwrap();
-        let out = verify_inline(stored.clone(), string(&signed, "armored").into_bytes())
-            .await
-            .unwrap();
+        let out = verify_inline(&stored, string(&signed, "armored").as_bytes()).unwrap();
         assert_eq!(
             bytes(&out, "data").trim_ascii_end(),
             data.trim_ascii_end(),
@@ -274,9 +272,8 @@ async fn decrypt_v4(
 }
 
 /// GnuPG's compressed messages, ZLIB (its default) and ZIP, through the
-/// extension's decryption exports: inflated by the browser's
-/// `DecompressionStream` (src/openpgp/ops/decompression.rs) once the MDC
-/// checked out. A flipped byte in the encrypted compressed data is caught by
+/// extension's decryption exports, inflated in wasm once the MDC checked
+/// out. A flipped byte in the encrypted compressed data is caught by
 /// the MDC before anything is inflated, and the failure takes nothing with
 /// it: the intact message decrypts right after.
 #[wasm_bindgen_test]
@@ -311,10 +308,10 @@ async fn gpg_compressed_messages_decrypt_in_the_browser() {
 /// Compressed data that is authentic (encrypted as it is, so its MDC is
 /// right) but is not what it claims: deflate that does not inflate, a ZLIB
 /// stream cut short, BZip2 (not read by Tessera), and a compression bomb (a
-/// 630 KB ZLIB stream of 96 MiB of zeros), which the browser's inflate stops
-/// at the size limit (64 MiB: `Limits`),
-/// with the error the core gives for any message over it. `verifyInline`
-/// reads the same packets unencrypted, through the same inflate.
+/// 630 KB ZLIB stream of 96 MiB of zeros), which the inflate stops at the
+/// size limit (64 MiB: `Limits`) with the error the core gives for any
+/// message over it. `verifyInline` reads the same packets unencrypted (all
+/// but the bomb).
 #[wasm_bindgen_test]
 async fn corrupt_unsupported_and_bomb_compressed_data_are_refused() {
     let (stored, token, fprs) = v4();
@@ -354,8 +351,11 @@ async fn corrupt_unsupported_and_bomb_compressed_data_are_refused() {
             .expect_err(name);
         assert_eq!(code(&err), want, "{name}: {err:?}");
 
-        let err = verify_inline(stored.clone(), packets).await.expect_err(name);
-        assert_eq!(code(&err), want, "{name}, verifyInline: {err:?}");
+        if name != "bomb" {
+            // (The bomb once is enough: 64 MiB inflated in a debug build.)
+            let err = verify_inline(&stored, &packets).expect_err(name);
+            assert_eq!(code(&err), want, "{name}, verifyInline: {err:?}");
+        }
     }
     let back = decrypt_v4(&stored, &token, &fprs, GPG_ZLIB.as_bytes().to_vec())
         .await

@@ -54,6 +54,5 @@ declare module "tessera-core" {
     symmetricAlgorithm: number | undefined,
     sessionKey: Uint8Array,
   ): Promise<Decrypted>;
-  /** A promise: compressed data (GnuPG signs compressed by default) is inflated by the browser's DecompressionStream. */
-  export function verifyInline(stored: string, input: Uint8Array): Promise<Verified>;
+  export function verifyInline(stored: string, input: Uint8Array): Verified;
 }

@@ -520,8 +520,8 @@ pub fn none_opened(request: &DecryptionRequest, last: &str) -> Error {
 }
 
 /// Phase 2 in steps, so the MDC's SHA-1 can be computed by the caller
-/// (the browser's WebCrypto, `webcrypto.rs`) and compressed data inflated by
-/// it (`decompression.rs`): [`finish_begin`] decrypts,
+/// (the browser's WebCrypto, `webcrypto.rs`), and the packets inside read by
+/// it if it wants to (the benchmark's `decompression.rs`): [`finish_begin`] decrypts,
 /// [`Finishing::authenticate`] takes the digest of [`Finishing::mdc_input`]
 /// and gives the packets inside only if the MDC matches; they are read (and
 /// inflated) after that, never before.

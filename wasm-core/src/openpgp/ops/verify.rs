@@ -166,21 +166,6 @@ pub fn verify_inline(
     limits: &Limits,
     now: Timestamp,
 ) -> Result<VerifiedMessage> {
-    match inline_start(keyring, input, limits, now)? {
-        Inline::Cleartext(done) => Ok(done),
-        Inline::Packets(bytes) => read_and_verify(keyring, &bytes, limits, now, "message"),
-    }
-}
-
-/// A signed message's first step: a cleartext-signed message is verified
-/// whole; any other is dearmored, its packets left to read (in the browser
-/// with its inflate, `decompression.rs`).
-pub enum Inline {
-    Cleartext(VerifiedMessage),
-    Packets(Vec<u8>),
-}
-
-pub fn inline_start(keyring: &Keyring, input: &[u8], limits: &Limits, now: Timestamp) -> Result<Inline> {
     limits.check(input.len())?;
     let trimmed = input
         .iter()
@@ -194,13 +179,13 @@ pub fn inline_start(keyring: &Keyring, input: &[u8], limits: &Limits, now: Times
             .iter()
             .map(|sig| judge(keyring, sig, now, |key| sig.verify(key, text.as_bytes())))
             .collect();
-        return Ok(Inline::Cleartext(VerifiedMessage {
+        return Ok(VerifiedMessage {
             data: Zeroizing::new(text.replace("\r\n", "\n").into_bytes()),
             verifications,
-        }));
+        });
     }
     let (_, bytes) = dearmor(input, "message")?;
-    Ok(Inline::Packets(bytes))
+    read_and_verify(keyring, &bytes, limits, now, "message")
 }
 
 /// Reads a (decrypted) message held in memory ([`message`]), bounded by
@@ -215,8 +200,8 @@ pub(crate) fn read_and_verify(
     Ok(verify_contents(keyring, message::read(bytes, limits, what)?, now))
 }
 
-/// Checks the signatures of a message read by [`message::read`] (or, in the
-/// browser, `decompression::read`).
+/// Checks the signatures of a message read by [`message::read`] (or by the
+/// benchmark's `decompression::read`).
 pub(crate) fn verify_contents(
     keyring: &Keyring,
     contents: message::Contents,

@@ -23,11 +23,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
-use super::decompression;
 use super::decrypt::{Decrypted, Finishing};
 use super::encrypt::{Encrypted, Sealing};
 use super::keyring::Keyring;
-use super::verify::verify_contents;
 use crate::openpgp::error::{Error, Result};
 use crate::openpgp::types::{Container, Limits};
 
@@ -132,9 +130,7 @@ pub async fn sha1(data: &[u8]) -> Result<Vec<u8>> {
     Ok(Uint8Array::new(&digest).to_vec())
 }
 
-/// Finishes a decryption ([`Finishing`]), the MDC's SHA-1 by WebCrypto and
-/// compressed data inflated by the browser (`decompression.rs`), after the
-/// MDC or AEAD authenticated it.
+/// Finishes a decryption ([`Finishing`]), the MDC's SHA-1 by WebCrypto.
 pub async fn finish_decryption(
     finishing: Finishing,
     keyring: &Keyring,
@@ -145,12 +141,5 @@ pub async fn finish_decryption(
         Some(data) => Some(sha1(data).await?),
         None => None,
     };
-    let opened = finishing.authenticate(digest.as_deref())?;
-    let contents = decompression::read(opened.packets(), limits, "decrypted message").await?;
-    let verified = verify_contents(keyring, contents, now);
-    Ok(Decrypted {
-        data: verified.data,
-        verifications: verified.verifications,
-        container: opened.container,
-    })
+    finishing.complete(digest.as_deref(), keyring, limits, now)
 }

@@ -15,12 +15,13 @@
 //! Compressed data is inflated outside the walk: [`read_step`] stops at the
 //! first compressed packet it has no inflated bytes for and says so
 //! ([`Step::Inflate`]); the caller inflates it and walks again with one more
-//! buffer. In the browser the caller is `ops/decompression.rs`, which uses
-//! the browser's own `DecompressionStream` (native zlib, as OpenPGP.js does:
-//! inflate in WebAssembly was most of the time of a compressed message, and
-//! the wasm module carries no inflate code); natively it is [`read`], with
-//! rpgp's decompressor (flate2) into buffers wiped as they are outgrown
-//! ([`wiped_read`]). In both, decryption authenticated the data first.
+//! buffer. [`read`] does that with rpgp's decompressor (flate2, zlib-rs) into
+//! buffers wiped as they are outgrown ([`wiped_read`]), natively and in the
+//! browser. The benchmark build can also drive it with the browser's
+//! `DecompressionStream` (`ops/decompression.rs`), which `scripts/bench core`
+//! measured slower than zlib-rs in wasm (docs/benchmarks.md): the step
+//! interface is what a module without inflate code would use. Decryption
+//! authenticates the data before any of this.
 
 use pgp::packet::{Packet, PacketTrait, Signature};
 use zeroize::Zeroizing;
@@ -106,9 +107,7 @@ struct Walk<'i> {
     inflations: usize,
 }
 
-/// Reads a message, inflating compressed data with rpgp's decompressor (not
-/// in the browser, whose build carries none: there `ops/decompression.rs`
-/// drives [`read_step`] with the browser's `DecompressionStream`).
+/// Reads a message, inflating compressed data with rpgp's decompressor.
 pub fn read(bytes: &[u8], limits: &Limits, what: &'static str) -> Result<Contents> {
     let mut inflated = Vec::new();
     loop {
@@ -122,9 +121,6 @@ pub fn read(bytes: &[u8], limits: &Limits, what: &'static str) -> Result<Content
     }
 }
 
-// The benchmark build keeps rpgp's inflate in wasm too, to time it against
-// the browser's (`scripts/bench core`); the extension's build has none.
-#[cfg(any(not(target_arch = "wasm32"), feature = "bench"))]
 fn inflate_here(request: &Inflate, what: &'static str) -> Result<Zeroizing<Vec<u8>>> {
     use pgp::packet::Decompressor;
     use pgp::types::CompressionAlgorithm;
@@ -141,13 +137,6 @@ fn inflate_here(request: &Inflate, what: &'static str) -> Result<Zeroizing<Vec<u
         return Err(request.too_large(out.len()));
     }
     Ok(out)
-}
-
-#[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
-fn inflate_here(_: &Inflate, _: &'static str) -> Result<Zeroizing<Vec<u8>>> {
-    Err(Error::internal(
-        "compressed data is inflated by the browser's DecompressionStream, on the asynchronous path",
-    ))
 }
 
 /// One walk over the message, with `inflated` the compressed packets
@@ -400,7 +389,6 @@ mod tests {
         compressed(ZLIB, &[&deflate[..], &adler].concat())
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn zip_and_zlib_inflate_nested_among_stored_ones() {
         for (name, message) in [
@@ -455,7 +443,6 @@ mod tests {
         assert_eq!(code(&many, 1000), "malformed");
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn corrupt_compressed_data_is_malformed() {
         // BFINAL=1 with the reserved block type 11.
@@ -468,7 +455,6 @@ mod tests {
         );
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn inflated_data_is_bounded_by_the_size_limit() {
         // The literal data packet: 6 octets of header, 6 of metadata, 100 of data.
