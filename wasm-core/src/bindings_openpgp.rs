@@ -174,7 +174,7 @@ pub async fn decrypt_finish(
     };
     let limits = Limits::default();
     let now = cert::now();
-    let finishing = decrypt::finish_begin(&input, key, &ring, &limits, now).map_err(js_err)?;
+    let finishing = decrypt::finish_begin(&input, key, &limits).map_err(js_err)?;
     drop(input);
     let out = webcrypto::finish_decryption(finishing, &ring, &limits, now)
         .await

@@ -1,5 +1,6 @@
 // Runs in one headless Chromium page: Tessera's core (wasm, benchmark build)
-// against OpenPGP.js v6, same Curve25519 key, keys parsed once outside the loops.
+// against OpenPGP.js v6, same keys, parsed once outside the loops: random data
+// (run()) and gpg's messages (gpgRows(), served by run.mjs under /gpg/).
 // Results go to window.benchResult; scripts/bench core prints them.
 import init, { BenchEngine } from "/tessera/tessera_core.js";
 import * as openpgp from "/openpgp/openpgp.min.mjs";
@@ -29,6 +30,21 @@ async function median(runs, fn, batch) {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
+}
+
+// Like median(), for several functions at once, one sample of each in turn:
+// on a shared machine, load that comes and goes falls on all of them alike.
+async function medians(runs, fns, batch) {
+  for (const fn of fns) await fn();
+  const times = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      for (let j = 0; j < batch; j++) await fn();
+      times[k].push((performance.now() - t0) / batch);
+    }
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
 }
 
 function same(a, b) {
@@ -82,4 +98,72 @@ async function run() {
   return rows;
 }
 
-window.benchResult = run().then((rows) => ({ rows }), (e) => ({ error: String(e && e.stack || e) }));
+// Messages made by gpg with its defaults (run.mjs serves them under /gpg/):
+// each engine decrypts with gpg's exported secret key. Timed three ways: the
+// whole decryption; the private-key step alone (opening the PKESK: the card
+// does it in real use, so it is not the core's); and everything else, given
+// the session key. The message is parsed outside the private-key step's loop.
+const GPG_KEYS = ["cv25519", "rsa3072"];
+const GPG_VARIANTS = [["z", "gpg defaults"], ["n", "-z 0"]];
+
+async function gpgRows() {
+  const fetchBytes = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
+  const rows = [];
+  const privateKeyStep = {};
+  for (const keyName of GPG_KEYS) {
+    const armoredKey = new TextDecoder().decode(await fetchBytes(`/gpg/${keyName}.key.asc`));
+    const tessera = new BenchEngine(armoredKey);
+    const pgpPrivate = await openpgp.readPrivateKey({ armoredKey });
+    for (const [label, , runs, batch] of SIZES) {
+      const id = label.replace(" ", "");
+      const plain = await fetchBytes(`/gpg/${id}.txt`);
+      for (const [variant, variantLabel] of GPG_VARIANTS) {
+        const bytes = await fetchBytes(`/gpg/${id}.${keyName}.${variant}.asc`);
+        const armoredMessage = new TextDecoder().decode(bytes);
+        const parsed = await openpgp.readMessage({ armoredMessage });
+        const [jsKey] = await openpgp.decryptSessionKeys({ message: parsed, decryptionKeys: pgpPrivate });
+        const tsKey = tessera.unwrapSessionKey(bytes);
+
+        const jsDecrypt = async () =>
+          openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage }), decryptionKeys: pgpPrivate, format: "binary" });
+        const jsRest = async () =>
+          openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage }), sessionKeys: jsKey, format: "binary" });
+        const tsDecrypt = () => tessera.decrypt(bytes);
+        const tsRest = () => tessera.decryptWithSessionKey(bytes, tsKey);
+        // The same with the browser's DecompressionStream instead of the core's
+        // inflate (zlib-rs in wasm): only the benchmark build has it.
+        const tsRestBrowser = () => tessera.decryptWithSessionKeyBrowserInflate(bytes, tsKey);
+        for (const [name, fn] of [["OpenPGP.js", jsDecrypt], ["OpenPGP.js (session key)", jsRest],
+          ["Tessera", tsDecrypt], ["Tessera (session key)", tsRest], ["Tessera (browser inflate)", tsRestBrowser]]) {
+          const out = await fn();
+          if (!same(out.data ?? out, plain)) throw new Error(`${name}: wrong plaintext for the gpg message ${id} ${keyName} ${variantLabel}`);
+        }
+        const [jsTotal, tsTotal] = await medians(runs, [jsDecrypt, tsDecrypt], batch);
+        const [jsR, tsR, tsB] = await medians(runs, [jsRest, tsRest, tsRestBrowser], batch);
+        rows.push({
+          key: keyName, size: label, variant: variantLabel,
+          total: { openpgpjs: jsTotal, tessera: tsTotal },
+          rest: { openpgpjs: jsR, tessera: tsR },
+          browserInflate: { openpgpjs: jsR, tessera: tsB },
+        });
+        if (label === "4 KiB" && variant === "z") {
+          const pkBatch = keyName === "rsa3072" ? 4 : 20;
+          // OpenPGP.js's decryptSessionKeys opens a parsed message once: one
+          // parsed copy per call, parsed before the loop.
+          const pool = [];
+          for (let i = 0; i < (11 + 1) * pkBatch; i++) pool.push(await openpgp.readMessage({ armoredMessage }));
+          const [js, ts] = await medians(11, [
+            () => openpgp.decryptSessionKeys({ message: pool.pop(), decryptionKeys: pgpPrivate }),
+            async () => tessera.unwrapSessionKey(bytes),
+          ], pkBatch);
+          privateKeyStep[keyName] = { openpgpjs: js, tessera: ts };
+        }
+      }
+    }
+    tessera.free();
+  }
+  return { rows, privateKeyStep };
+}
+
+window.benchResult = (async () => ({ rows: await run(), gpg: await gpgRows() }))()
+  .catch((e) => ({ error: String(e && e.stack || e) }));

@@ -182,3 +182,63 @@ pub fn dearmor(armored: &str) -> Vec<u8> {
     std::io::Read::read_to_end(&mut pgp::armor::Dearmor::new(armored.as_bytes()), &mut out).expect("dearmor");
     out
 }
+
+/// A compression bomb: a compressed data packet (ZLIB, GnuPG's default) of
+/// about `inflated / 160` bytes that inflates to `inflated` zero bytes or a
+/// little more, a valid stream to its end. Raw deflate with the fixed Huffman
+/// codes (RFC 1951 3.2.6): one literal zero, then copies of 258 bytes at
+/// distance 1, 13 bits each; then the Adler-32 of the zeros.
+pub fn zlib_bomb(inflated: usize) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u32,
+        n: u32,
+    }
+    impl Bits {
+        /// `len` bits of `value`, least significant first (header fields).
+        fn put(&mut self, value: u32, len: u32) {
+            for i in 0..len {
+                self.acc |= ((value >> i) & 1) << self.n;
+                self.n += 1;
+                if self.n == 8 {
+                    self.out.push(self.acc as u8);
+                    self.acc = 0;
+                    self.n = 0;
+                }
+            }
+        }
+        /// A Huffman code: most significant bit first.
+        fn code(&mut self, code: u32, len: u32) {
+            for i in (0..len).rev() {
+                self.put((code >> i) & 1, 1);
+            }
+        }
+    }
+    let mut bits = Bits {
+        out: vec![0x78, 0x01],
+        acc: 0,
+        n: 0,
+    };
+    bits.put(1, 1); // BFINAL
+    bits.put(1, 2); // BTYPE 01: fixed codes
+    bits.code(0x30, 8); // literal 0
+    let copies = inflated.div_ceil(258);
+    for _ in 0..copies {
+        bits.code(0xC5, 8); // length code 285: 258 bytes
+        bits.code(0, 5); // distance code 0: distance 1
+    }
+    bits.code(0, 7); // end of block
+    if bits.n > 0 {
+        bits.put(0, 8 - bits.n); // to a byte boundary
+    }
+    // Adler-32 of n zero bytes: a stays 1, b adds 1 per byte.
+    let n = 1 + 258 * copies as u64;
+    let adler = (((n % 65521) as u32) << 16) | 1;
+    bits.out.extend_from_slice(&adler.to_be_bytes());
+    let body = [&[2u8][..], &bits.out].concat();
+    // New-format tag 8, five-octet length.
+    let mut packet = vec![0xC8, 0xFF];
+    packet.extend_from_slice(&u32::try_from(body.len()).expect("fits").to_be_bytes());
+    packet.extend_from_slice(&body);
+    packet
+}

@@ -429,7 +429,7 @@ pub fn finish(
     limits: &Limits,
     now: Timestamp,
 ) -> Result<Decrypted> {
-    let finishing = finish_begin(input, session_key, keyring, limits, now)?;
+    let finishing = finish_begin(input, session_key, limits)?;
     let digest = finishing.mdc_input().map(<sha1::Sha1 as sha1::Digest>::digest);
     finishing.complete(digest.as_deref(), keyring, limits, now)
 }
@@ -519,30 +519,67 @@ pub fn none_opened(request: &DecryptionRequest, last: &str) -> Error {
     Error::NotForUs { recipients }
 }
 
-/// Phase 2 in two steps, so the MDC's SHA-1 can be computed by the caller
-/// (the browser's WebCrypto, `webcrypto.rs`): [`finish_begin`] decrypts,
-/// [`Finishing::complete`] takes the digest of [`Finishing::mdc_input`] and
-/// releases the plaintext only if the MDC matches.
+/// Phase 2 in steps, so the MDC's SHA-1 can be computed by the caller
+/// (the browser's WebCrypto, `webcrypto.rs`), and the packets inside read by
+/// it if it wants to (the benchmark's `decompression.rs`): [`finish_begin`] decrypts,
+/// [`Finishing::authenticate`] takes the digest of [`Finishing::mdc_input`]
+/// and gives the packets inside only if the MDC matches; they are read (and
+/// inflated) after that, never before.
 pub enum Finishing {
     /// SEIPDv1 with AES, decrypted and not yet authenticated.
     Mdc {
         unverified: seipd_v1::Unverified,
         container: &'static str,
     },
-    /// Decrypted and authenticated by rpgp (SEIPDv2, GnuPG's AEAD, other ciphers).
-    Done(Decrypted),
+    /// Decrypted and authenticated by rpgp (SEIPDv2, GnuPG's AEAD, other
+    /// ciphers): the packets inside, not yet read.
+    Opened(Authenticated),
+}
+
+/// The packets inside the encrypted data, authenticated (MDC or AEAD), not
+/// yet read: compressed data, literal data, signatures. Wiped on drop.
+pub struct Authenticated {
+    buffer: Zeroizing<Vec<u8>>,
+    packets: std::ops::Range<usize>,
+    pub container: &'static str,
+}
+
+impl Authenticated {
+    pub fn packets(&self) -> &[u8] {
+        &self.buffer[self.packets.clone()]
+    }
 }
 
 impl Finishing {
-    /// The bytes whose SHA-1 [`Finishing::complete`] needs, if any.
+    /// The bytes whose SHA-1 [`Finishing::authenticate`] needs, if any.
     pub fn mdc_input(&self) -> Option<&[u8]> {
         match self {
             Finishing::Mdc { unverified, .. } => Some(unverified.mdc_input()),
-            Finishing::Done(_) => None,
+            Finishing::Opened(_) => None,
         }
     }
 
     /// `sha1`: the SHA-1 of [`Finishing::mdc_input`] (ignored when there is none).
+    pub fn authenticate(self, sha1: Option<&[u8]>) -> Result<Authenticated> {
+        match self {
+            Finishing::Opened(done) => Ok(done),
+            Finishing::Mdc {
+                unverified,
+                container,
+            } => {
+                let opened =
+                    unverified.verify(sha1.ok_or_else(|| Error::internal("no MDC digest given"))?)?;
+                Ok(Authenticated {
+                    buffer: opened.plaintext,
+                    packets: opened.packets,
+                    container,
+                })
+            }
+        }
+    }
+
+    /// [`Finishing::authenticate`], then the message inside read (compressed
+    /// data inflated by rpgp: natively) and its signatures verified.
     pub fn complete(
         self,
         sha1: Option<&[u8]>,
@@ -550,20 +587,12 @@ impl Finishing {
         limits: &Limits,
         now: Timestamp,
     ) -> Result<Decrypted> {
-        let (unverified, container) = match self {
-            Finishing::Done(done) => return Ok(done),
-            Finishing::Mdc {
-                unverified,
-                container,
-            } => (unverified, container),
-        };
-        let opened = unverified.verify(sha1.ok_or_else(|| Error::internal("no MDC digest given"))?)?;
-        let inner = &opened.plaintext[opened.packets.clone()];
-        let verified = read_and_verify(keyring, inner, limits, now, "decrypted message")?;
+        let opened = self.authenticate(sha1)?;
+        let verified = read_and_verify(keyring, opened.packets(), limits, now, "decrypted message")?;
         Ok(Decrypted {
             data: verified.data,
             verifications: verified.verifications,
-            container,
+            container: opened.container,
         })
     }
 }
@@ -657,13 +686,7 @@ fn read_all(reader: impl Read, limits: &Limits, expected: usize) -> Result<Zeroi
 }
 
 /// Phase 2's first step: see [`Finishing`].
-pub fn finish_begin(
-    input: &[u8],
-    session_key: SessionKey,
-    keyring: &Keyring,
-    limits: &Limits,
-    now: Timestamp,
-) -> Result<Finishing> {
+pub fn finish_begin(input: &[u8], session_key: SessionKey, limits: &Limits) -> Result<Finishing> {
     let binary = input_binary(input, limits)?;
     // Refuses SED (EFAIL) and non-encrypted input before any decryption.
     let parsed = parse_envelope(&binary)?;
@@ -714,10 +737,10 @@ pub fn finish_begin(
 
     let inner = decrypt_with_rpgp(parsed.data, &plain, limits)?;
     drop(plain);
-    let verified = read_and_verify(keyring, &inner, limits, now, "decrypted message")?;
-    Ok(Finishing::Done(Decrypted {
-        data: verified.data,
-        verifications: verified.verifications,
+    let packets = 0..inner.len();
+    Ok(Finishing::Opened(Authenticated {
+        buffer: inner,
+        packets,
         container,
     }))
 }

@@ -13,7 +13,10 @@
 //! | [`passwords`] | decryption by password (one phase) |
 //! | [`verify`] | signature verification |
 //! | `webcrypto` | (wasm32) encryption's and decryption's last step by the browser's WebCrypto |
+//! | `decompression` | (benchmark build only) compressed data inflated by the browser's `DecompressionStream`, timed against rpgp's inflate |
 
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub mod decompression;
 pub mod decrypt;
 pub mod encrypt;
 pub mod keyring;

@@ -197,7 +197,16 @@ pub(crate) fn read_and_verify(
     now: Timestamp,
     what: &'static str,
 ) -> Result<VerifiedMessage> {
-    let contents = message::read(bytes, limits, what)?;
+    Ok(verify_contents(keyring, message::read(bytes, limits, what)?, now))
+}
+
+/// Checks the signatures of a message read by [`message::read`] (or by the
+/// benchmark's `decompression::read`).
+pub(crate) fn verify_contents(
+    keyring: &Keyring,
+    contents: message::Contents,
+    now: Timestamp,
+) -> VerifiedMessage {
     let data = contents.data;
     let verifications = if contents.signatures.is_empty() {
         vec![Verification::Unsigned]
@@ -208,5 +217,5 @@ pub(crate) fn read_and_verify(
             .map(|sig| judge(keyring, sig, now, |key| sig.verify(key, &data[..])))
             .collect()
     };
-    Ok(VerifiedMessage { data, verifications })
+    VerifiedMessage { data, verifications }
 }
