@@ -106,6 +106,27 @@ for (const kind of selectedBrowsers()) describe(`[${kind}] key discovery by WKD 
     });
   }
 
+  /**
+   * Clicks an element of the key list. The options page lists the keys again when the
+   * background's status changes (own keys depend on the tokens), which replaces the element
+   * under a click in flight ("Node is detached from document", seen once in Firefox): click
+   * the new one then.
+   */
+  async function clickInKeyList(selector) {
+    await waitFor(
+      async () => {
+        try {
+          await options.click(selector);
+          return true;
+        } catch (err) {
+          if (/detached|not attached|stale/i.test(String(err?.message))) return false;
+          throw err;
+        }
+      },
+      { what: `a click on ${selector}` },
+    );
+  }
+
   const keyringHas = async (fpr) => (await options.count(`[data-testid="key"][data-fingerprint="${fpr}"]`)) > 0;
 
   test(`[${kind}] found by the advanced method; shown with its fingerprint; imported only on the user's click`, async () => {
@@ -144,7 +165,7 @@ for (const kind of selectedBrowsers()) describe(`[${kind}] key discovery by WKD 
     gpgIn(dave.home, ["--quick-set-expire", dave.fingerprint, "2y"]);
     gpgIn(dave.home, ["--quick-set-expire", dave.fingerprint, "2y", "*"]);
     server.put("openpgpkey.example.test", `/.well-known/openpgpkey/example.test/hu/${dave.hash}`, dave.export());
-    await options.click(`${item} [data-testid="key-refresh"]`);
+    await clickInKeyList(`${item} [data-testid="key-refresh"]`);
     await options.waitFor('[data-testid="find-found"]', { timeoutMs: 30_000 });
     assert.equal(await options.attr('[data-testid="find-key"]', "data-validity"), "valid");
     await options.click('[data-testid="find-import"]');
@@ -190,13 +211,24 @@ for (const kind of selectedBrowsers()) describe(`[${kind}] key discovery by WKD 
     const own = '[data-testid="key"][data-own="true"]';
     await options.waitFor(own);
     const fingerprint = await options.attr(own, "data-fingerprint");
-    await options.click(`${own} [data-testid="wkd-show"]`);
-    await options.waitFor(`${own} [data-testid="wkd-entry"]`);
-    const shown = await options.evaluate((sel) => {
-      const e = document.querySelector(sel);
-      const text = (id) => e.querySelector(`[data-testid="${id}"]`).textContent;
-      return { address: e.dataset.address, key: text("wkd-advanced-key"), policy: text("wkd-advanced-policy"), href: e.querySelector('[data-testid="wkd-key-file"]').href, name: e.querySelector('[data-testid="wkd-key-file"]').getAttribute("download") };
-    }, `${own} [data-testid="wkd-entry"]`);
+    await clickInKeyList(`${own} [data-testid="wkd-show"]`);
+    // A re-listing may also replace the shown entry: show it again until it is read.
+    const read = (sel) =>
+      options.evaluate((sel) => {
+        const e = document.querySelector(sel);
+        if (e === null) return null;
+        const text = (id) => e.querySelector(`[data-testid="${id}"]`).textContent;
+        const file = e.querySelector('[data-testid="wkd-key-file"]');
+        return { address: e.dataset.address, key: text("wkd-advanced-key"), policy: text("wkd-advanced-policy"), href: file.href, name: file.getAttribute("download") };
+      }, sel);
+    const shown = await waitFor(
+      async () => {
+        const got = await read(`${own} [data-testid="wkd-entry"]`);
+        if (got === null) await clickInKeyList(`${own} [data-testid="wkd-show"]`);
+        return got;
+      },
+      { what: "the WKD entry of the own key", timeoutMs: 20_000 },
+    );
     assert.equal(shown.address, "alice@example.org");
     // The key file the page offers (its Blob), put where the page says.
     const bytes = await options.evaluate(async (href) => [...new Uint8Array(await (await fetch(href)).arrayBuffer())], shown.href);
