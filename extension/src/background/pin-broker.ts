@@ -59,20 +59,7 @@ export class PinBroker {
       retriesLeft: retries,
       blocked: retries === 0,
     };
-    return new Promise<void>((resolve, reject) => {
-      const prompt: Prompt = { id, info, handle: null, busy: false, resolve, reject };
-      this.prompts.set(id, prompt);
-      this.deps.openPrompt(id).then(
-        (handle) => {
-          prompt.handle = handle;
-          if (!this.prompts.has(id)) this.deps.closePrompt(handle);
-        },
-        (err: unknown) => {
-          this.prompts.delete(id);
-          reject(new HostError("pin_prompt_failed", String(err)));
-        },
-      );
-    });
+    return this.open<void>(id, info);
   }
 
   /**
@@ -99,16 +86,13 @@ export class PinBroker {
       blocked: retriesLeft === 0,
       card: kind,
     };
+    return this.open<T>(id, info, run);
+  }
+
+  /** Opens the prompt window for `info`; the promise settles when a submit succeeds or the user cancels. */
+  private open<T>(id: string, info: PinPromptInfo, run?: (secrets: CardSecrets) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const prompt: Prompt = {
-        id,
-        info,
-        handle: null,
-        busy: false,
-        run,
-        resolve: (v) => resolve(v as T),
-        reject,
-      };
+      const prompt: Prompt = { id, info, handle: null, busy: false, resolve: (v) => resolve(v as T), reject, ...(run === undefined ? {} : { run }) };
       this.prompts.set(id, prompt);
       this.deps.openPrompt(id).then(
         (handle) => {
@@ -121,6 +105,23 @@ export class PinBroker {
         },
       );
     });
+  }
+
+  /** A wrong or blocked secret: the prompt shows the tries left and stays for the user; null for any other failure. */
+  private counted(p: Prompt, err: unknown): PinSubmitResult | null {
+    const code = err instanceof HostError ? err.code : "internal";
+    if (code === "pin_incorrect") {
+      const left = retriesLeftOf(err);
+      p.info.retriesLeft = left;
+      if (left === 0) p.info.blocked = true;
+      return { ok: false, code: "pin_incorrect", retriesLeft: left };
+    }
+    if (code === "pin_blocked") {
+      p.info.blocked = true;
+      p.info.retriesLeft = 0;
+      return { ok: false, code: "pin_blocked" };
+    }
+    return null;
   }
 
   /** One submit from a card set-up prompt = at most one card request. */
@@ -142,18 +143,9 @@ export class PinBroker {
     try {
       value = await p.run(secrets);
     } catch (err) {
+      const counted = this.counted(p, err);
+      if (counted !== null) return counted;
       const code = err instanceof HostError ? err.code : "internal";
-      if (code === "pin_incorrect") {
-        const left = retriesLeftOf(err);
-        p.info.retriesLeft = left;
-        if (left === 0) p.info.blocked = true;
-        return { ok: false, code: "pin_incorrect", retriesLeft: left };
-      }
-      if (code === "pin_blocked") {
-        p.info.blocked = true;
-        p.info.retriesLeft = 0;
-        return { ok: false, code: "pin_blocked" };
-      }
       // Anything else ends the set-up step: the options page says what happened.
       this.finish(p);
       p.reject(err instanceof HostError ? err : new HostError("internal", String(err)));
@@ -182,18 +174,9 @@ export class PinBroker {
     try {
       await this.deps.verifyPin(p.info.tokenId, pin, p.info.purpose);
     } catch (err) {
+      const counted = this.counted(p, err);
+      if (counted !== null) return counted;
       const code = err instanceof HostError ? err.code : "internal";
-      if (code === "pin_incorrect") {
-        const left = retriesLeftOf(err);
-        p.info.retriesLeft = left;
-        if (left === 0) p.info.blocked = true;
-        return { ok: false, code: "pin_incorrect", retriesLeft: left };
-      }
-      if (code === "pin_blocked") {
-        p.info.blocked = true;
-        p.info.retriesLeft = 0;
-        return { ok: false, code: "pin_blocked" };
-      }
       return { ok: false, code, message: err instanceof Error ? err.message : String(err) };
     } finally {
       p.busy = false;

@@ -8,7 +8,7 @@
 
 use openpgp_card::ocard::algorithm::{AlgoSimple, AlgorithmAttributes, Curve};
 use openpgp_card::ocard::data::TouchPolicy;
-use openpgp_card::ocard::{KeyType, StatusBytes};
+use openpgp_card::ocard::KeyType;
 use secrecy::SecretString;
 use tessera_protocol::card::{
     CardDefaultPins, CardGenerateResult, CardKeyAlgorithm, CardPin, CardPinRetries, CardSlotStatus,
@@ -18,7 +18,7 @@ use tessera_protocol::{ErrorBody, ErrorCode};
 
 use super::certificate::new_key_fingerprint;
 use super::discovery::cardholder_display_name;
-use super::operations::{card_error, removed_or};
+use super::operations::{card_error, pin_rejected, removed_or};
 use super::Tx;
 use crate::token::algorithm_names::{hex_upper, of_card_slot};
 
@@ -113,14 +113,7 @@ fn presenting<T>(
         Ok(v) => return Ok(v),
         Err(e) => removed_or(reader, e)?,
     };
-    let rejected = matches!(
-        err,
-        openpgp_card::Error::CardStatus(
-            StatusBytes::PasswordNotChecked(_)
-                | StatusBytes::SecurityStatusNotSatisfied
-                | StatusBytes::AuthenticationMethodBlocked
-        )
-    );
+    let rejected = pin_rejected(&err);
     let left = tries_of(&retries(tx, reader)?, pin);
     if left == 0 {
         return Err(blocked(reader, pin));

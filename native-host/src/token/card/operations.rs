@@ -43,6 +43,19 @@ fn broke_off(e: &openpgp_card::Error) -> bool {
     )
 }
 
+/// Whether the card refused a presented PIN (a try counted), rather than the
+/// command for another reason (e.g. a PIN of a length it does not take).
+pub fn pin_rejected(err: &openpgp_card::Error) -> bool {
+    matches!(
+        err,
+        openpgp_card::Error::CardStatus(
+            StatusBytes::PasswordNotChecked(_)
+                | StatusBytes::SecurityStatusNotSatisfied
+                | StatusBytes::AuthenticationMethodBlocked
+        )
+    )
+}
+
 /// `e` as is, or `card_removed` when the conversation broke off under it.
 pub fn removed_or(reader: &str, e: openpgp_card::Error) -> Result<openpgp_card::Error, ErrorBody> {
     if broke_off(&e) {
@@ -112,14 +125,7 @@ pub fn verify(
         Err(e) if broke_off(&e) => return Err(removed(reader)),
         Err(e) => e,
     };
-    let rejected = matches!(
-        err,
-        openpgp_card::Error::CardStatus(
-            StatusBytes::PasswordNotChecked(_)
-                | StatusBytes::SecurityStatusNotSatisfied
-                | StatusBytes::AuthenticationMethodBlocked
-        )
-    );
+    let rejected = pin_rejected(&err);
     match user_pin_tries(tx, reader)? {
         0 => Err(blocked(reader)),
         left if rejected => Err(incorrect(left)),
