@@ -161,6 +161,10 @@ function credentialsPkgDir() {
   return resolve(process.env.TESSERA_CREDENTIALS_PKG ?? join(repo, "wasm-core", "pkg-credentials"));
 }
 
+function protocolPkgDir() {
+  return resolve(process.env.TESSERA_PROTOCOL_PKG ?? join(repo, "wasm-core", "pkg-protocol"));
+}
+
 async function buildBrowser(browser, coreDir) {
   // TESSERA_DIST_DIR: a private output folder, so a test run does not rebuild the dist/ others use.
   const out = join(resolve(process.env.TESSERA_DIST_DIR ?? join(here, "dist")), browser);
@@ -184,6 +188,7 @@ async function buildBrowser(browser, coreDir) {
     alias: {
       "tessera-core": join(coreDir, "tessera_core.js"),
       "tessera-credentials": join(credentialsPkgDir(), "tessera_credentials.js"),
+      "tessera-protocol": join(protocolPkgDir(), "tessera_protocol.js"),
     },
     // The glue only uses import.meta.url to find the .wasm when no path is given; we always give one.
     define: { "import.meta.url": '"about:invalid"' },
@@ -194,6 +199,8 @@ async function buildBrowser(browser, coreDir) {
   cpSync(join(coreDir, "tessera_core_bg.wasm"), join(out, "wasm", "tessera_core_bg.wasm"));
   // The second module (autofill), loaded by the service worker on first use.
   cpSync(join(credentialsPkgDir(), "tessera_credentials_bg.wasm"), join(out, "wasm", "tessera_credentials_bg.wasm"));
+  // The host protocol codec, loaded at the service worker's start.
+  cpSync(join(protocolPkgDir(), "tessera_protocol_bg.wasm"), join(out, "wasm", "tessera_protocol_bg.wasm"));
   for (const page of ["popup", "options", "pin"]) {
     for (const ext of ["html", "css"]) cpSync(join(here, "src", page, `${page}.${ext}`), join(out, page, `${page}.${ext}`));
   }
@@ -239,6 +246,13 @@ if (process.argv.includes("--tests")) {
   if (!existsSync(join(credentialsPkgDir(), "tessera_credentials_bg.wasm"))) {
     console.error(
       `tessera: the credentials wasm module is not built (no tessera_credentials_bg.wasm in ${credentialsPkgDir()}).\n` +
+        "Run `scripts/lib/wasm.sh build` from the repository root first.",
+    );
+    process.exit(1);
+  }
+  if (!existsSync(join(protocolPkgDir(), "tessera_protocol_bg.wasm"))) {
+    console.error(
+      `tessera: the host protocol wasm module is not built (no tessera_protocol_bg.wasm in ${protocolPkgDir()}).\n` +
         "Run `scripts/lib/wasm.sh build` from the repository root first.",
     );
     process.exit(1);

@@ -11,7 +11,7 @@ import babelParser from "@babel/eslint-parser";
 /** An import specifier that reaches into a folder of src/ (relative paths: "../background/x"). */
 const folder = (name) => `(^|/)${name}(/|$)`;
 
-const WASM = { regex: "^tessera-(core|credentials)($|/)|\\.wasm$", message: "only the wasm loaders (background/core-loader.ts, background/credentials/core.ts) import the wasm modules" };
+const WASM = { regex: "^tessera-(core|credentials|protocol)($|/)|\\.wasm$", message: "only the wasm loaders (background/core-loader.ts, background/protocol-loader.ts, background/credentials/core.ts) import the wasm modules" };
 const BACKGROUND = { regex: folder("background"), message: "the background is reached by messages and ports (shared/contracts/), never imported" };
 const CONTENT = { regex: folder("content"), message: "content scripts run in web pages: nothing imports them" };
 const PAGES = { regex: `${folder("popup")}|${folder("options")}|${folder("pin")}|${folder("frames")}|${folder("pages")}`, message: "extension pages' code stays in the pages" };
@@ -21,8 +21,8 @@ const SHARED_NOT_FOR_CONTENT = {
   message: "a content script imports only shared/contracts/*, shared/i18n and shared/armor-text",
 };
 const DYNAMIC_WASM = {
-  selector: "ImportExpression[source.value=/^tessera-(core|credentials)/]",
-  message: "only the wasm loaders (background/core-loader.ts, background/credentials/core.ts) import the wasm modules",
+  selector: "ImportExpression[source.value=/^tessera-(core|credentials|protocol)/]",
+  message: "only the wasm loaders (background/core-loader.ts, background/protocol-loader.ts, background/credentials/core.ts) import the wasm modules",
 };
 
 // shared/ holds no state and calls no browser API but chrome.i18n (types such as chrome.runtime.Port are fine).
@@ -73,14 +73,14 @@ export default [
   // background/: everything but the page and content code; the wasm only through its loaders.
   {
     files: ["src/background/**/*.ts"],
-    ignores: ["src/background/core-loader.ts", "src/background/credentials/core.ts"],
+    ignores: ["src/background/core-loader.ts", "src/background/protocol-loader.ts", "src/background/credentials/core.ts"],
     rules: {
       "no-restricted-imports": restrict(WASM, CONTENT, PAGES),
       "no-restricted-syntax": ["error", DYNAMIC_WASM],
     },
   },
   {
-    files: ["src/background/core-loader.ts", "src/background/credentials/core.ts"],
+    files: ["src/background/core-loader.ts", "src/background/protocol-loader.ts", "src/background/credentials/core.ts"],
     rules: { "no-restricted-imports": restrict(CONTENT, PAGES) },
   },
 ];

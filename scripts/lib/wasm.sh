@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds and tests tessera-core (wasm-core/) as WebAssembly for the extension.
 #
-#   scripts/lib/wasm.sh [build] [--dev]   build wasm-core/pkg/tessera_core{.js,_bg.wasm,.d.ts}
-#                                         and wasm-core/pkg-credentials/tessera_credentials{…}
+#   scripts/lib/wasm.sh [build] [--dev]   build wasm-core/pkg/tessera_core{.js,_bg.wasm,.d.ts},
+#                                         wasm-core/pkg-credentials/tessera_credentials{…}
+#                                         and wasm-core/pkg-protocol/tessera_protocol{…}
 #   scripts/lib/wasm.sh test              run wasm-core/tests/web*.rs in headless Chromium, then
 #                                         the credentials module's tests (origin, OTP) there
 #   scripts/lib/wasm.sh build --bench     the benchmark build (feature `bench`) into target/wasm-bench-pkg
@@ -35,13 +36,14 @@ usage() {
 # --- arguments ---------------------------------------------------------------
 cmd=build
 profile=wasm-release
-# Two modules from one crate (wasm-core/Cargo.toml says why): tessera_core
-# (OpenPGP, MIME, host protocol) and tessera_credentials (autofill: pass
-# entries, OTP, origin binding), loaded by the service worker on first use.
-# The benchmark build adds `bench` and builds only the first.
+# Three modules from one crate (wasm-core/Cargo.toml says why): tessera_core
+# (OpenPGP, MIME), tessera_credentials (autofill: pass entries, OTP, origin
+# binding) and tessera_protocol (the host protocol codec), each loaded by the
+# service worker when first needed. The benchmark build adds `bench` and builds
+# only the first.
 FEATURES=(--no-default-features --features openpgp)
 OUT_NAME=tessera_core
-CREDENTIALS=1
+SMALL_MODULES=1
 for arg in "$@"; do
   case $arg in
     build | test) cmd=$arg ;;
@@ -50,7 +52,7 @@ for arg in "$@"; do
     # in its own target and output dirs so it never replaces the extension's pkg/.
     --bench)
       FEATURES=(--no-default-features --features bench)
-      CREDENTIALS=0
+      SMALL_MODULES=0
       PKG_DIR=$REPO/target/wasm-bench-pkg
       TARGET_DIR=$REPO/target/wasm-bench
       ;;
@@ -161,6 +163,10 @@ smoke_test() {
     if (glue.encodeRequest) {
       const req = glue.encodeRequest(7, 'token.list', '{}');
       console.error('wasm.sh: $(basename "$PKG_DIR")/ loads in node: coreVersion() = ' + glue.coreVersion() + ', encodeRequest(7, \'token.list\', \'{}\') = ' + req);
+    } else if (glue.keyringList) {
+      const keys = glue.keyringList('', []);
+      if (!Array.isArray(keys) || keys.length !== 0) throw new Error('keyringList of an empty keyring gave ' + JSON.stringify(keys));
+      console.error('wasm.sh: $(basename "$PKG_DIR")/ loads in node: keyringList(empty) = []');
     } else {
       const otp = glue.credentialsOtpCode('otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0', 0);
       if (otp.code !== '755224') throw new Error('credentialsOtpCode gave ' + otp.code + ', RFC 4226 says 755224');
@@ -227,21 +233,28 @@ choose_toolchain
 case $cmd in
   build)
     build
-    if [ "$CREDENTIALS" = 1 ]; then
-      # Its own target dir: the same crate with other features would otherwise
-      # overwrite tessera_core.wasm between the two builds.
+    if [ "$SMALL_MODULES" = 1 ]; then
+      # Each its own target dir: the same crate with other features would
+      # otherwise overwrite tessera_core.wasm between the builds. opt-level z
+      # (the workspace Cargo.toml says why).
+      if [ "$profile" = wasm-release ]; then profile=wasm-release-small; fi
       FEATURES=(--no-default-features --features credentials)
-      # opt-level z (the workspace Cargo.toml says why).
-      if [ "$profile" = wasm-release ]; then profile=wasm-release-credentials; fi
       OUT_NAME=tessera_credentials
       PKG_DIR=$CRATE_DIR/pkg-credentials
       TARGET_DIR=$REPO/target/wasm-credentials
       build
+      FEATURES=(--no-default-features --features host-protocol)
+      OUT_NAME=tessera_protocol
+      PKG_DIR=$CRATE_DIR/pkg-protocol
+      TARGET_DIR=$REPO/target/wasm-protocol
+      build
     fi
     ;;
   test)
+    # The OpenPGP and MIME exports and the protocol codec's (tests/web.rs) in one run.
+    [ "$SMALL_MODULES" = 1 ] && FEATURES=(--no-default-features --features openpgp,host-protocol)
     run_tests
-    if [ "$CREDENTIALS" = 1 ]; then
+    if [ "$SMALL_MODULES" = 1 ]; then
       # The credentials module's unit tests (origin binding, OTP) in Chromium:
       # there URLs are parsed by the browser's `new URL()`, natively by the
       # `url` crate, and both must decide alike (credentials/web_url.rs).

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "host-protocol")]
 pub mod host_protocol;
 #[cfg(feature = "openpgp")]
 pub mod mime;
@@ -15,8 +16,8 @@ pub mod views;
 
 // Public only so that tests/web.rs can call the exports through JS values; the
 // extension uses them through the generated `pkg/tessera_core.js`.
-// The host protocol codec is the main module's; the credentials module leaves it out.
-#[cfg(all(target_arch = "wasm32", feature = "openpgp"))]
+// The host protocol codec: the protocol module's only (wasm-core/Cargo.toml says why).
+#[cfg(all(target_arch = "wasm32", feature = "host-protocol"))]
 pub mod bindings;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bindings_bench;

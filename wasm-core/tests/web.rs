@@ -3,7 +3,7 @@
 //!
 //! Each test goes through JS values the way the extension sees them: errors must
 //! arrive as JS `Error` objects, replies as plain objects with `result` or `error`.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "host-protocol"))]
 
 use tessera_core::bindings::{core_version, decode_reply, encode_request};
 use wasm_bindgen::prelude::*;

@@ -1,13 +1,12 @@
-// Loads the wasm core (wasm-core/pkg, built by scripts/lib/wasm.sh) from the
-// extension's own files. Using it for the host protocol is in codec.ts; the
-// OpenPGP exports are wrapped in pgp.ts.
+// Loads the OpenPGP wasm module (wasm-core/pkg, built by scripts/lib/wasm.sh)
+// from the extension's own files, when a flow first needs it: a worker started
+// for the popup's status or for autofill's ranking does not compile it. The
+// OpenPGP exports are wrapped in pgp.ts; the host protocol codec is the
+// protocol module's (protocol-loader.ts).
 
 import init, {
-  coreVersion,
-  decodeReply,
   decryptFinish,
   decryptPrepare,
-  encodeRequest,
   encryptMessage,
   keyringImport,
   keyringList,
@@ -15,24 +14,20 @@ import init, {
   signFinish,
   signPrepare,
 } from "tessera-core";
-import { makeCodec, type Codec } from "./codec";
-
-// The MIME builder and parser for webmail-api.ts, from the same (loaded) module:
-// this file and credentials/core.ts are the only ones that import wasm.
-export { MimeCleartext, mimeParseContent } from "tessera-core";
+import { HostError, errorMessage } from "./errors";
 import { wrapPgpCore, type PgpCore } from "./pgp";
 
-export interface Core {
-  codec: Codec;
-  pgp: PgpCore;
-}
+// The MIME builder and parser for webmail-api.ts, from the same (loaded) module:
+// this file, protocol-loader.ts and credentials/core.ts are the only ones that import wasm.
+export { MimeCleartext, mimeParseContent } from "tessera-core";
 
-/** Fetches the .wasm from the extension's own URL and instantiates it. */
-export async function loadCore(wasmUrl: string): Promise<Core> {
-  await init({ module_or_path: wasmUrl });
-  return {
-    codec: makeCodec({ coreVersion, encodeRequest, decodeReply }),
-    pgp: wrapPgpCore({
+let loading: Promise<PgpCore> | null = null;
+
+/** Fetches the .wasm from the extension's own URL and instantiates it, once; a failed load is retried on the next call. */
+export function loadCore(wasmUrl: string): Promise<PgpCore> {
+  loading ??= (async () => {
+    await init({ module_or_path: wasmUrl });
+    return wrapPgpCore({
       keyringImport,
       keyringRemove,
       keyringList,
@@ -41,6 +36,10 @@ export async function loadCore(wasmUrl: string): Promise<Core> {
       signFinish,
       decryptPrepare,
       decryptFinish,
-    }),
-  };
+    });
+  })().catch((err: unknown) => {
+    loading = null;
+    throw new HostError("core_unavailable", `the OpenPGP module did not load: ${errorMessage(err)}`);
+  });
+  return loading;
 }

@@ -77,7 +77,7 @@ export class HostConnection {
 
   /** The wasm core could not be loaded: no request can be built, so none is sent. */
   coreFailed(err: unknown): void {
-    this.log(`wasm core failed to load: ${errorMessage(err)}`);
+    this.log(`the host protocol module failed to load: ${errorMessage(err)}`);
     this.update({ state: "disconnected", lastErrorCode: "core_unavailable", lastError: errorMessage(err) });
   }
 

@@ -12,7 +12,8 @@
 import { workerTrustedArea } from "./trusted-storage";
 import { workerPatternStore } from "./pattern-store";
 import { errorMessage } from "./errors";
-import { loadCore, type Core } from "./core-loader";
+import { loadCore } from "./core-loader";
+import { loadProtocol } from "./protocol-loader";
 import { registerCredentials } from "./credentials/register";
 import { isCredentialsPage } from "./credentials/popup-api";
 import type { FlowDeps } from "./flow-deps";
@@ -110,16 +111,17 @@ const broker = new PinBroker({
 });
 chrome.windows.onRemoved.addListener((windowId) => broker.windowClosed(windowId));
 
-const coreReady: Promise<Core> = loadCore(chrome.runtime.getURL("wasm/tessera_core_bg.wasm"));
-coreReady.then(
-  (core) => connection.start(core.codec),
+// The host protocol module (small) at once: the connection and the popup's status need it.
+loadProtocol(chrome.runtime.getURL("wasm/tessera_protocol_bg.wasm")).then(
+  (codec) => connection.start(codec),
   (err: unknown) => connection.coreFailed(err),
 );
 
+// The OpenPGP module when a flow first needs it (core-loader.ts says why).
 async function flows(): Promise<FlowDeps> {
-  const core = await coreReady;
+  const pgp = await loadCore(chrome.runtime.getURL("wasm/tessera_core_bg.wasm"));
   return {
-    pgp: core.pgp,
+    pgp,
     keyring,
     request: (method, params) => connection.request(method, params),
     // The list the connection holds while fresh: a decryption costs no PC/SC listing of its own.

@@ -9,7 +9,7 @@
 // test: it never fails on speed, only when an engine errors or the plaintexts
 // differ. Needs gpg on PATH.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +23,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, "../../..");
 const BENCH_PKG = join(REPO, "target", "wasm-bench-pkg");
 const PROD_WASM = join(REPO, "wasm-core", "pkg", "tessera_core_bg.wasm");
+// The extension's two other modules (scripts/lib/wasm.sh builds all three), for the size row.
+const CREDENTIALS_WASM = join(REPO, "wasm-core", "pkg-credentials", "tessera_credentials_bg.wasm");
+const PROTOCOL_WASM = join(REPO, "wasm-core", "pkg-protocol", "tessera_protocol_bg.wasm");
 const OPENPGP_DIST = join(HERE, "node_modules", "openpgp", "dist");
 const { chromium } = createRequire(join(REPO, "tests", "package.json"))("playwright-core");
 
@@ -176,10 +179,12 @@ try {
   console.log(`cold start (fresh page: load engine, parse key, first 4 KiB encrypt), median of 5: ` +
     `Tessera ${cold.tessera.toFixed(1)} ms, OpenPGP.js ${cold.openpgpjs.toFixed(1)} ms`);
   const size = (file) => {
+    if (!existsSync(file)) return "not built (scripts/lib/wasm.sh build)";
     const raw = statSync(file).size;
     return `${(raw / 1024).toFixed(0)} KiB raw, ${(gzipSync(readFileSync(file), { level: 9 }).length / 1024).toFixed(0)} KiB gzip`;
   };
-  console.log(`size: extension wasm ${size(PROD_WASM)} (target <= 300 KB gzip); benchmark wasm ${size(join(BENCH_PKG, "tessera_core_bg.wasm"))}; ` +
+  console.log(`size: extension's OpenPGP core ${size(PROD_WASM)} (target <= 300 KB gzip); credentials module ${size(CREDENTIALS_WASM)} ` +
+    `(target <= 120 KB gzip); host protocol module ${size(PROTOCOL_WASM)}; benchmark wasm ${size(join(BENCH_PKG, "tessera_core_bg.wasm"))}; ` +
     `openpgp.min.mjs ${size(join(OPENPGP_DIST, "openpgp.min.mjs"))}`);
 } finally {
   await browser.close();
