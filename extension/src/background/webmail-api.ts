@@ -50,6 +50,8 @@ export async function handleWebmailApiRequest(
     const recipients = Array.isArray(msg.recipients) ? msg.recipients.filter(isStr) : [];
     const hidden = readHidden(msg.hidden, recipients);
     const files = Array.isArray(msg.attachments) ? msg.attachments : [];
+    // First: MimeCleartext is the OpenPGP module's, which flows() loads on first use.
+    const deps = await flows();
     const mime = new MimeCleartext(String(msg.text ?? ""));
     let total = 0;
     try {
@@ -65,7 +67,7 @@ export async function handleWebmailApiRequest(
       // Built with allow_8bit off: the entity is 7-bit ASCII, so this round trip is byte-exact.
       const asText = new TextDecoder().decode(entity);
       entity.fill(0);
-      const r = await encrypt(await flows(), asText, recipients, msg.sign === true, hidden);
+      const r = await encrypt(deps, asText, recipients, msg.sign === true, hidden);
       return { ok: true, armored: r.armored };
     } finally {
       mime.free();
