@@ -2,17 +2,29 @@
 // lists the virtual card; the host killed → disconnected → recovers; the options page's
 // keyring import and removal; decrypt with the PIN window (a wrong PIN costs exactly one
 // try); encrypt, and sign + encrypt, decrypted back; without a host manifest, the "not
-// installed" state; the own-key offer (the card signs its certificate) and export. Real host, real wasm core, pcscd with the virtual card: run under
+// installed" state; the own-key offer (the card signs its certificate) and export; a broken
+// OpenPGP module (the connection still works, the options page says the core did not load). Real host, real wasm core, pcscd with the virtual card: run under
 // scripts/lib/with-virtual-card.sh. Test names start with the browser;
 // TESSERA_E2E_BROWSERS=firefox runs one browser only.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { launchBrowser, selectedBrowsers } from "./browsers/index.mjs";
-import { HOST_BIN, cargoVersion, englishMessage, hostPidsUnder, requireBuilt, tempDir, testCard, waitFor } from "./lib.mjs";
+import {
+  EXT_CHROMIUM,
+  EXT_FIREFOX,
+  HOST_BIN,
+  cargoVersion,
+  englishMessage,
+  hostPidsUnder,
+  requireBuilt,
+  tempDir,
+  testCard,
+  waitFor,
+} from "./lib.mjs";
 
 const STATE = '[data-testid="status-state"]';
 const compact = (s) => (s ?? "").replace(/\s+/g, "");
@@ -290,6 +302,41 @@ for (const kind of selectedBrowsers()) {
         await options.screenshot(`${kind}-both-options-signed`);
       } finally {
         await options.close();
+      }
+    });
+  });
+}
+
+for (const kind of selectedBrowsers()) {
+  describe(`[${kind}] an OpenPGP module that does not load`, () => {
+    // The host protocol module loads at the worker's start, the OpenPGP one when a flow first
+    // needs it: with the second broken, the connection must still work and every flow that
+    // needs it must say so (core_unavailable), never show an empty keyring in silence.
+    test(`[${kind}] the popup still lists the card; the options page says the core could not be loaded`, async () => {
+      requireBuilt();
+      const card = testCard();
+      const broken = tempDir(`${kind}-broken-core`);
+      cpSync(kind === "chromium" ? EXT_CHROMIUM : EXT_FIREFOX, broken, { recursive: true });
+      writeFileSync(join(broken, "wasm", "tessera_core_bg.wasm"), "this is not a WebAssembly module");
+      const browser = await launchBrowser(kind, { host: true, extensionDir: broken });
+      try {
+        const popup = await browser.openExtensionPage("popup/popup.html");
+        await waitForCard(popup, card);
+        assert.equal(await popup.attr(STATE, "data-state"), "connected");
+        assert.equal(await popup.text('[data-testid="core-version"]'), cargoVersion("wasm-core"));
+        await popup.close();
+
+        const options = await browser.openExtensionPage("options/options.html");
+        await options.waitFor('[data-testid="keys-error"]', { visible: true });
+        assert.equal(await options.attr('[data-testid="keys-error"]', "data-code"), "core_unavailable");
+        const text = await options.text('[data-testid="keys-error"]');
+        assert.ok(text.startsWith(englishMessage("error_core_unavailable")), `the keyring's error reads: ${text}`);
+        assert.match(text, /OpenPGP module did not load/);
+        assert.equal(await options.count('[data-testid="key"]'), 0);
+        await options.screenshot(`${kind}-both-options-broken-core`);
+      } finally {
+        await browser.close();
+        rmSync(broken, { recursive: true, force: true });
       }
     });
   });

@@ -79,8 +79,11 @@ export function installHost(browser, manifestDir) {
  * when --user-data-dir is given). `args` adds Chromium switches (e.g.
  * --host-resolver-rules for the autofill fixtures' names).
  */
-/** `userDataDir`: a profile to start again (a browser restart); a new one by default. */
-export async function launchChromium({ host, locale = "en-US", args = [], env = {}, userDataDir = tempDir("chromium") }) {
+/**
+ * `userDataDir`: a profile to start again (a browser restart); a new one by default.
+ * `extensionDir`: another build of the extension (same key, so the same id), e.g. one with a broken module.
+ */
+export async function launchChromium({ host, locale = "en-US", args = [], env = {}, userDataDir = tempDir("chromium"), extensionDir = EXT_CHROMIUM }) {
   if (host) installHost("chromium", join(userDataDir, "NativeMessagingHosts"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_BIN,
@@ -91,8 +94,8 @@ export async function launchChromium({ host, locale = "en-US", args = [], env = 
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",
-      `--disable-extensions-except=${EXT_CHROMIUM}`,
-      `--load-extension=${EXT_CHROMIUM}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       ...args,
     ],
   });

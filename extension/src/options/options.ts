@@ -144,11 +144,15 @@ function refreshKeys(): Promise<void> {
       refreshAgain = false;
       const reply = await send({ type: "keyring.list" });
       if (reply.ok && "keys" in reply) {
+        showError("keys-error", null);
         keys = reply.keys;
         byTestId("key-list").replaceChildren(...keys.map(renderKey));
         byTestId("no-keys").hidden = keys.length > 0;
         renderRecipients();
         ownKeyKeys(keys);
+      } else {
+        // Never an empty list in silence: the keys may be there, unreadable now (e.g. the OpenPGP module did not load).
+        showError("keys-error", reply);
       }
     } while (refreshAgain);
   })().finally(() => {

@@ -26,7 +26,7 @@ const ORIGIN = `moz-extension://${FIREFOX_UUID}/`;
  * accept the fixture site's self-signed certificate (Chromium: --ignore-certificate-errors);
  * `env`: added to Firefox's environment, which the hosts it starts inherit.
  */
-export async function launch({ host = true, locale = "en-US", args = [], env = {}, prefs = {}, acceptInsecureCerts = false } = {}) {
+export async function launch({ host = true, locale = "en-US", args = [], env = {}, prefs = {}, acceptInsecureCerts = false, extensionDir = EXT_FIREFOX } = {}) {
   const home = tempDir("firefox-home");
   let manifest = null;
   if (host) {
@@ -55,7 +55,7 @@ export async function launch({ host = true, locale = "en-US", args = [], env = {
   proc?.stdout?.on("data", (d) => (output += d));
   proc?.stderr?.on("data", (d) => (output += d));
   try {
-    const id = await browser.installExtension(EXT_FIREFOX);
+    const id = await browser.installExtension(extensionDir);
     if (id !== GECKO_ID) throw new Error(`installed add-on id ${id}, expected ${GECKO_ID}`);
   } catch (err) {
     await browser.close().catch(() => {});

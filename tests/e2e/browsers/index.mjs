@@ -20,7 +20,8 @@ export const BROWSERS = ["chromium", "firefox"];
 
 /**
  * `host`: register tessera-host for this browser's profile; `locale`; `args`: extra command-line
- * switches; `env`: added to the browser's environment (the host inherits it, e.g. TESSERA_DATA_DIR).
+ * switches; `env`: added to the browser's environment (the host inherits it, e.g. TESSERA_DATA_DIR);
+ * `extensionDir`: another build of the extension than TESSERA_EXTENSION_* (e.g. one with a broken module).
  */
 export function launchBrowser(kind, options = {}) {
   if (kind === "chromium") return chromium.launch(options);
