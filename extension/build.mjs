@@ -165,6 +165,20 @@ function protocolPkgDir() {
   return resolve(process.env.TESSERA_PROTOCOL_PKG ?? join(repo, "wasm-core", "pkg-protocol"));
 }
 
+/**
+ * The wasm modules scripts/lib/wasm.sh builds: the name the sources import, its pkg dir, its
+ * file stem, and what it is (for the error when it is missing). The service worker loads the
+ * OpenPGP module when a flow first needs it, the credentials one on the first autofill use,
+ * the host protocol one at its start.
+ */
+function wasmModules(coreDir) {
+  return [
+    { name: "tessera-core", dir: coreDir, stem: "tessera_core", what: "the wasm core" },
+    { name: "tessera-credentials", dir: credentialsPkgDir(), stem: "tessera_credentials", what: "the credentials wasm module" },
+    { name: "tessera-protocol", dir: protocolPkgDir(), stem: "tessera_protocol", what: "the host protocol wasm module" },
+  ];
+}
+
 async function buildBrowser(browser, coreDir) {
   // TESSERA_DIST_DIR: a private output folder, so a test run does not rebuild the dist/ others use.
   const out = join(resolve(process.env.TESSERA_DIST_DIR ?? join(here, "dist")), browser);
@@ -185,22 +199,14 @@ async function buildBrowser(browser, coreDir) {
     bundle: true,
     format: "iife", // classic scripts: a Chromium service worker and Firefox background scripts both load them
     target: ["chrome120", "firefox128"],
-    alias: {
-      "tessera-core": join(coreDir, "tessera_core.js"),
-      "tessera-credentials": join(credentialsPkgDir(), "tessera_credentials.js"),
-      "tessera-protocol": join(protocolPkgDir(), "tessera_protocol.js"),
-    },
+    alias: Object.fromEntries(wasmModules(coreDir).map((m) => [m.name, join(m.dir, `${m.stem}.js`)])),
     // The glue only uses import.meta.url to find the .wasm when no path is given; we always give one.
     define: { "import.meta.url": '"about:invalid"' },
     legalComments: "none",
     logLevel: "warning",
   });
   mkdirSync(join(out, "wasm"));
-  cpSync(join(coreDir, "tessera_core_bg.wasm"), join(out, "wasm", "tessera_core_bg.wasm"));
-  // The second module (autofill), loaded by the service worker on first use.
-  cpSync(join(credentialsPkgDir(), "tessera_credentials_bg.wasm"), join(out, "wasm", "tessera_credentials_bg.wasm"));
-  // The host protocol codec, loaded at the service worker's start.
-  cpSync(join(protocolPkgDir(), "tessera_protocol_bg.wasm"), join(out, "wasm", "tessera_protocol_bg.wasm"));
+  for (const m of wasmModules(coreDir)) cpSync(join(m.dir, `${m.stem}_bg.wasm`), join(out, "wasm", `${m.stem}_bg.wasm`));
   for (const page of ["popup", "options", "pin"]) {
     for (const ext of ["html", "css"]) cpSync(join(here, "src", page, `${page}.${ext}`), join(out, page, `${page}.${ext}`));
   }
@@ -236,26 +242,14 @@ if (process.argv.includes("--tests")) {
   await buildTests();
 } else {
   const coreDir = corePkgDir();
-  if (!existsSync(join(coreDir, "tessera_core.js")) || !existsSync(join(coreDir, "tessera_core_bg.wasm"))) {
-    console.error(
-      `tessera: the wasm core is not built (no tessera_core.js / tessera_core_bg.wasm in ${coreDir}).\n` +
-        "Run `scripts/lib/wasm.sh build` from the repository root first.",
-    );
-    process.exit(1);
-  }
-  if (!existsSync(join(credentialsPkgDir(), "tessera_credentials_bg.wasm"))) {
-    console.error(
-      `tessera: the credentials wasm module is not built (no tessera_credentials_bg.wasm in ${credentialsPkgDir()}).\n` +
-        "Run `scripts/lib/wasm.sh build` from the repository root first.",
-    );
-    process.exit(1);
-  }
-  if (!existsSync(join(protocolPkgDir(), "tessera_protocol_bg.wasm"))) {
-    console.error(
-      `tessera: the host protocol wasm module is not built (no tessera_protocol_bg.wasm in ${protocolPkgDir()}).\n` +
-        "Run `scripts/lib/wasm.sh build` from the repository root first.",
-    );
-    process.exit(1);
+  for (const m of wasmModules(coreDir)) {
+    if (!existsSync(join(m.dir, `${m.stem}.js`)) || !existsSync(join(m.dir, `${m.stem}_bg.wasm`))) {
+      console.error(
+        `tessera: ${m.what} is not built (no ${m.stem}.js / ${m.stem}_bg.wasm in ${m.dir}).\n` +
+          "Run `scripts/lib/wasm.sh build` from the repository root first.",
+      );
+      process.exit(1);
+    }
   }
   for (const browser of ["chromium", "firefox"]) await buildBrowser(browser, coreDir);
 }

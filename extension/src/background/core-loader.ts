@@ -14,32 +14,24 @@ import init, {
   signFinish,
   signPrepare,
 } from "tessera-core";
-import { HostError, errorMessage } from "./errors";
+import { loadOnce } from "./load-once";
 import { wrapPgpCore, type PgpCore } from "./pgp";
 
 // The MIME builder and parser for webmail-api.ts, from the same (loaded) module:
 // this file, protocol-loader.ts and credentials/core.ts are the only ones that import wasm.
 export { MimeCleartext, mimeParseContent } from "tessera-core";
 
-let loading: Promise<PgpCore> | null = null;
-
-/** Fetches the .wasm from the extension's own URL and instantiates it, once; a failed load is retried on the next call. */
-export function loadCore(wasmUrl: string): Promise<PgpCore> {
-  loading ??= (async () => {
-    await init({ module_or_path: wasmUrl });
-    return wrapPgpCore({
-      keyringImport,
-      keyringRemove,
-      keyringList,
-      encryptMessage,
-      signPrepare,
-      signFinish,
-      decryptPrepare,
-      decryptFinish,
-    });
-  })().catch((err: unknown) => {
-    loading = null;
-    throw new HostError("core_unavailable", `the OpenPGP module did not load: ${errorMessage(err)}`);
+/** Fetches the .wasm from the extension's own URL and instantiates it, once (load-once.ts). */
+export const loadCore: (wasmUrl: string) => Promise<PgpCore> = loadOnce("the OpenPGP module", async (wasmUrl: string) => {
+  await init({ module_or_path: wasmUrl });
+  return wrapPgpCore({
+    keyringImport,
+    keyringRemove,
+    keyringList,
+    encryptMessage,
+    signPrepare,
+    signFinish,
+    decryptPrepare,
+    decryptFinish,
   });
-  return loading;
-}
+});

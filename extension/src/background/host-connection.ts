@@ -75,7 +75,7 @@ export class HostConnection {
     this.connect();
   }
 
-  /** The wasm core could not be loaded: no request can be built, so none is sent. */
+  /** The host protocol module could not be loaded: no request can be built, so none is sent. */
   coreFailed(err: unknown): void {
     this.log(`the host protocol module failed to load: ${errorMessage(err)}`);
     this.update({ state: "disconnected", lastErrorCode: "core_unavailable", lastError: errorMessage(err) });

@@ -5,7 +5,8 @@ import { CHROMIUM_ID, launchChromium, waitFor } from "../lib.mjs";
 import { wrapPage } from "./page.mjs";
 
 export async function launch({ host = true, locale = "en-US", args = [], env = {}, extensionDir } = {}) {
-  const launched = await launchChromium({ host, locale, args, env, ...(extensionDir ? { extensionDir } : {}) });
+  // An undefined extensionDir takes launchChromium's default (the TESSERA_EXTENSION_CHROMIUM build).
+  const launched = await launchChromium({ host, locale, args, env, extensionDir });
   const { context } = launched;
   const wrap = (raw) => wrapPage(raw, { kind: "chromium", href: async () => raw.url() });
   return {

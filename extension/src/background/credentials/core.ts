@@ -4,6 +4,7 @@
 // Typed here; tests pass a fake CredCore.
 
 import { HostError, errorMessage } from "../errors";
+import { loadOnce } from "../load-once";
 import type {
   EntryEdit,
   FillDecision,
@@ -47,25 +48,17 @@ function wrap<A extends unknown[], R>(code: string, fn: (...a: A) => R): (...a: 
   };
 }
 
-let loading: Promise<CredCore> | null = null;
-
-/** Loads the module once; a failed load is retried on the next call. */
-export function loadCredCore(wasmUrl: string): Promise<CredCore> {
-  loading ??= (async () => {
-    const m = await import("tessera-credentials");
-    await m.default({ module_or_path: wasmUrl });
-    return {
-      parseEntry: wrap("entry_unreadable", m.credentialsParseEntry),
-      editEntry: wrap("entry_unreadable", m.credentialsEditEntry),
-      otpCode: wrap("otp_invalid", m.credentialsOtpCode),
-      replaceOtpUri: wrap("otp_invalid", m.credentialsReplaceOtpUri),
-      mayFill: wrap("origin_refused", m.credentialsMayFill),
-      rank: wrap("internal", m.credentialsRank),
-      entryUrl: wrap("internal", (path: string, url: string | null) => m.credentialsEntryUrl(path, url) ?? null),
-    } satisfies CredCore;
-  })().catch((err: unknown) => {
-    loading = null;
-    throw new HostError("core_unavailable", `the credentials module did not load: ${errorMessage(err)}`);
-  });
-  return loading;
-}
+/** Loads the module once (load-once.ts). */
+export const loadCredCore: (wasmUrl: string) => Promise<CredCore> = loadOnce("the credentials module", async (wasmUrl: string) => {
+  const m = await import("tessera-credentials");
+  await m.default({ module_or_path: wasmUrl });
+  return {
+    parseEntry: wrap("entry_unreadable", m.credentialsParseEntry),
+    editEntry: wrap("entry_unreadable", m.credentialsEditEntry),
+    otpCode: wrap("otp_invalid", m.credentialsOtpCode),
+    replaceOtpUri: wrap("otp_invalid", m.credentialsReplaceOtpUri),
+    mayFill: wrap("origin_refused", m.credentialsMayFill),
+    rank: wrap("internal", m.credentialsRank),
+    entryUrl: wrap("internal", (path: string, url: string | null) => m.credentialsEntryUrl(path, url) ?? null),
+  } satisfies CredCore;
+});
